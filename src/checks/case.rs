@@ -1,0 +1,28 @@
+//! `case`: lowercase or mixed-case hex. The add-on writes uppercase; the key
+//! file holds uppercase, so an app reading the raw var sees other bytes.
+
+use super::{CheckId, Ctx, KeyText, Problem};
+
+pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
+    let text = key.trimmed();
+    if !text.iter().any(u8::is_ascii_lowercase) {
+        return None;
+    }
+    let how = if text.iter().any(u8::is_ascii_uppercase) {
+        "mixed-case"
+    } else {
+        "lowercase"
+    };
+    Some(Problem::new(
+        CheckId::Case,
+        Some(key.slot),
+        format!(
+            "the {} key is {how} hex; the add-on writes uppercase and the key file holds uppercase, so apps that read the var see other bytes",
+            key.slot
+        ),
+        format!(
+            "read keys from the key file ($SECUREKEY_FILE); or, {}",
+            ctx.reattach()
+        ),
+    ))
+}

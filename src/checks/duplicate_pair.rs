@@ -1,0 +1,36 @@
+//! `duplicate-pair`: two vars of one app hold the same pair.
+
+use super::{CheckId, Ctx, Problem, VarReport, same_pair_groups};
+
+/// One finding on every var of a group but the first, naming the first.
+pub(super) fn check(reports: &[VarReport], app: Option<&str>) -> Vec<(String, Problem)> {
+    let mut out = Vec::new();
+    for group in same_pair_groups(reports) {
+        let first = &reports[group[0]];
+        for &i in &group[1..] {
+            let var = &reports[i].var;
+            let ctx = Ctx { var, app };
+            let ids = first
+                .pair
+                .as_ref()
+                .map(|p| format!("latest {}, previous {}", p.latest().id(), p.previous().id()))
+                .unwrap_or_default();
+            out.push((
+                var.clone(),
+                Problem::new(
+                    CheckId::DuplicatePair,
+                    None,
+                    format!(
+                        "{var} holds the same pair as {} ({ids}); fine when both are attachments of one add-on, but a copy made by hand stops rotating with it",
+                        first.var
+                    ),
+                    format!(
+                        "if {var} was pasted by hand: {}",
+                        ctx.reattach()
+                    ),
+                ),
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,23 @@
+//! `key-count`: the value is not exactly two comma-separated keys.
+
+use super::{CheckId, Ctx, Problem};
+
+pub(super) fn check(ctx: &Ctx<'_>, value: &[u8]) -> Option<Problem> {
+    let count = value.iter().filter(|&&b| b == b',').count() + 1;
+    (count != 2).then(|| {
+        let what = if count == 1 {
+            "one key and no comma".to_owned()
+        } else {
+            format!("{count} comma-separated parts")
+        };
+        Problem::new(
+            CheckId::KeyCount,
+            None,
+            format!(
+                "{} holds {what}; the add-on always writes two keys, LATEST,PREVIOUS",
+                ctx.var
+            ),
+            ctx.reattach(),
+        )
+    })
+}

@@ -1,0 +1,32 @@
+//! `legacy-base36`: a key with the pre-2013 shape (lowercase base36, about
+//! 50 chars), as the Dev Center's examples still show.
+
+use super::{CheckId, Ctx, KeyText, Problem};
+
+/// Base36 keys of the old add-on were about 50 chars; this range takes them
+/// and leaves short junk to `not-hex`.
+const LEGACY_LEN: std::ops::RangeInclusive<usize> = 40..=60;
+
+pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
+    let text = key.trimmed();
+    let shape = LEGACY_LEN.contains(&text.len())
+        && text
+            .iter()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+        && text.iter().any(|b| matches!(b, b'g'..=b'z'));
+    shape.then(|| {
+        let app = ctx.app_flag();
+        Problem::new(
+            CheckId::LegacyBase36,
+            Some(key.slot),
+            format!(
+                "the {} key has the pre-2013 base36 shape ({} lowercase letters and digits); the add-on has written 64-char uppercase hex since 2018",
+                key.slot,
+                text.len()
+            ),
+            format!(
+                "provision a current add-on and move to it: `heroku addons:create securekey:fortnightly {app}`, then attach it where this one was and remove the old one"
+            ),
+        )
+    })
+}

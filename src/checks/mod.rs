@@ -1,0 +1,447 @@
+//! The checks of SPEC §4, as data: a [`CheckId`] per check, one file per
+//! check, and [`check_env`], the pure core that runs them over one
+//! environment (no files, no process env, no printing).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::env::Env;
+use crate::key::{Key, KeyId, KeyPair, Slot};
+use crate::report::Group;
+use crate::select::Selected;
+
+mod case;
+mod copied;
+mod duplicate_pair;
+mod empty;
+mod key_count;
+mod legacy_base36;
+mod length;
+mod missing;
+mod not_hex;
+mod previous_empty;
+mod quoted;
+mod same_keys;
+mod swapped;
+mod whitespace;
+
+/// How bad a finding is. Errors fail the release; warnings do only under
+/// `--strict`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Worth fixing; the keys still work.
+    Warning,
+    /// The keys cannot be used as they are.
+    Error,
+}
+
+impl Severity {
+    /// `warning` or `error`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! check_ids {
+    ($($variant:ident = $id:literal, $severity:ident, $doc:literal;)*) => {
+        /// The stable id of a check, as used in output, JSON and `--allow`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum CheckId {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl CheckId {
+            /// Every check, in the order of SPEC §4.
+            pub const ALL: &'static [CheckId] = &[$(CheckId::$variant,)*];
+
+            /// The id as written in SPEC §4.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(CheckId::$variant => $id,)*
+                }
+            }
+
+            /// The severity before `--strict`.
+            #[must_use]
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(CheckId::$variant => Severity::$severity,)*
+                }
+            }
+
+            /// What the check looks for, for `--help` and the README.
+            #[must_use]
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(CheckId::$variant => $doc,)*
+                }
+            }
+        }
+    };
+}
+
+check_ids! {
+    Missing = "missing", Error, "a required var is not set";
+    Empty = "empty", Error, "set but empty or only whitespace";
+    KeyCount = "key-count", Error, "not exactly two comma-separated keys";
+    PreviousEmpty = "previous-empty", Error, "`LATEST,`: no previous key, so no grace";
+    NotHex = "not-hex", Error, "a key has a char outside [0-9A-Fa-f]";
+    Length = "length", Error, "a hex key is not 64 chars";
+    LegacyBase36 = "legacy-base36", Error, "a key has the pre-2013 base36 shape";
+    Quoted = "quoted", Error, "the value is wrapped in quotes";
+    Whitespace = "whitespace", Warning, "whitespace around the value or a key";
+    Case = "case", Warning, "lowercase or mixed-case hex";
+    SameKeys = "same-keys", Warning, "latest equals previous";
+    DuplicatePair = "duplicate-pair", Warning, "two vars of one app hold the same pair";
+    Copied = "copied", Warning, "one app's pair is another's from an earlier rotation (lint)";
+    Swapped = "swapped", Error, "the same two keys in the opposite order (lint)";
+}
+
+impl fmt::Display for CheckId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An id that names no check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownCheck(pub String);
+
+impl fmt::Display for UnknownCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ids: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
+        write!(f, "unknown check `{}`; the checks are: {}", self.0, ids.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownCheck {}
+
+impl FromStr for CheckId {
+    type Err = UnknownCheck;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CheckId::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownCheck(s.to_owned()))
+    }
+}
+
+/// One problem found: plain data, safe to print (it never holds key
+/// material; keys are named by id).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// Which check.
+    pub check: CheckId,
+    /// Its severity after `--strict`.
+    pub severity: Severity,
+    /// The app, in `lint`.
+    pub app: Option<String>,
+    /// The config var.
+    pub var: String,
+    /// The key, when the problem is in one of them.
+    pub slot: Option<Slot>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+/// What a check returns before it is tied to a var: the check, the slot,
+/// what is wrong and the fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Problem {
+    pub(crate) check: CheckId,
+    pub(crate) slot: Option<Slot>,
+    pub(crate) message: String,
+    pub(crate) fix: String,
+}
+
+impl Problem {
+    pub(crate) fn new(check: CheckId, slot: Option<Slot>, message: String, fix: String) -> Self {
+        Problem {
+            check,
+            slot,
+            message,
+            fix,
+        }
+    }
+}
+
+/// What a fix needs to know to print a command the user can paste.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ctx<'a> {
+    pub(crate) var: &'a str,
+    pub(crate) app: Option<&'a str>,
+}
+
+impl Ctx<'_> {
+    /// `-a APP` with `HEROKU_APP_NAME` (or the lint label), else a placeholder.
+    pub(crate) fn app_flag(&self) -> String {
+        format!("-a {}", self.app.unwrap_or("<app>"))
+    }
+
+    /// The attachment name whose `_KEY` var this is (`SERVICE_ONE_SECURE`
+    /// for `SERVICE_ONE_SECURE_KEY`), if the var has that form.
+    pub(crate) fn alias(&self) -> Option<&str> {
+        self.var.strip_suffix("_KEY").filter(|a| !a.is_empty())
+    }
+
+    /// The fix for a value the add-on did not write: let it write it again.
+    pub(crate) fn reattach(&self) -> String {
+        let app = self.app_flag();
+        match self.alias() {
+            Some(alias) => format!(
+                "if it was set by hand, unset it and attach the add-on under this name, so the add-on writes it: `heroku config:unset {var} {app} && heroku addons:attach <securekey-addon> --as {alias} {app}` (the add-on's name: `heroku addons {app}`)",
+                var = self.var
+            ),
+            None => format!(
+                "if it was set by hand, set {var} from the add-on's own var, or attach the add-on under a name ending in _KEY: `heroku addons:attach <securekey-addon> --as NAME {app}`",
+                var = self.var
+            ),
+        }
+    }
+}
+
+/// One key of a pair as written in the value.
+#[derive(Clone, Copy)]
+pub(crate) struct KeyText<'a> {
+    pub(crate) slot: Slot,
+    /// As written between the commas, whitespace included.
+    pub(crate) raw: &'a [u8],
+}
+
+impl<'a> KeyText<'a> {
+    pub(crate) fn trimmed(&self) -> &'a [u8] {
+        self.raw.trim_ascii()
+    }
+}
+
+/// What checking one var found.
+#[derive(Clone, Debug)]
+pub struct VarReport {
+    /// The app, in `lint`.
+    pub app: Option<String>,
+    /// The var's name.
+    pub var: String,
+    /// Where its environment came from.
+    pub source: String,
+    /// Whether it was required (rather than discovered).
+    pub required: bool,
+    /// Whether it is set.
+    pub present: bool,
+    /// The pair, when both keys are well-formed.
+    pub pair: Option<KeyPair>,
+    /// The id of each key that is well-formed, even when the other is not.
+    pub latest_id: Option<KeyId>,
+    /// See `latest_id`.
+    pub previous_id: Option<KeyId>,
+}
+
+/// Runs every single-environment check over the selected vars of one
+/// environment. Findings come in var order, then in check order within a
+/// value; `app` names the app in fixes (`HEROKU_APP_NAME` or the lint label).
+#[must_use]
+pub fn check_env(
+    env: &Env,
+    selected: &[Selected],
+    app: Option<&str>,
+) -> (Vec<VarReport>, Vec<Finding>) {
+    let mut reports = Vec::with_capacity(selected.len());
+    let mut findings = Vec::new();
+    for sel in selected {
+        let ctx = Ctx {
+            var: &sel.name,
+            app,
+        };
+        let mut report = VarReport {
+            app: None,
+            var: sel.name.clone(),
+            source: env.source.clone(),
+            required: sel.required,
+            present: false,
+            pair: None,
+            latest_id: None,
+            previous_id: None,
+        };
+        let problems = match env.get(&sel.name) {
+            None => vec![missing::check(&ctx)],
+            Some(value) => {
+                report.present = true;
+                let checked = check_value(&ctx, value);
+                report.pair = checked.pair;
+                report.latest_id = checked.latest.as_ref().map(Key::id);
+                report.previous_id = checked.previous.as_ref().map(Key::id);
+                checked.problems
+            }
+        };
+        findings.extend(problems.into_iter().map(|p| finding(&sel.name, p)));
+        reports.push(report);
+    }
+    for (var, problem) in duplicate_pair::check(&reports, app) {
+        findings.push(finding(&var, problem));
+    }
+    (reports, findings)
+}
+
+pub(crate) fn finding(var: &str, p: Problem) -> Finding {
+    Finding {
+        check: p.check,
+        severity: p.check.severity(),
+        app: None,
+        var: var.to_owned(),
+        slot: p.slot,
+        message: p.message,
+        fix: p.fix,
+    }
+}
+
+/// What checking one value found.
+pub(crate) struct Checked {
+    pub(crate) problems: Vec<Problem>,
+    pub(crate) latest: Option<Key>,
+    pub(crate) previous: Option<Key>,
+    pub(crate) pair: Option<KeyPair>,
+}
+
+/// All checks on one value, in order. A check that makes later ones
+/// meaningless (empty, wrong key count, an unreadable key) ends that part of
+/// the analysis; everything else is reported together.
+pub(crate) fn check_value(ctx: &Ctx<'_>, value: &[u8]) -> Checked {
+    let mut checked = Checked {
+        problems: Vec::new(),
+        latest: None,
+        previous: None,
+        pair: None,
+    };
+    let problems = &mut checked.problems;
+    if let Some(p) = empty::value(ctx, value) {
+        problems.push(p);
+        return checked;
+    }
+    problems.extend(whitespace::value(ctx, value));
+    let (inner, quoted) = quoted::check(ctx, value);
+    problems.extend(quoted);
+    if let Some(p) = key_count::check(ctx, inner) {
+        problems.push(p);
+        return checked;
+    }
+    let (latest, previous) = split_pair(inner);
+    let keys = [
+        KeyText {
+            slot: Slot::Latest,
+            raw: latest,
+        },
+        KeyText {
+            slot: Slot::Previous,
+            raw: previous,
+        },
+    ];
+    let mut parsed: [Option<Key>; 2] = [None, None];
+    for (key, out) in keys.iter().zip(parsed.iter_mut()) {
+        if key.trimmed().is_empty() {
+            problems.push(match key.slot {
+                Slot::Latest => empty::latest(ctx),
+                Slot::Previous => previous_empty::check(ctx),
+            });
+            continue;
+        }
+        problems.extend(whitespace::key(ctx, key));
+        if let Some(p) = legacy_base36::check(ctx, key)
+            .or_else(|| not_hex::check(ctx, key))
+            .or_else(|| length::check(ctx, key))
+        {
+            problems.push(p);
+            continue;
+        }
+        problems.extend(case::check(ctx, key));
+        *out = Key::parse(key.raw);
+    }
+    let [latest, previous] = parsed;
+    if let (Some(l), Some(p)) = (&latest, &previous) {
+        problems.extend(same_keys::check(ctx, l, p));
+        checked.pair = Some(KeyPair::new(l.clone(), p.clone()));
+    }
+    checked.latest = latest;
+    checked.previous = previous;
+    checked
+}
+
+/// Splits `LATEST,PREVIOUS`; the caller has checked there is one comma.
+fn split_pair(value: &[u8]) -> (&[u8], &[u8]) {
+    match value.iter().position(|&b| b == b',') {
+        Some(at) => (&value[..at], &value[at + 1..]),
+        None => (value, &value[value.len()..]),
+    }
+}
+
+/// The checks across environments (lint): `copied` and `swapped`, over
+/// reports whose `app` is set.
+#[must_use]
+pub fn check_across(reports: &[VarReport]) -> Vec<Finding> {
+    let mut out = copied::check(reports);
+    out.extend(swapped::check(reports));
+    out
+}
+
+/// The vars that hold one pair, in order of first appearance: in lint, the
+/// places one add-on is attached (or copied) to.
+#[must_use]
+pub fn pair_groups(reports: &[VarReport]) -> Vec<Group> {
+    same_pair_groups(reports)
+        .into_iter()
+        .filter_map(|members| {
+            let pair = reports[members[0]].pair.as_ref()?;
+            Some(Group {
+                latest_id: pair.latest().id(),
+                previous_id: pair.previous().id(),
+                members: members
+                    .iter()
+                    .map(|&i| (reports[i].app.clone().unwrap_or_default(), reports[i].var.clone()))
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// Groups reports by pair: the vars that hold the same two keys in the same
+/// order. Shared by `duplicate-pair` and lint's grouping.
+pub(crate) fn same_pair_groups(reports: &[VarReport]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut by_ids: HashMap<(KeyId, KeyId), Vec<usize>> = HashMap::new();
+    for (i, report) in reports.iter().enumerate() {
+        let Some(pair) = &report.pair else { continue };
+        let candidates = by_ids
+            .entry((pair.latest().id(), pair.previous().id()))
+            .or_default();
+        // Ids can collide (32 bits); the keys themselves decide.
+        let found = candidates
+            .iter()
+            .copied()
+            .find(|&g| reports[groups[g][0]].pair.as_ref() == Some(pair));
+        match found {
+            Some(g) => groups[g].push(i),
+            None => {
+                candidates.push(groups.len());
+                groups.push(vec![i]);
+            }
+        }
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests;

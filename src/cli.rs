@@ -1,0 +1,260 @@
+//! Command-line arguments: clap's definitions, turned into a plain
+//! [`Config`] before anything runs. Nothing else in the program sees clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use securekey::checks::CheckId;
+use securekey::report::{OutputFormat, Policy};
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 no errors; 1 errors found (or warnings under --strict); 2 usage, configuration or I/O failure.
+Settings: SECUREKEY_REQUIRE (required vars), SECUREKEY_FILE (key file path), SECUREKEY_LOG (error|warn|info|debug|trace), NO_COLOR.";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "securekey",
+    version,
+    about = "Keeps Heroku's rotating SecureKey add-on honest: checks SECURE_KEY and its attachments, writes the key file at boot, lints saved environments.",
+    after_help = AFTER_HELP,
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: CommandArgs,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+struct CommonArgs {
+    /// Output format: lines for people, or the JSON report.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human, global = true)]
+    format: FormatArg,
+
+    /// Treat warnings as errors.
+    #[arg(long, global = true)]
+    strict: bool,
+
+    /// Drop the findings of a check (repeatable, or comma-separated), e.g. --allow whitespace.
+    #[arg(long, value_name = "ID", value_delimiter = ',', value_parser = parse_check, global = true)]
+    allow: Vec<CheckId>,
+
+    /// Check only the required vars; do not discover others.
+    #[arg(long, global = true)]
+    no_discover: bool,
+
+    /// Print only problems, one line each on stderr (nothing on success).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+
+    /// More logging on stderr (-v debug, -vv trace); overrides SECUREKEY_LOG.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+}
+
+fn parse_check(s: &str) -> Result<CheckId, String> {
+    s.parse::<CheckId>().map_err(|e| e.to_string())
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum FormatArg {
+    Human,
+    Json,
+}
+
+#[derive(Args, Debug)]
+#[group(multiple = false)]
+struct SourceArgs {
+    /// Check a dotenv file (`export`, quotes, comments); `-` reads stdin, and JSON content is read as `heroku config --json`.
+    #[arg(long, value_name = "PATH")]
+    env_file: Option<PathBuf>,
+
+    /// Check Heroku's ENV_DIR: one file per config var (as bin/compile gets it).
+    #[arg(long, value_name = "DIR")]
+    env_dir: Option<PathBuf>,
+
+    /// Check the output of `heroku config --json`; `-` reads stdin.
+    #[arg(long, value_name = "PATH")]
+    heroku_json: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum CommandArgs {
+    /// Check one environment (the process env by default): the release-phase gate.
+    Check {
+        /// Required config vars (default: SECUREKEY_REQUIRE, then securekey.json, then SECURE_KEY).
+        names: Vec<String>,
+        #[command(flatten)]
+        source: SourceArgs,
+    },
+    /// Check, then write the normalized key file (all or nothing): run at dyno boot.
+    Write {
+        /// Required config vars, as for `check`.
+        names: Vec<String>,
+        /// The key file (default: $SECUREKEY_FILE, else .securekey/keys.json).
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        source: SourceArgs,
+    },
+    /// Lint saved environments of several apps side by side: APP=PATH or PATH, `-` for stdin.
+    Lint {
+        /// `heroku config --json` or `--shell` output, a dotenv file or an ENV_DIR, optionally labelled APP=PATH.
+        #[arg(required = true, value_name = "SOURCE")]
+        sources: Vec<String>,
+    },
+    /// The Cloud Native Buildpack exec.d program: write the key file, print SECUREKEY_FILE on fd 3.
+    #[command(name = "exec-d")]
+    ExecD {
+        /// Required config vars, as for `check`.
+        names: Vec<String>,
+    },
+}
+
+/// Where one environment comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// The process environment.
+    Process,
+    /// A dotenv file, or stdin (`-`).
+    EnvFile(PathBuf),
+    /// An ENV_DIR.
+    EnvDir(PathBuf),
+    /// `heroku config --json` output, or stdin (`-`).
+    HerokuJson(PathBuf),
+}
+
+/// What to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Command {
+    Check {
+        names: Vec<String>,
+        source: Source,
+    },
+    Write {
+        names: Vec<String>,
+        source: Source,
+        output: Option<PathBuf>,
+    },
+    Lint {
+        sources: Vec<String>,
+    },
+    ExecD {
+        names: Vec<String>,
+    },
+}
+
+/// Options every command takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Common {
+    pub(crate) format: OutputFormat,
+    pub(crate) policy: Policy,
+    pub(crate) discover: bool,
+    pub(crate) quiet: bool,
+    /// 0 = from SECUREKEY_LOG (default warn), 1 = debug, 2+ = trace.
+    pub(crate) verbose: u8,
+}
+
+/// The whole run, as plain data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Config {
+    pub(crate) command: Command,
+    pub(crate) common: Common,
+}
+
+/// Parses the process arguments.
+///
+/// # Errors
+/// clap's error (usage, or `--help`/`--version`), to be printed by `main`.
+pub(crate) fn parse() -> Result<Config, clap::Error> {
+    Cli::try_parse().map(Config::from)
+}
+
+impl From<SourceArgs> for Source {
+    fn from(args: SourceArgs) -> Self {
+        match (args.env_file, args.env_dir, args.heroku_json) {
+            (Some(p), _, _) => Source::EnvFile(p),
+            (_, Some(p), _) => Source::EnvDir(p),
+            (_, _, Some(p)) => Source::HerokuJson(p),
+            _ => Source::Process,
+        }
+    }
+}
+
+impl From<Cli> for Config {
+    fn from(cli: Cli) -> Self {
+        let command = match cli.command {
+            CommandArgs::Check { names, source } => Command::Check {
+                names,
+                source: source.into(),
+            },
+            CommandArgs::Write {
+                names,
+                output,
+                source,
+            } => Command::Write {
+                names,
+                source: source.into(),
+                output,
+            },
+            CommandArgs::Lint { sources } => Command::Lint { sources },
+            CommandArgs::ExecD { names } => Command::ExecD { names },
+        };
+        let c = cli.common;
+        Config {
+            command,
+            common: Common {
+                format: match c.format {
+                    FormatArg::Human => OutputFormat::Human,
+                    FormatArg::Json => OutputFormat::Json,
+                },
+                policy: Policy {
+                    strict: c.strict,
+                    allow: c.allow,
+                },
+                discover: !c.no_discover,
+                quiet: c.quiet,
+                verbose: c.verbose,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_from(args: &[&str]) -> Result<Config, clap::Error> {
+        Cli::try_parse_from(args).map(Config::from)
+    }
+
+    #[test]
+    fn cli_definition_is_valid() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn common_options_after_the_command() {
+        let c = parse_from(&["securekey", "check", "A_KEY", "--strict", "--allow", "case,whitespace", "--format", "json"]).unwrap();
+        assert_eq!(c.common.policy.allow, [CheckId::Case, CheckId::Whitespace]);
+        assert!(c.common.policy.strict);
+        assert_eq!(c.common.format, OutputFormat::Json);
+        assert_eq!(
+            c.command,
+            Command::Check {
+                names: vec!["A_KEY".into()],
+                source: Source::Process
+            }
+        );
+    }
+
+    #[test]
+    fn one_source_at_a_time() {
+        assert!(parse_from(&["securekey", "check", "--env-file", "a", "--env-dir", "b"]).is_err());
+        assert!(parse_from(&["securekey", "check", "--allow", "nope"]).is_err());
+        assert!(parse_from(&["securekey", "lint"]).is_err());
+    }
+}

@@ -1,0 +1,69 @@
+//! The one error type: every failure that is not a finding about a key.
+//! These exit 2. Messages name paths and causes, never a value.
+
+use std::io;
+use std::path::PathBuf;
+
+/// A usage, configuration or I/O failure.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file or stdin could not be read.
+    #[error("cannot read {path}: {1}", path = .0.display())]
+    Read(PathBuf, #[source] io::Error),
+
+    /// A path that should be a file is a directory.
+    #[error("{path} is a directory; pass a file (or use --env-dir for an ENV_DIR)", path = .0.display())]
+    IsADirectory(PathBuf),
+
+    /// An input larger than anything Heroku could hold.
+    #[error("{path} is larger than {1} bytes; that is no Heroku environment", path = .0.display())]
+    TooLarge(PathBuf, u64),
+
+    /// A saved environment in no format securekey knows.
+    #[error("{path}: unknown format; expected `heroku config --json`, `heroku config --shell`, a dotenv file or an ENV_DIR", path = .0.display())]
+    UnknownFormat(PathBuf),
+
+    /// A saved environment that is malformed for its format.
+    #[error("{path}{line}: {2}", path = .0.display(), line = line_suffix(*.1))]
+    Parse(PathBuf, usize, String),
+
+    /// `securekey.json` is not what it should be.
+    #[error("{path}: {1}; expected {{\"require\": [\"SECURE_KEY\", …]}}", path = .0.display())]
+    Config(PathBuf, String),
+
+    /// A var name given on the command line or in settings is not a name.
+    #[error("{0}")]
+    BadName(String),
+
+    /// A key file could not be written.
+    #[error("cannot write the key file {path}: {1}", path = .0.display())]
+    Write(PathBuf, #[source] io::Error),
+
+    /// The key file path is a symlink, which is never followed.
+    #[error("refusing to write the key file {path}: it is a symlink; remove it or choose another --output", path = .0.display())]
+    Symlink(PathBuf),
+
+    /// A key file could not be read or is malformed.
+    #[error("cannot load the key file {path}: {1}", path = .0.display())]
+    KeyFile(PathBuf, String),
+
+    /// A config var read by the library is missing or malformed.
+    #[error("{0}")]
+    InvalidVar(String),
+
+    /// The exec.d protocol's file descriptor 3 is not open.
+    #[error("file descriptor 3 is not open: `securekey exec-d` is run by the CNB launcher, which reads its output there ({0})")]
+    NoFd3(#[source] io::Error),
+
+    /// Writing the report failed (other than a closed pipe).
+    #[error("cannot write output: {0}")]
+    Output(#[source] io::Error),
+}
+
+fn line_suffix(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}")
+    }
+}

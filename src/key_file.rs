@@ -1,0 +1,300 @@
+//! The key file (SPEC §6): the only code that writes files.
+//!
+//! Written at dyno boot so the app reads keys that the release phase never
+//! saw (add-on rotations skip it). All or nothing: a temp file in the same
+//! folder, mode 0600, fsynced, renamed over the path, the folder fsynced;
+//! a symlink at the path is refused, never followed; the temp file is removed
+//! on every failure.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs::{self, DirBuilder, OpenOptions, Permissions};
+use std::io::Write as _;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::error::Error;
+use crate::key::{Key, KeyPair};
+use crate::report::FORMAT_VERSION;
+
+/// Where the key file goes when neither `--output` nor `SECUREKEY_FILE` says.
+pub const DEFAULT_PATH: &str = ".securekey/keys.json";
+
+/// The setting (and the var exported to the app) that names the key file.
+pub const FILE_VAR: &str = "SECUREKEY_FILE";
+
+/// The key file's mode.
+const FILE_MODE: u32 = 0o600;
+
+/// The mode of a folder the writer creates.
+const DIR_MODE: u32 = 0o700;
+
+/// A key file's contents: well-formed pairs by config var name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyFile {
+    keys: BTreeMap<String, KeyPair>,
+}
+
+impl KeyFile {
+    /// An empty key file.
+    #[must_use]
+    pub fn new() -> Self {
+        KeyFile::default()
+    }
+
+    /// Adds (or replaces) the pair of a config var.
+    pub fn insert(&mut self, var: impl Into<String>, pair: KeyPair) {
+        self.keys.insert(var.into(), pair);
+    }
+
+    /// The pair of a config var, e.g. `SECURE_KEY`.
+    #[must_use]
+    pub fn get(&self, var: &str) -> Option<&KeyPair> {
+        self.keys.get(var)
+    }
+
+    /// Every var and its pair, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &KeyPair)> {
+        self.keys.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// How many pairs.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// No pairs.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The file's text: canonical keys, vars sorted, so the same input
+    /// always gives the same bytes.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        let mut s = format!("{{\"version\":{FORMAT_VERSION},\"keys\":{{");
+        for (i, (var, pair)) in self.keys.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            let _ = write!(
+                s,
+                "{}:{{\"latest\":\"{}\",\"previous\":\"{}\",\"latest_id\":\"{}\",\"previous_id\":\"{}\"}}",
+                serde_json::Value::from(var.as_str()),
+                pair.latest().expose(),
+                pair.previous().expose(),
+                pair.latest().id(),
+                pair.previous().id()
+            );
+        }
+        s.push_str("}}\n");
+        s
+    }
+
+    /// Parses a key file. Keys must be canonical and match their ids.
+    ///
+    /// # Errors
+    /// A description of what is wrong, naming vars, never keys.
+    pub fn parse(content: &[u8]) -> Result<Self, String> {
+        let value: serde_json::Value = serde_json::from_slice(content)
+            .map_err(|e| format!("not valid JSON (line {}, column {})", e.line(), e.column()))?;
+        if value.get("version").and_then(serde_json::Value::as_u64) != Some(u64::from(FORMAT_VERSION)) {
+            return Err(format!("expected \"version\": {FORMAT_VERSION}"));
+        }
+        let keys = value
+            .get("keys")
+            .and_then(serde_json::Value::as_object)
+            .ok_or("expected a \"keys\" object")?;
+        let mut file = KeyFile::new();
+        for (var, entry) in keys {
+            let field = |name: &str| {
+                entry
+                    .get(name)
+                    .and_then(serde_json::Value::as_str)
+                    .ok_or_else(|| format!("{var}: no \"{name}\""))
+            };
+            let key = |slot: &str| -> Result<Key, String> {
+                let text = field(slot)?;
+                let key = Key::parse(text.as_bytes())
+                    .filter(|k| k.expose() == text)
+                    .ok_or_else(|| format!("{var}: the {slot} key is not 64 uppercase hex chars"))?;
+                if field(&format!("{slot}_id"))? != key.id().to_string() {
+                    return Err(format!("{var}: the {slot} key does not match {slot}_id"));
+                }
+                Ok(key)
+            };
+            file.insert(var.clone(), KeyPair::new(key("latest")?, key("previous")?));
+        }
+        Ok(file)
+    }
+
+    /// Loads a key file from disk.
+    ///
+    /// # Errors
+    /// The file cannot be read or is not a valid key file.
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let content = fs::read(path).map_err(|e| Error::KeyFile(path.to_owned(), e.to_string()))?;
+        KeyFile::parse(&content).map_err(|why| Error::KeyFile(path.to_owned(), why))
+    }
+
+    /// Loads the key file the boot script wrote: `$SECUREKEY_FILE`, else
+    /// `.securekey/keys.json` under the current directory.
+    ///
+    /// # Errors
+    /// See [`KeyFile::load`].
+    pub fn load_default() -> Result<Self, Error> {
+        KeyFile::load(default_path(None))
+    }
+
+    /// Writes the file atomically (see the module docs).
+    ///
+    /// # Errors
+    /// [`Error::Symlink`] when the path is a symlink, [`Error::Write`] for any
+    /// I/O failure; in both cases an existing file is untouched and no temp
+    /// file is left.
+    pub fn write(&self, path: &Path) -> Result<(), Error> {
+        write_atomic(path, self.to_json().as_bytes())
+    }
+}
+
+/// `--output`, else `$SECUREKEY_FILE` (if set and not empty), else
+/// `.securekey/keys.json`.
+#[must_use]
+pub fn default_path(output: Option<&Path>) -> PathBuf {
+    if let Some(path) = output {
+        return path.to_owned();
+    }
+    match std::env::var_os(FILE_VAR) {
+        Some(path) if !path.is_empty() => PathBuf::from(path),
+        _ => PathBuf::from(DEFAULT_PATH),
+    }
+}
+
+/// Removes the temp file unless it was renamed into place.
+struct TempGuard<'a>(Option<&'a Path>);
+
+impl Drop for TempGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(path) = self.0 {
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Error> {
+    let err = |e| Error::Write(path.to_owned(), e);
+    let file_name = path.file_name().ok_or_else(|| {
+        err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the path names no file",
+        ))
+    })?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => return Err(Error::Symlink(path.to_owned())),
+        Ok(meta) if meta.is_dir() => {
+            return Err(err(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "it is a directory",
+            )));
+        }
+        _ => {}
+    }
+    if !dir.exists() {
+        DirBuilder::new()
+            .recursive(true)
+            .mode(DIR_MODE)
+            .create(&dir)
+            .map_err(err)?;
+    }
+
+    // Unique per process and per call, so concurrent writers (two dynos'
+    // boot scripts never share a disk, but two processes in one can) never
+    // share a temp file; `create_new` (O_EXCL) never follows a symlink.
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}-{}",
+        file_name.to_string_lossy(),
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(FILE_MODE)
+        .open(&tmp)
+        .map_err(err)?;
+    let mut guard = TempGuard(Some(&tmp));
+    // The umask may have taken bits away; set exactly 0600.
+    file.set_permissions(Permissions::from_mode(FILE_MODE))
+        .map_err(err)?;
+    file.write_all(content).map_err(err)?;
+    file.sync_all().map_err(err)?;
+    drop(file);
+    // rename(2) replaces a symlink that appeared since the check above
+    // rather than following it.
+    fs::rename(&tmp, path).map_err(err)?;
+    guard.0 = None;
+    // The rename is durable once the folder is.
+    if let Ok(d) = fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "3F6D463C2A79289DC5B3C13A4EB2736B0D51A80234CAEAF0EA12D15F12E9FDEE";
+    const B: &str = "CF8BBE474F57D9CA1DB402B2D19873E2F05ABED1213256FB761E166A2C8E6EBA";
+
+    fn file() -> KeyFile {
+        let mut f = KeyFile::new();
+        f.insert("SECURE_KEY", KeyPair::parse(format!("{A},{B}").as_bytes()).unwrap());
+        f
+    }
+
+    #[test]
+    fn round_trip() {
+        let f = file();
+        let parsed = KeyFile::parse(f.to_json().as_bytes()).unwrap();
+        assert_eq!(parsed, f);
+        assert_eq!(parsed.get("SECURE_KEY").unwrap().latest().expose(), A);
+    }
+
+    #[test]
+    fn parse_refuses_tampering_without_quoting_keys() {
+        let json = file().to_json();
+        for bad in [
+            json.replace(A, &A.to_ascii_lowercase()),
+            json.replace(&A[..10], "0000000000"),
+            json.replace("\"version\":1", "\"version\":2"),
+            "{".to_owned(),
+        ] {
+            let err = KeyFile::parse(bad.as_bytes()).unwrap_err();
+            for key in [A, B] {
+                assert!(!err.contains(&key[..8]) && !err.to_ascii_uppercase().contains(&key[8..16]), "{err}");
+            }
+        }
+    }
+
+    #[test]
+    fn write_is_0600_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/keys.json");
+        file().write(&path).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let dir_mode = fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(dir_mode, 0o700);
+        assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,272 @@
+//! Which vars are checked (SPEC §3): the required ones, and the discovered
+//! ones — by name (`SECURE_KEY`, `*_SECURE_KEY`, `SECUREKEY_*_KEY`) or by a
+//! value with the exact shape of a current pair.
+
+use std::path::Path;
+
+use crate::env::{Env, is_var_name};
+use crate::error::Error;
+use crate::key::KEY_HEX_LEN;
+
+/// The var checked when nothing else is required.
+pub const DEFAULT_REQUIRED: &str = "SECURE_KEY";
+
+/// The setting that lists required vars, comma- or space-separated.
+pub const REQUIRE_VAR: &str = "SECUREKEY_REQUIRE";
+
+/// The per-app settings file, at the app root.
+pub const CONFIG_FILE: &str = "securekey.json";
+
+/// A var to check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selected {
+    /// Its name.
+    pub name: String,
+    /// Required (absent is an error) or discovered.
+    pub required: bool,
+}
+
+/// Where the required list came from, for the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequiredFrom {
+    /// Command-line arguments.
+    Arguments,
+    /// `SECUREKEY_REQUIRE`.
+    Setting,
+    /// `securekey.json`.
+    ConfigFile,
+    /// The default, `SECURE_KEY`.
+    Default,
+}
+
+/// Resolves the required vars: arguments, else `SECUREKEY_REQUIRE` (from
+/// the checked environment, else the process's), else `"require"` in
+/// `securekey.json` under `app_dir`, else `SECURE_KEY`.
+///
+/// # Errors
+/// A name that is not a var name, or an unreadable or malformed
+/// `securekey.json`.
+pub fn required(
+    args: &[String],
+    setting: Option<&[u8]>,
+    app_dir: &Path,
+) -> Result<(Vec<String>, RequiredFrom), Error> {
+    if !args.is_empty() {
+        let names = args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| validate_name(a, &format!("argument {}", i + 1)))
+            .collect::<Result<_, _>>()?;
+        return Ok((names, RequiredFrom::Arguments));
+    }
+    if let Some(setting) = setting {
+        let text = std::str::from_utf8(setting)
+            .map_err(|_| Error::BadName(format!("{REQUIRE_VAR} is not UTF-8")))?;
+        let names: Vec<String> = text
+            .split(|c: char| c == ',' || c.is_ascii_whitespace())
+            .filter(|s| !s.is_empty())
+            .enumerate()
+            .map(|(i, n)| validate_name(n, &format!("{REQUIRE_VAR} entry {}", i + 1)))
+            .collect::<Result<_, _>>()?;
+        if !names.is_empty() {
+            return Ok((names, RequiredFrom::Setting));
+        }
+    }
+    let path = app_dir.join(CONFIG_FILE);
+    match std::fs::read(&path) {
+        Ok(content) => {
+            let names = parse_config(&path, &content)?;
+            Ok((names, RequiredFrom::ConfigFile))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok((vec![DEFAULT_REQUIRED.to_owned()], RequiredFrom::Default))
+        }
+        Err(e) => Err(Error::Read(path, e)),
+    }
+}
+
+fn parse_config(path: &Path, content: &[u8]) -> Result<Vec<String>, Error> {
+    let bad = |why: &str| Error::Config(path.to_owned(), why.to_owned());
+    let value: serde_json::Value =
+        serde_json::from_slice(content).map_err(|e| bad(&format!("not valid JSON at line {}", e.line())))?;
+    let require = value
+        .get("require")
+        .ok_or_else(|| bad("no \"require\" list"))?
+        .as_array()
+        .ok_or_else(|| bad("\"require\" is not a list"))?;
+    require
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let name = v
+                .as_str()
+                .ok_or_else(|| bad(&format!("\"require\" entry {} is not a string", i + 1)))?;
+            validate_name(name, &format!("{} \"require\" entry {}", path.display(), i + 1))
+        })
+        .collect()
+}
+
+/// A name must be a config var name. A value that looks like key material
+/// (a comma, or a long run of hex) is refused without being echoed: it was
+/// pasted where a name belongs.
+fn validate_name(name: &str, what: &str) -> Result<String, Error> {
+    let longest_hex_run = name
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    if name.contains(',') || longest_hex_run >= 16 {
+        return Err(Error::BadName(format!(
+            "{what} looks like a key, not a config var name; pass the var's NAME (e.g. SECURE_KEY), never its value"
+        )));
+    }
+    if !is_var_name(name.as_bytes()) {
+        return Err(Error::BadName(format!(
+            "{what} ({name:?}) is not a config var name: letters, digits and _, not starting with a digit"
+        )));
+    }
+    Ok(name.to_owned())
+}
+
+/// Whether a name is one the add-on (or an attachment of it) writes.
+#[must_use]
+pub fn is_key_var_name(name: &[u8]) -> bool {
+    name == DEFAULT_REQUIRED.as_bytes()
+        || (name.ends_with(b"_SECURE_KEY") && name.len() > b"_SECURE_KEY".len())
+        || (name.starts_with(b"SECUREKEY_")
+            && name.ends_with(b"_KEY")
+            && name.len() > b"SECUREKEY__KEY".len())
+}
+
+/// Whether a value has the exact shape of a current pair: 64 uppercase hex,
+/// a comma, 64 uppercase hex.
+#[must_use]
+pub fn is_pair_shaped(value: &[u8]) -> bool {
+    let upper_hex = |b: &u8| b.is_ascii_digit() || (b'A'..=b'F').contains(b);
+    value.len() == 2 * KEY_HEX_LEN + 1
+        && value[KEY_HEX_LEN] == b','
+        && value[..KEY_HEX_LEN].iter().all(upper_hex)
+        && value[KEY_HEX_LEN + 1..].iter().all(upper_hex)
+}
+
+/// The vars to check: the required ones in order, then (unless `discover`
+/// is off) every other var with a key name or a pair-shaped value, in the
+/// environment's order. Vars with non-UTF-8 names are skipped with a
+/// warning: no app could read them by name.
+#[must_use]
+pub fn select(env: &Env, required: &[String], discover: bool) -> Vec<Selected> {
+    let mut out: Vec<Selected> = Vec::with_capacity(required.len());
+    for name in required {
+        if !out.iter().any(|s| &s.name == name) {
+            out.push(Selected {
+                name: name.clone(),
+                required: true,
+            });
+        }
+    }
+    if !discover {
+        return out;
+    }
+    let required_set: std::collections::HashSet<&[u8]> =
+        required.iter().map(|n| n.as_bytes()).collect();
+    for var in &env.vars {
+        if required_set.contains(var.name.as_slice()) {
+            continue;
+        }
+        if !(is_key_var_name(&var.name) || is_pair_shaped(&var.value)) {
+            continue;
+        }
+        match String::from_utf8(var.name.clone()) {
+            Ok(name) => out.push(Selected {
+                name,
+                required: false,
+            }),
+            Err(_) => tracing::warn!(
+                name = %var.display_name(),
+                source = %env.source,
+                "skipping a var whose name is not UTF-8"
+            ),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::Var;
+
+    const PAIR: &str = "3F6D463C2A79289DC5B3C13A4EB2736B0D51A80234CAEAF0EA12D15F12E9FDEE,CF8BBE474F57D9CA1DB402B2D19873E2F05ABED1213256FB761E166A2C8E6EBA";
+
+    fn env(vars: &[(&str, &str)]) -> Env {
+        Env::new(
+            "t",
+            vars.iter()
+                .map(|(n, v)| Var {
+                    name: n.as_bytes().to_vec(),
+                    value: v.as_bytes().to_vec(),
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn key_names() {
+        for yes in ["SECURE_KEY", "SERVICE_ONE_SECURE_KEY", "SECUREKEY_CHARCOAL_KEY"] {
+            assert!(is_key_var_name(yes.as_bytes()), "{yes}");
+        }
+        for no in ["_SECURE_KEY", "SECUREKEY__KEY", "SECUREKEY_REQUIRE", "SECUREKEY_FILE", "API_KEY", "SECURE_KEYS"] {
+            assert!(!is_key_var_name(no.as_bytes()), "{no}");
+        }
+    }
+
+    #[test]
+    fn discovery_by_name_and_shape() {
+        let e = env(&[
+            ("DATABASE_URL", "postgres://x"),
+            ("SECUREKEY_CHARCOAL_KEY", "x"),
+            ("TOKEN", PAIR),
+            ("LOWER", &PAIR.to_ascii_lowercase()),
+            ("SECURE_KEY", PAIR),
+        ]);
+        let names: Vec<_> = select(&e, &["SECURE_KEY".into()], true)
+            .into_iter()
+            .map(|s| (s.name, s.required))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("SECURE_KEY".to_owned(), true),
+                ("SECUREKEY_CHARCOAL_KEY".to_owned(), false),
+                ("TOKEN".to_owned(), false),
+            ]
+        );
+        assert_eq!(select(&e, &["SECURE_KEY".into()], false).len(), 1);
+    }
+
+    #[test]
+    fn required_precedence() {
+        let dir = tempfile::tempdir().unwrap();
+        let args = vec!["A_KEY".to_owned()];
+        assert_eq!(required(&args, Some(b"B_KEY"), dir.path()).unwrap().1, RequiredFrom::Arguments);
+        let (names, from) = required(&[], Some(b"B_KEY, C_KEY D_KEY"), dir.path()).unwrap();
+        assert_eq!((names.len(), from), (3, RequiredFrom::Setting));
+        assert_eq!(required(&[], None, dir.path()).unwrap(), (vec!["SECURE_KEY".into()], RequiredFrom::Default));
+        std::fs::write(dir.path().join(CONFIG_FILE), br#"{"require":["X_KEY"]}"#).unwrap();
+        assert_eq!(required(&[], Some(b" "), dir.path()).unwrap(), (vec!["X_KEY".into()], RequiredFrom::ConfigFile));
+        std::fs::write(dir.path().join(CONFIG_FILE), br#"{"require":"X_KEY"}"#).unwrap();
+        assert!(matches!(required(&[], None, dir.path()), Err(Error::Config(..))));
+    }
+
+    #[test]
+    fn a_key_passed_as_a_name_is_not_echoed() {
+        let dir = tempfile::tempdir().unwrap();
+        for arg in [PAIR, &PAIR[65..], &PAIR[..64]] {
+            let err = required(&[arg.to_owned()], None, dir.path()).unwrap_err().to_string();
+            assert!(err.contains("looks like a key"), "{err}");
+            assert!(!err.contains(&arg[..8]));
+        }
+        let err = required(&["1BAD".into()], None, dir.path()).unwrap_err().to_string();
+        assert!(err.contains("not a config var name"));
+    }
+}
