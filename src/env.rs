@@ -51,13 +51,27 @@ impl std::fmt::Debug for Var {
 }
 
 /// A set of config vars from one source, in the source's order.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Env {
     /// Where the vars came from: `env`, `-` (stdin) or a path.
     pub source: String,
     /// The vars; a later var of the same name replaces an earlier one.
     pub vars: Vec<Var>,
+    /// Name to position in `vars`, so [`Env::get`] is O(1): every checked
+    /// var is looked up by name, and a scan per lookup made 10,000 key vars
+    /// quadratic (0.2 s; 100,000 took minutes).
+    index: HashMap<Vec<u8>, usize>,
 }
+
+// Two environments are equal when their sources and vars are; the index is
+// derived from the vars.
+impl PartialEq for Env {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source && self.vars == other.vars
+    }
+}
+
+impl Eq for Env {}
 
 impl Env {
     /// An environment from a source label and vars (later duplicates win).
@@ -78,15 +92,24 @@ impl Env {
         Env {
             source: source.into(),
             vars: kept,
+            index,
         }
     }
 
     /// The value of a var, if set.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&[u8]> {
-        self.vars
-            .iter()
-            .find(|v| v.name == name.as_bytes())
+        let name = name.as_bytes();
+        // `vars` is public and may have been changed after `new`: the index
+        // is trusted only when it points at the right name; otherwise (and
+        // for a missing var, which is rare: a required var not set) scan.
+        let indexed = self
+            .index
+            .get(name)
+            .and_then(|&at| self.vars.get(at))
+            .filter(|v| v.name == name);
+        indexed
+            .or_else(|| self.vars.iter().find(|v| v.name == name))
             .map(|v| v.value.as_slice())
     }
 
@@ -561,6 +584,21 @@ mod tests {
         );
         assert_eq!(env.get("A"), Some(&b"2"[..]));
         assert_eq!(env.vars.len(), 1);
+    }
+
+    #[test]
+    fn get_uses_the_index_and_survives_changed_vars() {
+        let var = |n: &str, v: &str| Var { name: n.as_bytes().to_vec(), value: v.as_bytes().to_vec() };
+        let mut env = Env::new("t", (0..1000).map(|i| var(&format!("V{i}"), &i.to_string())).collect());
+        assert_eq!(env.get("V999"), Some(&b"999"[..]));
+        assert_eq!(env.get("NOPE"), None);
+        // The fields are public: a changed `vars` must not mislead `get`.
+        env.vars.swap(0, 999);
+        env.vars.push(var("LATE", "x"));
+        assert_eq!(env.get("V999"), Some(&b"999"[..]));
+        assert_eq!(env.get("V0"), Some(&b"0"[..]));
+        assert_eq!(env.get("LATE"), Some(&b"x"[..]));
+        assert_eq!(env, env.clone());
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub use error::Error;
 // the package on its own.
 use clap as _;
 use tracing_subscriber as _;
+#[cfg(test)]
+use proptest as _;
 pub use key::{Key, KeyId, KeyPair, Slot};
 pub use key_file::KeyFile;
 

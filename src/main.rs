@@ -12,6 +12,8 @@ use serde_json as _;
 use sha2 as _;
 use subtle as _;
 use thiserror as _;
+#[cfg(test)]
+use {proptest as _, tempfile as _};
 
 use securekey::exit::ExitCode;
 
