@@ -63,9 +63,9 @@ fn exit_code(report: &Report) -> ExitCode {
 fn load(source: &Source) -> Result<Env, Error> {
     match source {
         Source::Process => Ok(env::read_process()),
-        Source::EnvFile(path) => env::read_file(path, None),
+        Source::EnvFile(path) => env::read_file(path, env::Detect::JsonOrDotenv),
         Source::EnvDir(dir) => env::read_env_dir(dir),
-        Source::HerokuJson(path) => env::read_file(path, Some(env::Format::HerokuJson)),
+        Source::HerokuJson(path) => env::read_file(path, env::Detect::Is(env::Format::HerokuJson)),
     }
 }
 
@@ -273,7 +273,7 @@ fn lint(sources: &[String], common: &Common) -> Result<Report, Error> {
         let env = if path.as_os_str() != "-" && path.is_dir() {
             env::read_env_dir(&path)?
         } else {
-            env::read_file(&path, None)?
+            env::read_file(&path, env::Detect::Strict)?
         };
         let required = match setting_in(&env, REQUIRE_VAR) {
             Some(value) => select::required(&[], Some(value), Path::new("/nonexistent"))?.0,

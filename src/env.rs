@@ -424,14 +424,31 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, Error> {
     Ok(buf)
 }
 
-/// Parses saved content in the given format, or the detected one.
+/// How to tell a saved environment's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detect {
+    /// This format, whatever the content.
+    Is(Format),
+    /// A JSON object is `heroku config --json`; anything else is dotenv, so
+    /// a malformed line is reported by line number (`--env-file`).
+    JsonOrDotenv,
+    /// [`detect`]: content in neither format is an unknown format (`lint`).
+    Strict,
+}
+
+/// Parses saved content.
 ///
 /// # Errors
 /// The content is in no known format, or is malformed for its format.
-pub fn parse(path: &Path, content: &[u8], format: Option<Format>) -> Result<Env, Error> {
-    let format = format
-        .or_else(|| detect(content))
-        .ok_or_else(|| Error::UnknownFormat(path.to_owned()))?;
+pub fn parse(path: &Path, content: &[u8], how: Detect) -> Result<Env, Error> {
+    let format = match how {
+        Detect::Is(format) => format,
+        Detect::JsonOrDotenv => match detect(content) {
+            Some(Format::HerokuJson) => Format::HerokuJson,
+            _ => Format::Dotenv,
+        },
+        Detect::Strict => detect(content).ok_or_else(|| Error::UnknownFormat(path.to_owned()))?,
+    };
     let vars = match format {
         Format::HerokuJson => parse_heroku_json(content),
         Format::Dotenv => parse_dotenv(content),
@@ -448,9 +465,9 @@ fn label(path: &Path) -> String {
 ///
 /// # Errors
 /// See [`read_input`] and [`parse`].
-pub fn read_file(path: &Path, format: Option<Format>) -> Result<Env, Error> {
+pub fn read_file(path: &Path, how: Detect) -> Result<Env, Error> {
     let content = read_input(path)?;
-    parse(path, &content, format)
+    parse(path, &content, how)
 }
 
 /// Reads Heroku's ENV_DIR: one regular file per config var, the file name

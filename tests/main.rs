@@ -3,6 +3,8 @@
 
 // The library's dependencies are not this crate's business.
 #![allow(unused_crate_dependencies)]
+// Helpers are `pub` for the sibling modules; nothing is exported.
+#![allow(unreachable_pub)]
 
 mod common;
 
