@@ -1,1 +1,144 @@
-//! placeholder
+//! No key material in any output: for every check, at the most verbose
+//! logging, in both formats and quiet mode, for check, write and lint, no
+//! 8-char window of any key appears on stdout or stderr (`Run::code` and
+//! `Run::no_leak` assert it; failure messages withhold the output).
+
+use crate::common::{A, B, C, D, TestEnv, pair};
+
+/// A value that triggers each check, keyed by check id. Every value holds
+/// (parts of) real keys, so a leak would show.
+fn triggers() -> Vec<(&'static str, String)> {
+    let mut not_hex = A.to_owned();
+    not_hex.replace_range(20..21, "x");
+    vec![
+        ("empty", " ".to_owned()),
+        ("key-count", format!("{A},{B},{C}")),
+        ("previous-empty", format!("{A},")),
+        ("not-hex", format!("{not_hex},{B}")),
+        ("length", format!("{},{}", &A[1..], &B[..40])),
+        ("legacy-base36", format!("{},{B}", A[..50].to_ascii_lowercase().replace('a', "z"))),
+        ("quoted", format!("'{A},{B}'")),
+        ("whitespace", format!(" {A} , {B}\t")),
+        ("case", format!("{},{}", A.to_ascii_lowercase(), &B[..32].to_ascii_lowercase())),
+        ("same-keys", format!("{D},{D}")),
+    ]
+}
+
+const VERBOSE: [&[&str]; 4] = [&["-vv"], &["-vv", "--format", "json"], &["-q"], &["--strict"]];
+
+#[test]
+fn check_never_prints_keys_for_any_check() {
+    let t = TestEnv::new();
+    for (check, value) in triggers() {
+        for extra in VERBOSE {
+            let mut args = vec!["check"];
+            args.extend_from_slice(extra);
+            let run = t.run_env(&args, &[("SECURE_KEY", &value), ("SECUREKEY_LOG", "trace")]);
+            run.no_leak();
+            assert!(matches!(run.code, 0 | 1), "{check}: exit {}", run.code);
+            if extra.contains(&"json") {
+                assert!(run.finding_ids().iter().any(|id| id == check), "{check} not found");
+            }
+        }
+    }
+}
+
+#[test]
+fn duplicate_pair_and_missing_do_not_leak() {
+    let t = TestEnv::new();
+    for extra in VERBOSE {
+        let mut args = vec!["check", "SECURE_KEY", "OTHER_SECURE_KEY", "NOT_SET_KEY"];
+        args.extend_from_slice(extra);
+        let run = t.run_env(
+            &args,
+            &[
+                ("SECURE_KEY", &pair(A, B)),
+                ("OTHER_SECURE_KEY", &pair(A, B)),
+                ("SECUREKEY_LOG", "trace"),
+            ],
+        );
+        run.code(1);
+    }
+}
+
+#[test]
+fn every_source_and_write_do_not_leak() {
+    let t = TestEnv::new();
+    let values: Vec<String> = triggers().into_iter().map(|(_, v)| v).collect();
+    let mut dotenv = String::new();
+    for (i, v) in values.iter().enumerate() {
+        dotenv.push_str(&format!("V{i}_SECURE_KEY='{}'\n", v.replace('\'', "")));
+    }
+    let file = t.write("all.env", &dotenv);
+    let json = t.write(
+        "all.json",
+        serde_json::Value::Object(
+            values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (format!("V{i}_SECURE_KEY"), serde_json::Value::from(v.as_str())))
+                .collect(),
+        )
+        .to_string(),
+    );
+    for extra in VERBOSE {
+        for source in [
+            vec!["check", "--env-file", file.to_str().unwrap()],
+            vec!["check", "--heroku-json", json.to_str().unwrap()],
+            vec!["write", "--env-file", file.to_str().unwrap(), "-o", "k.json"],
+            vec!["lint", file.to_str().unwrap(), json.to_str().unwrap()],
+        ] {
+            let mut args = source;
+            args.extend_from_slice(extra);
+            t.run_env(&args, &[("SECUREKEY_LOG", "trace")]).code(1);
+        }
+    }
+    assert!(!t.path().join("k.json").exists());
+}
+
+#[test]
+fn parse_errors_do_not_leak() {
+    let t = TestEnv::new();
+    for content in [
+        format!("{A}\n"),
+        format!("SECURE_KEY='{A},{B}\n"),
+        format!("SECURE_KEY=\"{A},{B}\n"),
+        format!("SECURE_KEY='{A}' {B}\n"),
+        format!("{{\"SECURE_KEY\": \"{A},{B}"),
+        format!("{{\"SECURE_KEY\": [\"{A}\"]}}"),
+        format!("{{\"SECURE_KEY\": {{\"{A}\": 1}}}}"),
+    ] {
+        let f = t.write("bad.env", &content);
+        for extra in VERBOSE {
+            let mut args = vec!["check", "--env-file", f.to_str().unwrap()];
+            args.extend_from_slice(extra);
+            t.run_env(&args, &[("SECUREKEY_LOG", "trace")]).code(2);
+            let mut args = vec!["lint", f.to_str().unwrap()];
+            args.extend_from_slice(extra);
+            t.run_env(&args, &[("SECUREKEY_LOG", "trace")]).code(2);
+        }
+    }
+}
+
+#[test]
+fn cross_app_checks_do_not_leak() {
+    let t = TestEnv::new();
+    let s1 = t.write("s1.json", serde_json::json!({"SECURE_KEY": pair(C, A)}).to_string());
+    let s2 = t.write("s2.env", format!("SERVICE_ONE_SECURE_KEY={}\n", pair(A, B)));
+    let s3 = t.write("s3.env", format!("SERVICE_ONE_SECURE_KEY={}\n", pair(A, C)));
+    for extra in VERBOSE {
+        let mut args = vec![
+            "lint".to_owned(),
+            format!("service-1={}", s1.display()),
+            format!("service-2={}", s2.display()),
+            format!("service-3={}", s3.display()),
+        ];
+        args.extend(extra.iter().map(|s| (*s).to_owned()));
+        let run = t.run_env(&args, &[("SECUREKEY_LOG", "trace")]);
+        run.code(1);
+        if extra.contains(&"json") {
+            let ids = run.finding_ids();
+            assert!(ids.contains(&"copied".to_owned()) && ids.contains(&"swapped".to_owned()), "{ids:?}");
+        }
+    }
+}
