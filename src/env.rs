@@ -349,7 +349,17 @@ pub fn parse_heroku_json(content: &[u8]) -> Result<Vec<Var>, ParseError> {
     let value: serde_json::Value =
         serde_json::from_slice(strip_bom(content)).map_err(|e| ParseError {
             line: e.line(),
-            reason: format!("not valid JSON ({:?} error at column {})", e.classify(), e.column()),
+            // serde_json stops at 128 levels (no stack overflow); say so,
+            // rather than a bare "Syntax error". The message is a fixed
+            // string, but only this one is matched: see above.
+            reason: if e.to_string().starts_with("recursion limit exceeded") {
+                format!(
+                    "not valid JSON: nested more than 128 levels deep at column {}; `heroku config --json` prints one flat object",
+                    e.column()
+                )
+            } else {
+                format!("not valid JSON ({:?} error at column {})", e.classify(), e.column())
+            },
         })?;
     let serde_json::Value::Object(map) = value else {
         return Err(ParseError {
@@ -578,6 +588,9 @@ mod tests {
         assert!(err.reason.contains('A') && !err.reason.contains("secret"));
         let err = parse_heroku_json(br#"{"A":"SECRET"#).unwrap_err();
         assert!(!err.reason.contains("SECRET"));
+        let deep = format!("{{\"A\":{}", "[".repeat(100_000));
+        let err = parse_heroku_json(deep.as_bytes()).unwrap_err();
+        assert!(err.reason.contains("nested more than 128 levels"), "{}", err.reason);
     }
 
     #[test]
