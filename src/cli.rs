@@ -45,7 +45,7 @@ struct CommonArgs {
     #[arg(long, global = true)]
     no_discover: bool,
 
-    /// Print only problems, one line each on stderr (nothing on success).
+    /// Print only errors, one line each on stderr (nothing on success).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
 

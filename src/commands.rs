@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use securekey::checks::{self, VarReport};
+use securekey::checks::{self, Severity, VarReport};
 use securekey::env::{self, Env};
 use securekey::error::Error;
 use securekey::exit::ExitCode;
@@ -35,7 +35,7 @@ pub(crate) fn run(config: &Config) -> Result<ExitCode, Error> {
             let report = check_one(names, source, common)?;
             emit(&report, common)?;
             if !report.ok() {
-                tracing::error!("the key file was not written: fix the errors above");
+                eprintln!("securekey: the key file was not written (an existing one is untouched)");
                 return Ok(ExitCode::Findings);
             }
             let path = key_file::default_path(output.as_deref());
@@ -119,8 +119,9 @@ fn log_vars(vars: &[VarReport]) {
     }
 }
 
-/// Prints the report: to stdout, or under `-q` only the problems, one line
-/// each on stderr.
+/// Prints the report: to stdout, or under `-q` only the errors, one line
+/// each on stderr (so a good boot prints nothing; warnings are the release
+/// phase's to show).
 fn emit(report: &Report, common: &Common) -> Result<(), Error> {
     let result = if common.quiet {
         let mut err = io::stderr().lock();
@@ -128,6 +129,7 @@ fn emit(report: &Report, common: &Common) -> Result<(), Error> {
         report
             .findings
             .iter()
+            .filter(|f| f.severity == Severity::Error)
             .try_for_each(|f| writeln!(err, "securekey: {}", report::finding_line(f, color)))
     } else {
         let color = common.format == OutputFormat::Human && color_for(&io::stdout());

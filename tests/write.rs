@@ -1,1 +1,223 @@
-//! placeholder
+//! `securekey write`: the key file rules of SPEC §6, on the real binary.
+
+use std::fs;
+use std::os::unix::fs::{PermissionsExt, symlink};
+use std::path::Path;
+
+use securekey::{KeyFile, Slot};
+
+use crate::common::{A, B, C, D, TestEnv, id, pair};
+
+fn mode(path: &Path) -> u32 {
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// Every entry of a folder, to prove no temp file is left.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn writes_the_documented_file_in_canonical_form() {
+    let t = TestEnv::new();
+    let messy = format!(" {} , {B}\n", A.to_ascii_lowercase());
+    let run = t.run_env(
+        ["write", "-q"],
+        &[("SECURE_KEY", &messy), ("SERVICE_ONE_SECURE_KEY", &pair(C, D))],
+    );
+    run.code(0);
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""), "-q is silent on success");
+    let path = t.path().join(".securekey/keys.json");
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(path.parent().unwrap()), 0o700);
+    let text = fs::read_to_string(&path).unwrap();
+    let expected = format!(
+        "{{\"version\":1,\"keys\":{{\"SECURE_KEY\":{{\"latest\":\"{A}\",\"previous\":\"{B}\",\"latest_id\":\"{}\",\"previous_id\":\"{}\"}},\"SERVICE_ONE_SECURE_KEY\":{{\"latest\":\"{C}\",\"previous\":\"{D}\",\"latest_id\":\"{}\",\"previous_id\":\"{}\"}}}}}}\n",
+        id(A),
+        id(B),
+        id(C),
+        id(D)
+    );
+    assert!(text == expected, "key file differs from the documented form");
+    assert_eq!(entries(path.parent().unwrap()), ["keys.json"]);
+
+    // The library reads what the binary wrote.
+    let file = KeyFile::load(&path).unwrap();
+    let pair = file.get("SECURE_KEY").unwrap();
+    assert_eq!(pair.verify(B), Some(Slot::Previous));
+    assert_eq!(pair.latest().expose(), A);
+}
+
+#[test]
+fn path_precedence_output_then_securekey_file_then_default() {
+    let t = TestEnv::new();
+    let keys = pair(A, B);
+    t.run_env(["write", "-o", "out/a.json"], &[("SECURE_KEY", &keys), ("SECUREKEY_FILE", "env.json")])
+        .code(0);
+    assert!(t.path().join("out/a.json").exists());
+    assert!(!t.path().join("env.json").exists());
+    t.run_env(["write"], &[("SECURE_KEY", &keys), ("SECUREKEY_FILE", "env.json")]).code(0);
+    assert!(t.path().join("env.json").exists());
+    assert!(!t.path().join(".securekey").exists());
+    t.run_env(["write"], &[("SECURE_KEY", &keys)]).code(0);
+    assert!(t.path().join(".securekey/keys.json").exists());
+}
+
+#[test]
+fn replaces_a_looser_file_with_0600() {
+    let t = TestEnv::new();
+    let path = t.write("keys.json", "old");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    t.run_env(["write", "-o", "keys.json"], &[("SECURE_KEY", &pair(A, B))]).code(0);
+    assert_eq!(mode(&path), 0o600);
+    assert!(KeyFile::load(&path).is_ok());
+}
+
+#[test]
+fn any_error_writes_nothing_and_keeps_the_old_file() {
+    let t = TestEnv::new();
+    t.run_env(["write", "-o", "k/keys.json"], &[("SECURE_KEY", &pair(A, B))]).code(0);
+    let path = t.path().join("k/keys.json");
+    let before = fs::read(&path).unwrap();
+    for broken in [format!("{C},"), String::new(), C.to_owned(), format!("{C},{}", &D[1..])] {
+        let run = t.run_env(["write", "-o", "k/keys.json", "-q"], &[("SECURE_KEY", &broken)]);
+        run.code(1);
+        assert_eq!(run.stdout, "");
+        assert!(run.stderr.lines().all(|l| l.starts_with("securekey: ")));
+        assert_eq!(fs::read(&path).unwrap(), before);
+        assert_eq!(entries(&t.path().join("k")), ["keys.json"]);
+    }
+    // A broken discovered var blocks the whole file too: all or nothing.
+    let run = t.run_env(
+        ["write", "-o", "k/keys.json"],
+        &[("SECURE_KEY", &pair(C, D)), ("OTHER_SECURE_KEY", "nope")],
+    );
+    run.code(1);
+    assert_eq!(fs::read(&path).unwrap(), before);
+    // Warnings under --strict are errors too.
+    t.run_env(
+        ["write", "-o", "k/keys.json", "--strict"],
+        &[("SECURE_KEY", &format!("{C},{D} "))],
+    )
+    .code(1);
+    assert_eq!(fs::read(&path).unwrap(), before);
+    // Without a file there, nothing appears.
+    t.run_env(["write", "-o", "new/keys.json"], &[("SECURE_KEY", "x")]).code(1);
+    assert!(!t.path().join("new").exists());
+}
+
+#[test]
+fn a_symlink_is_never_followed() {
+    let t = TestEnv::new();
+    let target = t.write("target.txt", "precious");
+    symlink(&target, t.path().join("keys.json")).unwrap();
+    let run = t.run_env(["write", "-o", "keys.json"], &[("SECURE_KEY", &pair(A, B))]);
+    run.code(2);
+    assert!(run.stderr.contains("symlink"));
+    assert_eq!(fs::read_to_string(&target).unwrap(), "precious");
+    assert!(fs::symlink_metadata(t.path().join("keys.json")).unwrap().file_type().is_symlink());
+    assert_eq!(entries(t.path()), ["keys.json", "target.txt"]);
+    // A dangling symlink is not created through either.
+    fs::remove_file(t.path().join("keys.json")).unwrap();
+    symlink(t.path().join("elsewhere.json"), t.path().join("keys.json")).unwrap();
+    t.run_env(["write", "-o", "keys.json"], &[("SECURE_KEY", &pair(A, B))]).code(2);
+    assert!(!t.path().join("elsewhere.json").exists());
+}
+
+#[test]
+fn unwritable_paths_exit_2_with_path_and_cause() {
+    let t = TestEnv::new();
+    t.write("afile", "x");
+    // Root ignores permission bits, so use failures root gets too.
+    let run = t.run_env(["write", "-o", "afile/keys.json"], &[("SECURE_KEY", &pair(A, B))]);
+    run.code(2);
+    assert!(run.stderr.contains("cannot write the key file afile/keys.json"), "{}", run.stderr);
+    assert!(run.stderr.contains("Not a directory"));
+    fs::create_dir(t.path().join("adir")).unwrap();
+    let run = t.run_env(["write", "-o", "adir"], &[("SECURE_KEY", &pair(A, B))]);
+    run.code(2);
+    assert!(run.stderr.contains("directory"));
+    assert_eq!(entries(&t.path().join("adir")), Vec::<String>::new());
+    let run = t.run_env(["write", "-o", "/proc/securekey-test/keys.json"], &[("SECURE_KEY", &pair(A, B))]);
+    run.code(2);
+}
+
+#[test]
+fn byte_for_byte_deterministic() {
+    let t = TestEnv::new();
+    let one = t.write("one.env", format!("SECURE_KEY={}\nX_SECURE_KEY={}\n", pair(A, B), pair(C, D)));
+    let two = t.write("two.env", format!("X_SECURE_KEY={}\nSECURE_KEY={}\n", pair(C, D), pair(A, B)));
+    t.run(["write", "--env-file", one.to_str().unwrap(), "-o", "1.json"]).code(0);
+    t.run(["write", "--env-file", two.to_str().unwrap(), "-o", "2.json"]).code(0);
+    t.run(["write", "--env-file", one.to_str().unwrap(), "-o", "3.json"]).code(0);
+    let read = |n: &str| fs::read(t.path().join(n)).unwrap();
+    assert!(read("1.json") == read("2.json") && read("1.json") == read("3.json"));
+}
+
+#[test]
+fn rotation_rewrites_the_file() {
+    let t = TestEnv::new();
+    t.run_env(["write", "-q"], &[("SECURE_KEY", &pair(A, B))]).code(0);
+    // The add-on rotates: a new key in front, the old latest behind.
+    t.run_env(["write", "-q"], &[("SECURE_KEY", &pair(C, A))]).code(0);
+    let file = KeyFile::load(t.path().join(".securekey/keys.json")).unwrap();
+    let pair = file.get("SECURE_KEY").unwrap();
+    assert_eq!(pair.verify(C), Some(Slot::Latest));
+    assert_eq!(pair.verify(A), Some(Slot::Previous));
+    assert_eq!(pair.verify(B), None);
+}
+
+#[test]
+fn racing_writers_always_leave_a_complete_file() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    let t = TestEnv::new();
+    let path = t.path().join("race/keys.json");
+    let first = pair(A, B);
+    let second = pair(C, D);
+    t.run_env(["write", "-o", "race/keys.json"], &[("SECURE_KEY", &first)]).code(0);
+    let done = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let done = Arc::clone(&done);
+        let path = path.clone();
+        std::thread::spawn(move || {
+            let mut reads = 0u32;
+            while !done.load(Ordering::Relaxed) || reads == 0 {
+                let bytes = fs::read(&path).expect("the key file is always there");
+                let file = KeyFile::parse(&bytes).expect("the key file is always complete");
+                let latest = file.get("SECURE_KEY").unwrap().latest().expose().to_owned();
+                assert!(latest == A || latest == C, "a key from neither writer");
+                reads += 1;
+            }
+            reads
+        })
+    };
+    let writers: Vec<_> = [first, second]
+        .into_iter()
+        .map(|value| {
+            let mut cmds = Vec::new();
+            for _ in 0..25 {
+                cmds.push(
+                    t.cmd(["write", "-q", "-o", "race/keys.json"])
+                        .env("SECURE_KEY", &value)
+                        .spawn()
+                        .unwrap(),
+                );
+            }
+            cmds
+        })
+        .collect();
+    for mut child in writers.into_iter().flatten() {
+        assert!(child.wait().unwrap().success());
+    }
+    done.store(true, Ordering::Relaxed);
+    assert!(reader.join().unwrap() > 0);
+    assert_eq!(entries(path.parent().unwrap()), ["keys.json"]);
+    assert_eq!(mode(&path), 0o600);
+}
