@@ -34,6 +34,15 @@ fn handshake(keys: &KeyPair, presented: &str) -> Answer {
     }
 }
 
+/// The example checks itself: a broken promise is an error, not a panic.
+fn expect(holds: bool, promise: &str) -> Result<(), String> {
+    if holds {
+        Ok(())
+    } else {
+        Err(format!("broken: {promise}"))
+    }
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Keys from a public write-up of the add-on; the add-on has just rotated:
     // NEW in front, OLD behind.
@@ -53,19 +62,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // In the app: load the key file, then answer clients.
     let keys = KeyFile::load(&path)?;
-    let pair = keys.get("SECURE_KEY").ok_or("no SECURE_KEY in the key file")?;
+    let pair = keys
+        .get("SECURE_KEY")
+        .ok_or("no SECURE_KEY in the key file")?;
     println!("loaded {pair:?}"); // Debug shows key ids only.
 
-    let answer = handshake(pair, old);
-    assert_eq!(answer, Answer::Rotate { new_key: new.to_owned() });
-    println!("client with the previous key: accepted, handed the latest ({})", pair.latest());
+    expect(
+        handshake(pair, old)
+            == Answer::Rotate {
+                new_key: new.to_owned(),
+            },
+        "the previous key is accepted and answered with the latest",
+    )?;
+    println!(
+        "client with the previous key: accepted, handed the latest ({})",
+        pair.latest()
+    );
 
-    assert_eq!(handshake(pair, new), Answer::Welcome);
+    expect(
+        handshake(pair, new) == Answer::Welcome,
+        "the latest key is accepted",
+    )?;
     println!("client with the latest key: accepted");
 
     let unknown = "0".repeat(64);
-    assert_eq!(handshake(pair, &unknown), Answer::Refused);
-    assert_eq!(handshake(pair, ""), Answer::Refused);
+    expect(
+        handshake(pair, &unknown) == Answer::Refused,
+        "an unknown key is refused",
+    )?;
+    expect(
+        handshake(pair, "") == Answer::Refused,
+        "an empty key is refused",
+    )?;
     println!("client with an unknown key: refused");
 
     std::fs::remove_dir_all(&dir)?;

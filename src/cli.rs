@@ -1,6 +1,10 @@
 //! Command-line arguments: clap's definitions, turned into a plain
 //! [`Config`] before anything runs. Nothing else in the program sees clap.
 
+// Doc comments on the clap types are `--help` text, where backticks would
+// show: plain names read better there.
+#![allow(clippy::doc_markdown)]
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -238,7 +242,17 @@ mod tests {
 
     #[test]
     fn common_options_after_the_command() {
-        let c = parse_from(&["securekey", "check", "A_KEY", "--strict", "--allow", "case,whitespace", "--format", "json"]).unwrap();
+        let c = parse_from(&[
+            "securekey",
+            "check",
+            "A_KEY",
+            "--strict",
+            "--allow",
+            "case,whitespace",
+            "--format",
+            "json",
+        ])
+        .unwrap();
         assert_eq!(c.common.policy.allow, [CheckId::Case, CheckId::Whitespace]);
         assert!(c.common.policy.strict);
         assert_eq!(c.common.format, OutputFormat::Json);

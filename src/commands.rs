@@ -1,6 +1,7 @@
 //! The commands: load, check, report, write. Each returns the exit code;
 //! only `main` exits.
 
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -70,7 +71,7 @@ fn load(source: &Source) -> Result<Env, Error> {
 }
 
 /// A setting from the checked environment, else from the process's (at
-/// build time the app's settings are in ENV_DIR, not in our env).
+/// build time the app's settings are in `ENV_DIR`, not in our env).
 fn setting(env: &Env, name: &str) -> Option<Vec<u8>> {
     env.get(name)
         .map(<[u8]>::to_vec)
@@ -80,11 +81,8 @@ fn setting(env: &Env, name: &str) -> Option<Vec<u8>> {
 /// `check`'s core, shared with `write` and `exec-d`.
 fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Report, Error> {
     let env = load(source)?;
-    let (required, from) = select::required(
-        names,
-        setting(&env, REQUIRE_VAR).as_deref(),
-        Path::new("."),
-    )?;
+    let (required, from) =
+        select::required(names, setting(&env, REQUIRE_VAR).as_deref(), Path::new("."))?;
     let selected = select::select(&env, &required, common.discover);
     tracing::info!(
         source = %env.source,
@@ -191,12 +189,18 @@ fn exec_d(names: &[String], common: &Common) -> Result<ExitCode, Error> {
     };
     match written {
         Ok(true) => {
-            let line = format!("{} = {}\n", key_file::FILE_VAR, toml_str(&path.to_string_lossy()));
+            let line = format!(
+                "{} = {}\n",
+                key_file::FILE_VAR,
+                toml_str(&path.to_string_lossy())
+            );
             fd3.write_all(line.as_bytes()).map_err(Error::NoFd3)?;
             Ok(ExitCode::Ok)
         }
         Ok(false) if strict => {
-            eprintln!("securekey: the key file was not written; {BOOT_VAR}=strict stops the launch");
+            eprintln!(
+                "securekey: the key file was not written; {BOOT_VAR}=strict stops the launch"
+            );
             Ok(ExitCode::Findings)
         }
         Ok(false) => {
@@ -237,7 +241,9 @@ fn toml_str(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
             c => out.push(c),
         }
     }
@@ -315,9 +321,18 @@ mod tests {
 
     #[test]
     fn lint_source_labels() {
-        assert_eq!(parse_lint_source("service-1=s1.json"), ("service-1".into(), "s1.json".into()));
-        assert_eq!(parse_lint_source("dir/s1.json"), ("s1.json".into(), "dir/s1.json".into()));
-        assert_eq!(parse_lint_source("./a=b/x.env"), ("x.env".into(), "./a=b/x.env".into()));
+        assert_eq!(
+            parse_lint_source("service-1=s1.json"),
+            ("service-1".into(), "s1.json".into())
+        );
+        assert_eq!(
+            parse_lint_source("dir/s1.json"),
+            ("s1.json".into(), "dir/s1.json".into())
+        );
+        assert_eq!(
+            parse_lint_source("./a=b/x.env"),
+            ("x.env".into(), "./a=b/x.env".into())
+        );
         assert_eq!(parse_lint_source("-"), ("stdin".into(), "-".into()));
     }
 

@@ -1,5 +1,5 @@
 //! Environments and where they come from: the process env, dotenv files,
-//! Heroku's ENV_DIR, `heroku config --json` and `heroku config --shell`.
+//! Heroku's `ENV_DIR`, `heroku config --json` and `heroku config --shell`.
 //!
 //! Parsers are pure (`&[u8]` in, [`Env`] out); the `read_*` functions are the
 //! edge that touches the process and the filesystem. Values stay bytes so a
@@ -198,11 +198,10 @@ pub fn parse_dotenv(content: &[u8]) -> Result<Vec<Var>, ParseError> {
         let raw = line[eq + 1..].trim_ascii_start();
         let value = match raw.first() {
             Some(b'\'') => {
-                let (value, trailer) =
-                    parse_single_quoted(raw).ok_or_else(|| ParseError {
-                        line: start_line,
-                        reason: "a single quote is not closed on this line".into(),
-                    })?;
+                let (value, trailer) = parse_single_quoted(raw).ok_or_else(|| ParseError {
+                    line: start_line,
+                    reason: "a single quote is not closed on this line".into(),
+                })?;
                 check_trailer(trailer, start_line)?;
                 value
             }
@@ -268,14 +267,15 @@ fn check_trailer(trailer: &[u8], line: usize) -> Result<(), ParseError> {
     }
 }
 
+/// A double-quoted value: the value, how many extra lines it took, what
+/// followed the closing quote on its line, and the input after that line.
+type DoubleQuoted<'a> = (Vec<u8>, usize, &'a [u8], &'a [u8]);
+
 /// A double-quoted value that starts in `first` (the rest of its line) and
 /// may continue over the following lines in `rest`. Returns the value, how
 /// many extra lines it took, what followed the closing quote on its line,
 /// and the input after that line.
-fn parse_double_quoted<'a>(
-    first: &'a [u8],
-    rest: &'a [u8],
-) -> Option<(Vec<u8>, usize, &'a [u8], &'a [u8])> {
+fn parse_double_quoted<'a>(first: &'a [u8], rest: &'a [u8]) -> Option<DoubleQuoted<'a>> {
     let mut value = Vec::with_capacity(first.len());
     let mut line = first;
     let mut rest = rest;
@@ -480,7 +480,7 @@ pub fn read_file(path: &Path, how: Detect) -> Result<Env, Error> {
     parse(path, &content, how)
 }
 
-/// Reads Heroku's ENV_DIR: one regular file per config var, the file name
+/// Reads Heroku's `ENV_DIR`: one regular file per config var, the file name
 /// is the name and the content the value (Heroku writes no trailing
 /// newline, so one that is there is part of the value). Entries that are not
 /// regular files, or whose names are not var names, are skipped.
@@ -590,7 +590,11 @@ mod tests {
         assert!(!err.reason.contains("SECRET"));
         let deep = format!("{{\"A\":{}", "[".repeat(100_000));
         let err = parse_heroku_json(deep.as_bytes()).unwrap_err();
-        assert!(err.reason.contains("nested more than 128 levels"), "{}", err.reason);
+        assert!(
+            err.reason.contains("nested more than 128 levels"),
+            "{}",
+            err.reason
+        );
     }
 
     #[test]
@@ -608,8 +612,14 @@ mod tests {
         let env = Env::new(
             "t",
             vec![
-                Var { name: b"A".to_vec(), value: b"1".to_vec() },
-                Var { name: b"A".to_vec(), value: b"2".to_vec() },
+                Var {
+                    name: b"A".to_vec(),
+                    value: b"1".to_vec(),
+                },
+                Var {
+                    name: b"A".to_vec(),
+                    value: b"2".to_vec(),
+                },
             ],
         );
         assert_eq!(env.get("A"), Some(&b"2"[..]));
@@ -618,8 +628,16 @@ mod tests {
 
     #[test]
     fn get_uses_the_index_and_survives_changed_vars() {
-        let var = |n: &str, v: &str| Var { name: n.as_bytes().to_vec(), value: v.as_bytes().to_vec() };
-        let mut env = Env::new("t", (0..1000).map(|i| var(&format!("V{i}"), &i.to_string())).collect());
+        let var = |n: &str, v: &str| Var {
+            name: n.as_bytes().to_vec(),
+            value: v.as_bytes().to_vec(),
+        };
+        let mut env = Env::new(
+            "t",
+            (0..1000)
+                .map(|i| var(&format!("V{i}"), &i.to_string()))
+                .collect(),
+        );
         assert_eq!(env.get("V999"), Some(&b"999"[..]));
         assert_eq!(env.get("NOPE"), None);
         // The fields are public: a changed `vars` must not mislead `get`.
@@ -633,7 +651,10 @@ mod tests {
 
     #[test]
     fn var_debug_hides_value() {
-        let var = Var { name: b"SECURE_KEY".to_vec(), value: b"TOPSECRET".to_vec() };
+        let var = Var {
+            name: b"SECURE_KEY".to_vec(),
+            value: b"TOPSECRET".to_vec(),
+        };
         assert!(!format!("{var:?}").contains("TOPSECRET"));
     }
 }

@@ -52,7 +52,9 @@ pub enum Error {
     InvalidVar(String),
 
     /// The exec.d protocol's file descriptor 3 is not open.
-    #[error("file descriptor 3 is not open: `securekey exec-d` is run by the CNB launcher, which reads its output there ({0})")]
+    #[error(
+        "file descriptor 3 is not open: `securekey exec-d` is run by the CNB launcher, which reads its output there ({0})"
+    )]
     NoFd3(#[source] io::Error),
 
     /// Writing the report failed (other than a closed pipe).

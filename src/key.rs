@@ -310,7 +310,7 @@ mod tests {
             format!("{pair}"),
             format!("{:?}", pair.latest()),
             format!("{}", pair.previous()),
-            format!("{:#?}", pair),
+            format!("{pair:#?}"),
         ] {
             for key in [A, B] {
                 for start in 0..=key.len() - 8 {

@@ -101,7 +101,9 @@ impl KeyFile {
     pub fn parse(content: &[u8]) -> Result<Self, String> {
         let value: serde_json::Value = serde_json::from_slice(content)
             .map_err(|e| format!("not valid JSON (line {}, column {})", e.line(), e.column()))?;
-        if value.get("version").and_then(serde_json::Value::as_u64) != Some(u64::from(FORMAT_VERSION)) {
+        if value.get("version").and_then(serde_json::Value::as_u64)
+            != Some(u64::from(FORMAT_VERSION))
+        {
             return Err(format!("expected \"version\": {FORMAT_VERSION}"));
         }
         let keys = value
@@ -120,7 +122,9 @@ impl KeyFile {
                 let text = field(slot)?;
                 let key = Key::parse(text.as_bytes())
                     .filter(|k| k.expose() == text)
-                    .ok_or_else(|| format!("{var}: the {slot} key is not 64 uppercase hex chars"))?;
+                    .ok_or_else(|| {
+                        format!("{var}: the {slot} key is not 64 uppercase hex chars")
+                    })?;
                 if field(&format!("{slot}_id"))? != key.id().to_string() {
                     return Err(format!("{var}: the {slot} key does not match {slot}_id"));
                 }
@@ -174,6 +178,9 @@ pub fn default_path(output: Option<&Path>) -> PathBuf {
     }
 }
 
+/// Numbers temp files within one process.
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
 /// Removes the temp file unless it was renamed into place.
 struct TempGuard<'a>(Option<&'a Path>);
 
@@ -218,7 +225,6 @@ fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Error> {
     // Unique per process and per call, so concurrent writers (two dynos'
     // boot scripts never share a disk, but two processes in one can) never
     // share a temp file; `create_new` (O_EXCL) never follows a symlink.
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
     let tmp = dir.join(format!(
         ".{}.tmp-{}-{}",
         file_name.to_string_lossy(),
@@ -258,7 +264,10 @@ mod tests {
 
     fn file() -> KeyFile {
         let mut f = KeyFile::new();
-        f.insert("SECURE_KEY", KeyPair::parse(format!("{A},{B}").as_bytes()).unwrap());
+        f.insert(
+            "SECURE_KEY",
+            KeyPair::parse(format!("{A},{B}").as_bytes()).unwrap(),
+        );
         f
     }
 
@@ -281,7 +290,10 @@ mod tests {
         ] {
             let err = KeyFile::parse(bad.as_bytes()).unwrap_err();
             for key in [A, B] {
-                assert!(!err.contains(&key[..8]) && !err.to_ascii_uppercase().contains(&key[8..16]), "{err}");
+                assert!(
+                    !err.contains(&key[..8]) && !err.to_ascii_uppercase().contains(&key[8..16]),
+                    "{err}"
+                );
             }
         }
     }
@@ -293,7 +305,11 @@ mod tests {
         file().write(&path).unwrap();
         let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        let dir_mode = fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777;
+        let dir_mode = fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(dir_mode, 0o700);
         assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
     }

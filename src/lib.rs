@@ -1,4 +1,4 @@
-//! securekey keeps Heroku's rotating SecureKey add-on honest.
+//! securekey keeps Heroku's rotating `SecureKey` add-on honest.
 //!
 //! As a library it gives a Rust app graceful rotation: load the key file the
 //! boot script wrote (or the env), accept a client's previous key and answer
@@ -38,11 +38,11 @@ pub use error::Error;
 // Used by the binary half of this package; the lint checks each crate of
 // the package on its own.
 use clap as _;
-use tracing_subscriber as _;
-#[cfg(test)]
-use proptest as _;
 pub use key::{Key, KeyId, KeyPair, Slot};
 pub use key_file::KeyFile;
+#[cfg(test)]
+use proptest as _;
+use tracing_subscriber as _;
 
 /// Reads one config var from the process environment as a pair, for apps
 /// that do not use the key file.
@@ -52,8 +52,8 @@ pub use key_file::KeyFile;
 /// naming the var and the checks that failed (run `securekey check` for the
 /// whole story); the message holds no key material.
 pub fn pair_from_env(var: &str) -> Result<KeyPair, Error> {
-    let value = std::env::var_os(var)
-        .ok_or_else(|| Error::InvalidVar(format!("{var} is not set")))?;
+    let value =
+        std::env::var_os(var).ok_or_else(|| Error::InvalidVar(format!("{var} is not set")))?;
     let value = std::os::unix::ffi::OsStrExt::as_bytes(value.as_os_str());
     let ctx = checks::Ctx { var, app: None };
     let checked = checks::check_value(&ctx, value);

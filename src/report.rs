@@ -114,18 +114,31 @@ impl Report {
     /// One line per finding, for `-q`: `error[length] VAR (previous): … — fix: …`.
     #[must_use]
     pub fn finding_lines(&self) -> Vec<String> {
-        self.findings.iter().map(|f| finding_line(f, false)).collect()
+        self.findings
+            .iter()
+            .map(|f| finding_line(f, false))
+            .collect()
     }
 
     fn human(&self, color: bool) -> String {
         let paint = Paint(color);
         let mut s = String::new();
-        let width = self.vars.iter().map(|v| v.var.len()).max().unwrap_or(0).max(10);
+        let width = self
+            .vars
+            .iter()
+            .map(|v| v.var.len())
+            .max()
+            .unwrap_or(0)
+            .max(10);
         let mut app: Option<&str> = None;
         for var in &self.vars {
             if var.app.is_some() && var.app.as_deref() != app {
                 app = var.app.as_deref();
-                let _ = writeln!(s, "{}", paint.bold(&format!("== {}", app.unwrap_or_default())));
+                let _ = writeln!(
+                    s,
+                    "{}",
+                    paint.bold(&format!("== {}", app.unwrap_or_default()))
+                );
             }
             let status = self.status(var);
             let _ = write!(s, "{:<width$}  {:<7}", var.var, paint.status(status));
@@ -144,14 +157,22 @@ impl Report {
             }
         }
         if let Some(groups) = &self.groups {
-            let _ = writeln!(s, "{}", paint.bold("== add-on groups (vars holding one pair)"));
+            let _ = writeln!(
+                s,
+                "{}",
+                paint.bold("== add-on groups (vars holding one pair)")
+            );
             if groups.is_empty() {
                 s.push_str("  none\n");
             }
             for g in groups {
                 let members: Vec<String> =
                     g.members.iter().map(|(a, v)| format!("{a} {v}")).collect();
-                let sync = if g.members.len() > 1 { " — in sync" } else { "" };
+                let sync = if g.members.len() > 1 {
+                    " — in sync"
+                } else {
+                    ""
+                };
                 let _ = writeln!(
                     s,
                     "  latest {} previous {}: {}{sync}",
@@ -178,7 +199,11 @@ impl Report {
 
     fn json(&self) -> String {
         let mut s = String::with_capacity(256 + 160 * (self.vars.len() + self.findings.len()));
-        let _ = write!(s, "{{\"version\":{FORMAT_VERSION},\"ok\":{},\"keys\":[", self.ok());
+        let _ = write!(
+            s,
+            "{{\"version\":{FORMAT_VERSION},\"ok\":{},\"keys\":[",
+            self.ok()
+        );
         for (i, v) in self.vars.iter().filter(|v| v.present).enumerate() {
             if i > 0 {
                 s.push(',');
@@ -211,7 +236,8 @@ impl Report {
                 json_str(f.check.as_str()),
                 json_str(f.severity.as_str()),
                 json_str(&f.var),
-                f.slot.map_or_else(|| "null".to_owned(), |s| json_str(s.as_str())),
+                f.slot
+                    .map_or_else(|| "null".to_owned(), |s| json_str(s.as_str())),
                 json_str(&format!("{} Fix: {}", f.message, f.fix))
             );
         }

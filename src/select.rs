@@ -87,8 +87,8 @@ pub fn required(
 
 fn parse_config(path: &Path, content: &[u8]) -> Result<Vec<String>, Error> {
     let bad = |why: &str| Error::Config(path.to_owned(), why.to_owned());
-    let value: serde_json::Value =
-        serde_json::from_slice(content).map_err(|e| bad(&format!("not valid JSON at line {}", e.line())))?;
+    let value: serde_json::Value = serde_json::from_slice(content)
+        .map_err(|e| bad(&format!("not valid JSON at line {}", e.line())))?;
     let require = value
         .get("require")
         .ok_or_else(|| bad("no \"require\" list"))?
@@ -101,7 +101,10 @@ fn parse_config(path: &Path, content: &[u8]) -> Result<Vec<String>, Error> {
             let name = v
                 .as_str()
                 .ok_or_else(|| bad(&format!("\"require\" entry {} is not a string", i + 1)))?;
-            validate_name(name, &format!("{} \"require\" entry {}", path.display(), i + 1))
+            validate_name(
+                name,
+                &format!("{} \"require\" entry {}", path.display(), i + 1),
+            )
         })
         .collect()
 }
@@ -168,7 +171,7 @@ pub fn select(env: &Env, required: &[String], discover: bool) -> Vec<Selected> {
         return out;
     }
     let required_set: std::collections::HashSet<&[u8]> =
-        required.iter().map(|n| n.as_bytes()).collect();
+        required.iter().map(String::as_bytes).collect();
     for var in &env.vars {
         if required_set.contains(var.name.as_slice()) {
             continue;
@@ -176,16 +179,17 @@ pub fn select(env: &Env, required: &[String], discover: bool) -> Vec<Selected> {
         if !(is_key_var_name(&var.name) || is_pair_shaped(&var.value)) {
             continue;
         }
-        match String::from_utf8(var.name.clone()) {
-            Ok(name) => out.push(Selected {
+        if let Ok(name) = String::from_utf8(var.name.clone()) {
+            out.push(Selected {
                 name,
                 required: false,
-            }),
-            Err(_) => tracing::warn!(
+            });
+        } else {
+            tracing::warn!(
                 name = %var.display_name(),
                 source = %env.source,
                 "skipping a var whose name is not UTF-8"
-            ),
+            );
         }
     }
     out
@@ -212,10 +216,21 @@ mod tests {
 
     #[test]
     fn key_names() {
-        for yes in ["SECURE_KEY", "SERVICE_ONE_SECURE_KEY", "SECUREKEY_CHARCOAL_KEY"] {
+        for yes in [
+            "SECURE_KEY",
+            "SERVICE_ONE_SECURE_KEY",
+            "SECUREKEY_CHARCOAL_KEY",
+        ] {
             assert!(is_key_var_name(yes.as_bytes()), "{yes}");
         }
-        for no in ["_SECURE_KEY", "SECUREKEY__KEY", "SECUREKEY_REQUIRE", "SECUREKEY_FILE", "API_KEY", "SECURE_KEYS"] {
+        for no in [
+            "_SECURE_KEY",
+            "SECUREKEY__KEY",
+            "SECUREKEY_REQUIRE",
+            "SECUREKEY_FILE",
+            "API_KEY",
+            "SECURE_KEYS",
+        ] {
             assert!(!is_key_var_name(no.as_bytes()), "{no}");
         }
     }
@@ -248,25 +263,41 @@ mod tests {
     fn required_precedence() {
         let dir = tempfile::tempdir().unwrap();
         let args = vec!["A_KEY".to_owned()];
-        assert_eq!(required(&args, Some(b"B_KEY"), dir.path()).unwrap().1, RequiredFrom::Arguments);
+        assert_eq!(
+            required(&args, Some(b"B_KEY"), dir.path()).unwrap().1,
+            RequiredFrom::Arguments
+        );
         let (names, from) = required(&[], Some(b"B_KEY, C_KEY D_KEY"), dir.path()).unwrap();
         assert_eq!((names.len(), from), (3, RequiredFrom::Setting));
-        assert_eq!(required(&[], None, dir.path()).unwrap(), (vec!["SECURE_KEY".into()], RequiredFrom::Default));
+        assert_eq!(
+            required(&[], None, dir.path()).unwrap(),
+            (vec!["SECURE_KEY".into()], RequiredFrom::Default)
+        );
         std::fs::write(dir.path().join(CONFIG_FILE), br#"{"require":["X_KEY"]}"#).unwrap();
-        assert_eq!(required(&[], Some(b" "), dir.path()).unwrap(), (vec!["X_KEY".into()], RequiredFrom::ConfigFile));
+        assert_eq!(
+            required(&[], Some(b" "), dir.path()).unwrap(),
+            (vec!["X_KEY".into()], RequiredFrom::ConfigFile)
+        );
         std::fs::write(dir.path().join(CONFIG_FILE), br#"{"require":"X_KEY"}"#).unwrap();
-        assert!(matches!(required(&[], None, dir.path()), Err(Error::Config(..))));
+        assert!(matches!(
+            required(&[], None, dir.path()),
+            Err(Error::Config(..))
+        ));
     }
 
     #[test]
     fn a_key_passed_as_a_name_is_not_echoed() {
         let dir = tempfile::tempdir().unwrap();
         for arg in [PAIR, &PAIR[65..], &PAIR[..64]] {
-            let err = required(&[arg.to_owned()], None, dir.path()).unwrap_err().to_string();
+            let err = required(&[arg.to_owned()], None, dir.path())
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("looks like a key"), "{err}");
             assert!(!err.contains(&arg[..8]));
         }
-        let err = required(&["1BAD".into()], None, dir.path()).unwrap_err().to_string();
+        let err = required(&["1BAD".into()], None, dir.path())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("not a config var name"));
     }
 }

@@ -24,7 +24,11 @@ fn good_pair_in_the_process_env_passes() {
     assert_eq!(key["source"], "env");
     assert_eq!(key["latest_id"], id(A));
     assert_eq!(key["previous_id"], id(B));
-    assert_eq!(key.as_object().unwrap().len(), 4, "exactly the documented fields");
+    assert_eq!(
+        key.as_object().unwrap().len(),
+        4,
+        "exactly the documented fields"
+    );
 }
 
 #[test]
@@ -46,12 +50,17 @@ fn human_report_lists_vars_findings_and_a_summary() {
     assert!(lines[1].starts_with("SERVICE_ONE_SECURE_KEY ") && lines[1].contains("error"));
     assert!(lines[2].contains("error[length] SERVICE_ONE_SECURE_KEY (previous)"));
     assert!(lines[2].contains("62 hex chars"));
-    assert!(lines[3].contains("fix: ") && lines[3].contains("--as SERVICE_ONE_SECURE -a service-2"));
+    assert!(
+        lines[3].contains("fix: ") && lines[3].contains("--as SERVICE_ONE_SECURE -a service-2")
+    );
     assert_eq!(
         *lines.last().unwrap(),
         "2 vars checked: 1 ok; 1 error, 0 warnings — failing"
     );
-    assert!(!run.stdout.contains('\x1b'), "no colour when not a terminal");
+    assert!(
+        !run.stdout.contains('\x1b'),
+        "no colour when not a terminal"
+    );
 }
 
 /// Each check, triggered through the process env, with its exit code.
@@ -65,9 +74,19 @@ fn every_single_env_check_through_the_binary() {
         ("previous-empty", format!("{A},"), &["previous-empty"], 1),
         ("not-hex", format!("{A},{}Z", &B[1..]), &["not-hex"], 1),
         ("length", format!("{},{B}", &A[1..]), &["length"], 1),
-        ("legacy-base36", format!("{base36},{base36}"), &["legacy-base36", "legacy-base36"], 1),
+        (
+            "legacy-base36",
+            format!("{base36},{base36}"),
+            &["legacy-base36", "legacy-base36"],
+            1,
+        ),
         ("quoted", format!("\"{A},{B}\""), &["quoted"], 1),
-        ("whitespace", format!("{A},{B} "), &["whitespace", "whitespace"], 0),
+        (
+            "whitespace",
+            format!("{A},{B} "),
+            &["whitespace", "whitespace"],
+            0,
+        ),
         ("case", format!("{lower},{B}"), &["case"], 0),
         ("same-keys", format!("{A},{A}"), &["same-keys"], 0),
     ];
@@ -83,7 +102,11 @@ fn every_single_env_check_through_the_binary() {
             let sev = f["severity"].as_str().unwrap();
             assert_eq!(sev == "error", code == 1, "{name}");
             assert!(f["message"].as_str().unwrap().contains("Fix: "), "{name}");
-            assert_eq!(f.as_object().unwrap().len(), 5, "exactly the documented fields");
+            assert_eq!(
+                f.as_object().unwrap().len(),
+                5,
+                "exactly the documented fields"
+            );
         }
     }
 }
@@ -93,7 +116,10 @@ fn missing_and_duplicate_pair() {
     let t = TestEnv::new();
     let run = t.run_env(
         json_args(&["SECURE_KEY", "SERVICE_ONE_SECURE_KEY"]),
-        &[("SECURE_KEY", &pair(A, B)), ("SECUREKEY_CHARCOAL_KEY", &pair(A, B))],
+        &[
+            ("SECURE_KEY", &pair(A, B)),
+            ("SECUREKEY_CHARCOAL_KEY", &pair(A, B)),
+        ],
     );
     run.code(1);
     assert_eq!(run.finding_ids(), ["missing", "duplicate-pair"]);
@@ -123,7 +149,8 @@ fn strict_and_allow() {
         &[("SECURE_KEY", &format!("{A}, "))],
     );
     run.code(0);
-    t.run_env(["check", "--allow", "no-such-check"], &[]).code(2);
+    t.run_env(["check", "--allow", "no-such-check"], &[])
+        .code(2);
 }
 
 #[test]
@@ -133,17 +160,26 @@ fn required_from_setting_and_config_file_and_discovery() {
     // SECUREKEY_REQUIRE, comma or space separated.
     let run = t.run_env(
         json_args(&[]),
-        &[("SECUREKEY_REQUIRE", "SECURE_KEY, OTHER_KEY"), ("SECURE_KEY", &keys)],
+        &[
+            ("SECUREKEY_REQUIRE", "SECURE_KEY, OTHER_KEY"),
+            ("SECURE_KEY", &keys),
+        ],
     );
     run.code(1);
     assert_eq!(run.json()["findings"][0]["var"], "OTHER_KEY");
     // securekey.json at the app root (the working directory).
-    t.write("securekey.json", r#"{"require": ["SERVICE_ONE_SECURE_KEY"]}"#);
+    t.write(
+        "securekey.json",
+        r#"{"require": ["SERVICE_ONE_SECURE_KEY"]}"#,
+    );
     let run = t.run_env(json_args(&[]), &[("SERVICE_ONE_SECURE_KEY", &keys)]);
     run.code(0);
     // Arguments win over both.
-    t.run_env(json_args(&["TOKEN"]), &[("SECUREKEY_REQUIRE", "NOPE"), ("TOKEN", &keys)])
-        .code(0);
+    t.run_env(
+        json_args(&["TOKEN"]),
+        &[("SECUREKEY_REQUIRE", "NOPE"), ("TOKEN", &keys)],
+    )
+    .code(0);
     t.write("securekey.json", "{ not json");
     let run = t.run_env(["check"], &[]);
     run.code(2);
@@ -178,7 +214,10 @@ fn each_source() {
     let bad = format!("{A},{}", &B[1..]);
     let dotenv = t.write(
         "app.env",
-        format!("# saved\r\nexport SECURE_KEY='{}'\r\nX_SECURE_KEY=\"{bad}\" # broken\r\n", pair(A, B)),
+        format!(
+            "# saved\r\nexport SECURE_KEY='{}'\r\nX_SECURE_KEY=\"{bad}\" # broken\r\n",
+            pair(A, B)
+        ),
     );
     let json = t.write(
         "config.json",
@@ -190,14 +229,44 @@ fn each_source() {
     std::fs::write(dir.join("X_SECURE_KEY"), &bad).unwrap();
 
     let runs = [
-        (t.run(json_args(&["--env-file", dotenv.to_str().unwrap()])), dotenv.to_str().unwrap().to_owned()),
-        (t.run(json_args(&["--heroku-json", json.to_str().unwrap()])), json.to_str().unwrap().to_owned()),
-        (t.run(json_args(&["--env-dir", dir.to_str().unwrap()])), dir.to_str().unwrap().to_owned()),
+        (
+            t.run(json_args(&["--env-file", dotenv.to_str().unwrap()])),
+            dotenv.to_str().unwrap().to_owned(),
+        ),
+        (
+            t.run(json_args(&["--heroku-json", json.to_str().unwrap()])),
+            json.to_str().unwrap().to_owned(),
+        ),
+        (
+            t.run(json_args(&["--env-dir", dir.to_str().unwrap()])),
+            dir.to_str().unwrap().to_owned(),
+        ),
         // JSON content via --env-file is detected.
-        (t.run(json_args(&["--env-file", json.to_str().unwrap()])), json.to_str().unwrap().to_owned()),
-        (t.run_stdin(json_args(&["--env-file", "-"]), &std::fs::read(&dotenv).unwrap()), "-".to_owned()),
-        (t.run_stdin(json_args(&["--env-file", "-"]), &std::fs::read(&json).unwrap()), "-".to_owned()),
-        (t.run_stdin(json_args(&["--heroku-json", "-"]), &std::fs::read(&json).unwrap()), "-".to_owned()),
+        (
+            t.run(json_args(&["--env-file", json.to_str().unwrap()])),
+            json.to_str().unwrap().to_owned(),
+        ),
+        (
+            t.run_stdin(
+                json_args(&["--env-file", "-"]),
+                &std::fs::read(&dotenv).unwrap(),
+            ),
+            "-".to_owned(),
+        ),
+        (
+            t.run_stdin(
+                json_args(&["--env-file", "-"]),
+                &std::fs::read(&json).unwrap(),
+            ),
+            "-".to_owned(),
+        ),
+        (
+            t.run_stdin(
+                json_args(&["--heroku-json", "-"]),
+                &std::fs::read(&json).unwrap(),
+            ),
+            "-".to_owned(),
+        ),
     ];
     for (run, source) in runs {
         run.code(1);
@@ -219,7 +288,10 @@ fn input_failures_exit_2_naming_the_path() {
     let t = TestEnv::new();
     let run = t.run(["check", "--env-file", "nope.env"]);
     run.code(2);
-    assert!(run.stderr.starts_with("securekey: error: cannot read nope.env"));
+    assert!(
+        run.stderr
+            .starts_with("securekey: error: cannot read nope.env")
+    );
     let bad = t.write("bad.env", format!("A=1\n{A}\n"));
     let run = t.run(["check", "--env-file", bad.to_str().unwrap()]);
     run.code(2);
@@ -231,7 +303,8 @@ fn input_failures_exit_2_naming_the_path() {
     run.code(2);
     assert!(run.stderr.contains("is a directory"));
     t.run(["check", "--env-dir", "no-such-dir"]).code(2);
-    t.run(["check", "--env-file", "a", "--env-dir", "b"]).code(2);
+    t.run(["check", "--env-file", "a", "--env-dir", "b"])
+        .code(2);
     t.run(["frobnicate"]).code(2);
 }
 
@@ -277,7 +350,12 @@ fn non_utf8_names_and_values_are_reported_not_panics() {
     assert!(!stderr.contains("panicked"));
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["findings"][0]["check"], "not-hex");
-    assert!(json["findings"][0]["message"].as_str().unwrap().contains("not UTF-8"));
+    assert!(
+        json["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not UTF-8")
+    );
     assert!(stderr.contains("not UTF-8"), "the skipped name is logged");
 }
 
@@ -291,7 +369,10 @@ fn quiet_prints_only_problems_on_stderr() {
     run.code(1);
     assert_eq!(run.stdout, "");
     assert_eq!(run.stderr.lines().count(), 1);
-    assert!(run.stderr.starts_with("securekey: error[previous-empty] SECURE_KEY (previous): "));
+    assert!(
+        run.stderr
+            .starts_with("securekey: error[previous-empty] SECURE_KEY (previous): ")
+    );
 }
 
 #[test]

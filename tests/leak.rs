@@ -3,6 +3,8 @@
 //! 8-char window of any key appears on stdout or stderr (`Run::code` and
 //! `Run::no_leak` assert it; failure messages withhold the output).
 
+use std::fmt::Write as _;
+
 use crate::common::{A, B, C, D, TestEnv, pair};
 
 /// A value that triggers each check, keyed by check id. Every value holds
@@ -16,15 +18,30 @@ fn triggers() -> Vec<(&'static str, String)> {
         ("previous-empty", format!("{A},")),
         ("not-hex", format!("{not_hex},{B}")),
         ("length", format!("{},{}", &A[1..], &B[..40])),
-        ("legacy-base36", format!("{},{B}", A[..50].to_ascii_lowercase().replace('a', "z"))),
+        (
+            "legacy-base36",
+            format!("{},{B}", A[..50].to_ascii_lowercase().replace('a', "z")),
+        ),
         ("quoted", format!("'{A},{B}'")),
         ("whitespace", format!(" {A} , {B}\t")),
-        ("case", format!("{},{}", A.to_ascii_lowercase(), &B[..32].to_ascii_lowercase())),
+        (
+            "case",
+            format!(
+                "{},{}",
+                A.to_ascii_lowercase(),
+                &B[..32].to_ascii_lowercase()
+            ),
+        ),
         ("same-keys", format!("{D},{D}")),
     ]
 }
 
-const VERBOSE: [&[&str]; 4] = [&["-vv"], &["-vv", "--format", "json"], &["-q"], &["--strict"]];
+const VERBOSE: [&[&str]; 4] = [
+    &["-vv"],
+    &["-vv", "--format", "json"],
+    &["-q"],
+    &["--strict"],
+];
 
 #[test]
 fn check_never_prints_keys_for_any_check() {
@@ -37,7 +54,10 @@ fn check_never_prints_keys_for_any_check() {
             run.no_leak();
             assert!(matches!(run.code, 0 | 1), "{check}: exit {}", run.code);
             if extra.contains(&"json") {
-                assert!(run.finding_ids().iter().any(|id| id == check), "{check} not found");
+                assert!(
+                    run.finding_ids().iter().any(|id| id == check),
+                    "{check} not found"
+                );
             }
         }
     }
@@ -67,7 +87,7 @@ fn every_source_and_write_do_not_leak() {
     let values: Vec<String> = triggers().into_iter().map(|(_, v)| v).collect();
     let mut dotenv = String::new();
     for (i, v) in values.iter().enumerate() {
-        dotenv.push_str(&format!("V{i}_SECURE_KEY='{}'\n", v.replace('\'', "")));
+        writeln!(dotenv, "V{i}_SECURE_KEY='{}'", v.replace('\'', "")).unwrap();
     }
     let file = t.write("all.env", &dotenv);
     let json = t.write(
@@ -76,7 +96,12 @@ fn every_source_and_write_do_not_leak() {
             values
                 .iter()
                 .enumerate()
-                .map(|(i, v)| (format!("V{i}_SECURE_KEY"), serde_json::Value::from(v.as_str())))
+                .map(|(i, v)| {
+                    (
+                        format!("V{i}_SECURE_KEY"),
+                        serde_json::Value::from(v.as_str()),
+                    )
+                })
                 .collect(),
         )
         .to_string(),
@@ -85,7 +110,13 @@ fn every_source_and_write_do_not_leak() {
         for source in [
             vec!["check", "--env-file", file.to_str().unwrap()],
             vec!["check", "--heroku-json", json.to_str().unwrap()],
-            vec!["write", "--env-file", file.to_str().unwrap(), "-o", "k.json"],
+            vec![
+                "write",
+                "--env-file",
+                file.to_str().unwrap(),
+                "-o",
+                "k.json",
+            ],
             vec!["lint", file.to_str().unwrap(), json.to_str().unwrap()],
         ] {
             let mut args = source;
@@ -123,7 +154,10 @@ fn parse_errors_do_not_leak() {
 #[test]
 fn cross_app_checks_do_not_leak() {
     let t = TestEnv::new();
-    let s1 = t.write("s1.json", serde_json::json!({"SECURE_KEY": pair(C, A)}).to_string());
+    let s1 = t.write(
+        "s1.json",
+        serde_json::json!({"SECURE_KEY": pair(C, A)}).to_string(),
+    );
     let s2 = t.write("s2.env", format!("SERVICE_ONE_SECURE_KEY={}\n", pair(A, B)));
     let s3 = t.write("s3.env", format!("SERVICE_ONE_SECURE_KEY={}\n", pair(A, C)));
     for extra in VERBOSE {
@@ -138,7 +172,10 @@ fn cross_app_checks_do_not_leak() {
         run.code(1);
         if extra.contains(&"json") {
             let ids = run.finding_ids();
-            assert!(ids.contains(&"copied".to_owned()) && ids.contains(&"swapped".to_owned()), "{ids:?}");
+            assert!(
+                ids.contains(&"copied".to_owned()) && ids.contains(&"swapped".to_owned()),
+                "{ids:?}"
+            );
         }
     }
 }

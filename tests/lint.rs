@@ -9,7 +9,7 @@ fn lint_json(t: &TestEnv, sources: &[String]) -> crate::common::Run {
 }
 
 /// `heroku config --json -a service-1`, `--shell -a service-2`, a dotenv
-/// file and an ENV_DIR: every format, each detected from its content.
+/// file and an `ENV_DIR`: every format, each detected from its content.
 #[test]
 fn every_format_is_detected_and_parsed() {
     let t = TestEnv::new();
@@ -60,7 +60,10 @@ fn every_format_is_detected_and_parsed() {
     assert_eq!(groups[0]["members"][1]["app"], "service-2");
     assert_eq!(groups[0]["members"][1]["var"], "SERVICE_ONE_SECURE_KEY");
     // stdin too.
-    let stdin = t.run_stdin(["lint", "--format", "json", "-"], &std::fs::read(&json).unwrap());
+    let stdin = t.run_stdin(
+        ["lint", "--format", "json", "-"],
+        &std::fs::read(&json).unwrap(),
+    );
     stdin.code(0);
     assert_eq!(stdin.json()["keys"][0]["app"], "stdin");
 }
@@ -68,8 +71,14 @@ fn every_format_is_detected_and_parsed() {
 #[test]
 fn in_sync_apps_are_one_group_in_the_human_report() {
     let t = TestEnv::new();
-    let s1 = t.write("s1.json", serde_json::json!({"SECURE_KEY": pair(A, B)}).to_string());
-    let s2 = t.write("s2.json", serde_json::json!({"SERVICE_ONE_SECURE_KEY": pair(A, B)}).to_string());
+    let s1 = t.write(
+        "s1.json",
+        serde_json::json!({"SECURE_KEY": pair(A, B)}).to_string(),
+    );
+    let s2 = t.write(
+        "s2.json",
+        serde_json::json!({"SERVICE_ONE_SECURE_KEY": pair(A, B)}).to_string(),
+    );
     let run = t.run([
         "lint",
         &format!("service-1={}", s1.display()),
@@ -92,9 +101,15 @@ fn in_sync_apps_are_one_group_in_the_human_report() {
 fn copied_is_a_warning_on_the_stale_app() {
     let t = TestEnv::new();
     // service-1 has rotated (C,A); service-2 still holds the pasted (A,B).
-    let s1 = t.write("s1.json", serde_json::json!({"SECURE_KEY": pair(C, A)}).to_string());
+    let s1 = t.write(
+        "s1.json",
+        serde_json::json!({"SECURE_KEY": pair(C, A)}).to_string(),
+    );
     let s2 = t.write("s2.env", format!("SERVICE_ONE_SECURE_KEY={}\n", pair(A, B)));
-    let sources = [format!("service-1={}", s1.display()), format!("service-2={}", s2.display())];
+    let sources = [
+        format!("service-1={}", s1.display()),
+        format!("service-2={}", s2.display()),
+    ];
     let run = lint_json(&t, &sources);
     run.code(0);
     let out = run.json();
@@ -104,8 +119,13 @@ fn copied_is_a_warning_on_the_stale_app() {
     assert_eq!(f["var"], "SERVICE_ONE_SECURE_KEY");
     assert_eq!(f["severity"], "warning");
     let msg = f["message"].as_str().unwrap();
-    assert!(msg.contains("service-1 SECURE_KEY") && msg.contains(&id(A)), "{msg}");
-    assert!(msg.contains("heroku addons:attach <securekey-addon> --as SERVICE_ONE_SECURE -a service-2"));
+    assert!(
+        msg.contains("service-1 SECURE_KEY") && msg.contains(&id(A)),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("heroku addons:attach <securekey-addon> --as SERVICE_ONE_SECURE -a service-2")
+    );
     assert_eq!(out["groups"].as_array().unwrap().len(), 2);
     let mut strict = vec!["--strict".to_owned()];
     strict.extend(sources);
@@ -117,11 +137,20 @@ fn swapped_is_an_error() {
     let t = TestEnv::new();
     let s1 = t.write("s1.env", format!("SECURE_KEY={}\n", pair(A, B)));
     let s2 = t.write("s2.env", format!("SERVICE_ONE_SECURE_KEY={}\n", pair(B, A)));
-    let run = lint_json(&t, &[format!("service-1={}", s1.display()), format!("service-2={}", s2.display())]);
+    let run = lint_json(
+        &t,
+        &[
+            format!("service-1={}", s1.display()),
+            format!("service-2={}", s2.display()),
+        ],
+    );
     run.code(1);
     assert_eq!(run.finding_ids(), ["swapped"]);
     let f = &run.json()["findings"][0];
-    assert_eq!((f["app"].as_str(), f["severity"].as_str()), (Some("service-2"), Some("error")));
+    assert_eq!(
+        (f["app"].as_str(), f["severity"].as_str()),
+        (Some("service-2"), Some("error"))
+    );
 }
 
 #[test]
@@ -129,15 +158,33 @@ fn duplicate_pair_within_an_app_but_not_across() {
     let t = TestEnv::new();
     let s1 = t.write(
         "s1.env",
-        format!("SECURE_KEY={}\nSECUREKEY_CHARCOAL_KEY={}\n", pair(A, B), pair(A, B)),
+        format!(
+            "SECURE_KEY={}\nSECUREKEY_CHARCOAL_KEY={}\n",
+            pair(A, B),
+            pair(A, B)
+        ),
     );
     let s2 = t.write("s2.env", format!("SERVICE_ONE_SECURE_KEY={}\n", pair(A, B)));
-    let run = lint_json(&t, &[format!("service-1={}", s1.display()), format!("service-2={}", s2.display())]);
+    let run = lint_json(
+        &t,
+        &[
+            format!("service-1={}", s1.display()),
+            format!("service-2={}", s2.display()),
+        ],
+    );
     run.code(0);
     assert_eq!(run.finding_ids(), ["duplicate-pair"]);
     assert_eq!(run.json()["findings"][0]["app"], "service-1");
     // Within-app copies and swaps are found too.
-    let s3 = t.write("s3.env", format!("SECURE_KEY={}\nOLD_SECURE_KEY={}\nX_SECURE_KEY={}\n", pair(C, A), pair(A, B), pair(A, C)));
+    let s3 = t.write(
+        "s3.env",
+        format!(
+            "SECURE_KEY={}\nOLD_SECURE_KEY={}\nX_SECURE_KEY={}\n",
+            pair(C, A),
+            pair(A, B),
+            pair(A, C)
+        ),
+    );
     let run = lint_json(&t, &[s3.display().to_string()]);
     run.code(1);
     assert_eq!(run.finding_ids(), ["copied", "swapped"]);
@@ -148,10 +195,17 @@ fn single_env_checks_run_per_app() {
     let t = TestEnv::new();
     let s1 = t.write("s1.env", format!("SECURE_KEY={A},\n"));
     let s2 = t.write("s2.env", "PORT=5000\n");
-    let s3 = t.write("s3.env", format!("SECUREKEY_REQUIRE=A_KEY\nSECURE_KEY={}\n", pair(C, D)));
+    let s3 = t.write(
+        "s3.env",
+        format!("SECUREKEY_REQUIRE=A_KEY\nSECURE_KEY={}\n", pair(C, D)),
+    );
     let run = lint_json(
         &t,
-        &[s1.display().to_string(), s2.display().to_string(), s3.display().to_string()],
+        &[
+            s1.display().to_string(),
+            s2.display().to_string(),
+            s3.display().to_string(),
+        ],
     );
     run.code(1);
     let out = run.json();
@@ -170,7 +224,11 @@ fn single_env_checks_run_per_app() {
     assert_eq!(
         found,
         [
-            ("s1.env".into(), "previous-empty".into(), "SECURE_KEY".into()),
+            (
+                "s1.env".into(),
+                "previous-empty".into(),
+                "SECURE_KEY".into()
+            ),
             // An app with no key var at all: the default is missing.
             ("s2.env".into(), "missing".into(), "SECURE_KEY".into()),
             // The app's own SECUREKEY_REQUIRE counts.
@@ -186,7 +244,11 @@ fn unknown_format_and_missing_files_exit_2() {
     let junk = t.write("notes.txt", "remember to rotate the keys\n");
     let run = t.run(["lint", good.to_str().unwrap(), junk.to_str().unwrap()]);
     run.code(2);
-    assert!(run.stderr.contains("notes.txt: unknown format"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("notes.txt: unknown format"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.stdout, "");
     let run = t.run(["lint", "service-1=nope.json"]);
     run.code(2);

@@ -5,6 +5,9 @@
 #![allow(unused_crate_dependencies)]
 // Helpers are `pub` for the sibling modules; nothing is exported.
 #![allow(unreachable_pub)]
+// Test helpers panic on a broken fixture, like the tests themselves
+// (clippy.toml's allow-unwrap-in-tests covers only #[test] functions).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

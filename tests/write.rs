@@ -28,10 +28,17 @@ fn writes_the_documented_file_in_canonical_form() {
     let messy = format!(" {} , {B}\n", A.to_ascii_lowercase());
     let run = t.run_env(
         ["write", "-q"],
-        &[("SECURE_KEY", &messy), ("SERVICE_ONE_SECURE_KEY", &pair(C, D))],
+        &[
+            ("SECURE_KEY", &messy),
+            ("SERVICE_ONE_SECURE_KEY", &pair(C, D)),
+        ],
     );
     run.code(0);
-    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""), "-q is silent on success");
+    assert_eq!(
+        (run.stdout.as_str(), run.stderr.as_str()),
+        ("", ""),
+        "-q is silent on success"
+    );
     let path = t.path().join(".securekey/keys.json");
     assert_eq!(mode(&path), 0o600);
     assert_eq!(mode(path.parent().unwrap()), 0o700);
@@ -43,7 +50,10 @@ fn writes_the_documented_file_in_canonical_form() {
         id(C),
         id(D)
     );
-    assert!(text == expected, "key file differs from the documented form");
+    assert!(
+        text == expected,
+        "key file differs from the documented form"
+    );
     assert_eq!(entries(path.parent().unwrap()), ["keys.json"]);
 
     // The library reads what the binary wrote.
@@ -57,11 +67,18 @@ fn writes_the_documented_file_in_canonical_form() {
 fn path_precedence_output_then_securekey_file_then_default() {
     let t = TestEnv::new();
     let keys = pair(A, B);
-    t.run_env(["write", "-o", "out/a.json"], &[("SECURE_KEY", &keys), ("SECUREKEY_FILE", "env.json")])
-        .code(0);
+    t.run_env(
+        ["write", "-o", "out/a.json"],
+        &[("SECURE_KEY", &keys), ("SECUREKEY_FILE", "env.json")],
+    )
+    .code(0);
     assert!(t.path().join("out/a.json").exists());
     assert!(!t.path().join("env.json").exists());
-    t.run_env(["write"], &[("SECURE_KEY", &keys), ("SECUREKEY_FILE", "env.json")]).code(0);
+    t.run_env(
+        ["write"],
+        &[("SECURE_KEY", &keys), ("SECUREKEY_FILE", "env.json")],
+    )
+    .code(0);
     assert!(t.path().join("env.json").exists());
     assert!(!t.path().join(".securekey").exists());
     t.run_env(["write"], &[("SECURE_KEY", &keys)]).code(0);
@@ -73,7 +90,8 @@ fn replaces_a_looser_file_with_0600() {
     let t = TestEnv::new();
     let path = t.write("keys.json", "old");
     fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
-    t.run_env(["write", "-o", "keys.json"], &[("SECURE_KEY", &pair(A, B))]).code(0);
+    t.run_env(["write", "-o", "keys.json"], &[("SECURE_KEY", &pair(A, B))])
+        .code(0);
     assert_eq!(mode(&path), 0o600);
     assert!(KeyFile::load(&path).is_ok());
 }
@@ -81,11 +99,23 @@ fn replaces_a_looser_file_with_0600() {
 #[test]
 fn any_error_writes_nothing_and_keeps_the_old_file() {
     let t = TestEnv::new();
-    t.run_env(["write", "-o", "k/keys.json"], &[("SECURE_KEY", &pair(A, B))]).code(0);
+    t.run_env(
+        ["write", "-o", "k/keys.json"],
+        &[("SECURE_KEY", &pair(A, B))],
+    )
+    .code(0);
     let path = t.path().join("k/keys.json");
     let before = fs::read(&path).unwrap();
-    for broken in [format!("{C},"), String::new(), C.to_owned(), format!("{C},{}", &D[1..])] {
-        let run = t.run_env(["write", "-o", "k/keys.json", "-q"], &[("SECURE_KEY", &broken)]);
+    for broken in [
+        format!("{C},"),
+        String::new(),
+        C.to_owned(),
+        format!("{C},{}", &D[1..]),
+    ] {
+        let run = t.run_env(
+            ["write", "-o", "k/keys.json", "-q"],
+            &[("SECURE_KEY", &broken)],
+        );
         run.code(1);
         assert_eq!(run.stdout, "");
         assert!(run.stderr.lines().all(|l| l.starts_with("securekey: ")));
@@ -107,7 +137,8 @@ fn any_error_writes_nothing_and_keeps_the_old_file() {
     .code(1);
     assert_eq!(fs::read(&path).unwrap(), before);
     // Without a file there, nothing appears.
-    t.run_env(["write", "-o", "new/keys.json"], &[("SECURE_KEY", "x")]).code(1);
+    t.run_env(["write", "-o", "new/keys.json"], &[("SECURE_KEY", "x")])
+        .code(1);
     assert!(!t.path().join("new").exists());
 }
 
@@ -120,12 +151,18 @@ fn a_symlink_is_never_followed() {
     run.code(2);
     assert!(run.stderr.contains("symlink"));
     assert_eq!(fs::read_to_string(&target).unwrap(), "precious");
-    assert!(fs::symlink_metadata(t.path().join("keys.json")).unwrap().file_type().is_symlink());
+    assert!(
+        fs::symlink_metadata(t.path().join("keys.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(entries(t.path()), ["keys.json", "target.txt"]);
     // A dangling symlink is not created through either.
     fs::remove_file(t.path().join("keys.json")).unwrap();
     symlink(t.path().join("elsewhere.json"), t.path().join("keys.json")).unwrap();
-    t.run_env(["write", "-o", "keys.json"], &[("SECURE_KEY", &pair(A, B))]).code(2);
+    t.run_env(["write", "-o", "keys.json"], &[("SECURE_KEY", &pair(A, B))])
+        .code(2);
     assert!(!t.path().join("elsewhere.json").exists());
 }
 
@@ -134,27 +171,47 @@ fn unwritable_paths_exit_2_with_path_and_cause() {
     let t = TestEnv::new();
     t.write("afile", "x");
     // Root ignores permission bits, so use failures root gets too.
-    let run = t.run_env(["write", "-o", "afile/keys.json"], &[("SECURE_KEY", &pair(A, B))]);
+    let run = t.run_env(
+        ["write", "-o", "afile/keys.json"],
+        &[("SECURE_KEY", &pair(A, B))],
+    );
     run.code(2);
-    assert!(run.stderr.contains("cannot write the key file afile/keys.json"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("cannot write the key file afile/keys.json"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("Not a directory"));
     fs::create_dir(t.path().join("adir")).unwrap();
     let run = t.run_env(["write", "-o", "adir"], &[("SECURE_KEY", &pair(A, B))]);
     run.code(2);
     assert!(run.stderr.contains("directory"));
     assert_eq!(entries(&t.path().join("adir")), Vec::<String>::new());
-    let run = t.run_env(["write", "-o", "/proc/securekey-test/keys.json"], &[("SECURE_KEY", &pair(A, B))]);
+    let run = t.run_env(
+        ["write", "-o", "/proc/securekey-test/keys.json"],
+        &[("SECURE_KEY", &pair(A, B))],
+    );
     run.code(2);
 }
 
 #[test]
 fn byte_for_byte_deterministic() {
     let t = TestEnv::new();
-    let one = t.write("one.env", format!("SECURE_KEY={}\nX_SECURE_KEY={}\n", pair(A, B), pair(C, D)));
-    let two = t.write("two.env", format!("X_SECURE_KEY={}\nSECURE_KEY={}\n", pair(C, D), pair(A, B)));
-    t.run(["write", "--env-file", one.to_str().unwrap(), "-o", "1.json"]).code(0);
-    t.run(["write", "--env-file", two.to_str().unwrap(), "-o", "2.json"]).code(0);
-    t.run(["write", "--env-file", one.to_str().unwrap(), "-o", "3.json"]).code(0);
+    let one = t.write(
+        "one.env",
+        format!("SECURE_KEY={}\nX_SECURE_KEY={}\n", pair(A, B), pair(C, D)),
+    );
+    let two = t.write(
+        "two.env",
+        format!("X_SECURE_KEY={}\nSECURE_KEY={}\n", pair(C, D), pair(A, B)),
+    );
+    t.run(["write", "--env-file", one.to_str().unwrap(), "-o", "1.json"])
+        .code(0);
+    t.run(["write", "--env-file", two.to_str().unwrap(), "-o", "2.json"])
+        .code(0);
+    t.run(["write", "--env-file", one.to_str().unwrap(), "-o", "3.json"])
+        .code(0);
     let read = |n: &str| fs::read(t.path().join(n)).unwrap();
     assert!(read("1.json") == read("2.json") && read("1.json") == read("3.json"));
 }
@@ -162,9 +219,11 @@ fn byte_for_byte_deterministic() {
 #[test]
 fn rotation_rewrites_the_file() {
     let t = TestEnv::new();
-    t.run_env(["write", "-q"], &[("SECURE_KEY", &pair(A, B))]).code(0);
+    t.run_env(["write", "-q"], &[("SECURE_KEY", &pair(A, B))])
+        .code(0);
     // The add-on rotates: a new key in front, the old latest behind.
-    t.run_env(["write", "-q"], &[("SECURE_KEY", &pair(C, A))]).code(0);
+    t.run_env(["write", "-q"], &[("SECURE_KEY", &pair(C, A))])
+        .code(0);
     let file = KeyFile::load(t.path().join(".securekey/keys.json")).unwrap();
     let pair = file.get("SECURE_KEY").unwrap();
     assert_eq!(pair.verify(C), Some(Slot::Latest));
@@ -174,14 +233,15 @@ fn rotation_rewrites_the_file() {
 
 #[test]
 fn racing_writers_always_leave_a_complete_file() {
-    use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     let t = TestEnv::new();
     let path = t.path().join("race/keys.json");
     let first = pair(A, B);
     let second = pair(C, D);
-    t.run_env(["write", "-o", "race/keys.json"], &[("SECURE_KEY", &first)]).code(0);
+    t.run_env(["write", "-o", "race/keys.json"], &[("SECURE_KEY", &first)])
+        .code(0);
     let done = Arc::new(AtomicBool::new(false));
     let reader = {
         let done = Arc::clone(&done);

@@ -24,7 +24,9 @@ pub(crate) fn check(reports: &[VarReport]) -> Vec<Finding> {
         };
         for &j in candidates {
             let fresh = &reports[j];
-            let Some(fresh_pair) = &fresh.pair else { continue };
+            let Some(fresh_pair) = &fresh.pair else {
+                continue;
+            };
             if fresh_pair.previous() != pair.latest() || fresh_pair.latest() == pair.previous() {
                 continue;
             }

@@ -27,9 +27,7 @@ pub(super) fn latest(ctx: &Ctx<'_>) -> Problem {
     Problem::new(
         CheckId::Empty,
         Some(Slot::Latest),
-        format!(
-            "the latest key (before the comma) is empty"
-        ),
+        "the latest key (before the comma) is empty".to_owned(),
         ctx.reattach(),
     )
 }

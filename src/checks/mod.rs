@@ -122,7 +122,12 @@ pub struct UnknownCheck(pub String);
 impl fmt::Display for UnknownCheck {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ids: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
-        write!(f, "unknown check `{}`; the checks are: {}", self.0, ids.join(", "))
+        write!(
+            f,
+            "unknown check `{}`; the checks are: {}",
+            self.0,
+            ids.join(", ")
+        )
     }
 }
 
@@ -410,7 +415,12 @@ pub fn pair_groups(reports: &[VarReport]) -> Vec<Group> {
                 previous_id: pair.previous().id(),
                 members: members
                     .iter()
-                    .map(|&i| (reports[i].app.clone().unwrap_or_default(), reports[i].var.clone()))
+                    .map(|&i| {
+                        (
+                            reports[i].app.clone().unwrap_or_default(),
+                            reports[i].var.clone(),
+                        )
+                    })
                     .collect(),
             })
         })
@@ -432,12 +442,11 @@ pub(crate) fn same_pair_groups(reports: &[VarReport]) -> Vec<Vec<usize>> {
             .iter()
             .copied()
             .find(|&g| reports[groups[g][0]].pair.as_ref() == Some(pair));
-        match found {
-            Some(g) => groups[g].push(i),
-            None => {
-                candidates.push(groups.len());
-                groups.push(vec![i]);
-            }
+        if let Some(g) = found {
+            groups[g].push(i);
+        } else {
+            candidates.push(groups.len());
+            groups.push(vec![i]);
         }
     }
     groups

@@ -21,7 +21,10 @@ fn run(value: &str) -> Vec<(&'static str, Option<&'static str>)> {
         .collect()
 }
 
-fn table(cases: &[(String, &[(&str, Option<&str>)])]) {
+/// A value and the `(check, slot)` findings it must give.
+type Case<'a> = (String, &'a [(&'a str, Option<&'a str>)]);
+
+fn table(cases: &[Case<'_>]) {
     for (value, expected) in cases {
         let got = run(value);
         let expected: Vec<_> = expected.to_vec();
@@ -66,7 +69,10 @@ fn key_count() {
 fn previous_empty() {
     table(&[
         (format!("{A},"), &[("previous-empty", P)]),
-        (format!("{A}, "), &[("whitespace", None), ("previous-empty", P)]),
+        (
+            format!("{A}, "),
+            &[("whitespace", None), ("previous-empty", P)],
+        ),
         // The add-on's `NEW,` after a failed read, and both empty.
         (",".into(), &[("empty", L), ("previous-empty", P)]),
     ]);
@@ -86,17 +92,26 @@ fn not_hex() {
 
 #[test]
 fn not_hex_names_position_and_kind_never_the_char() {
-    let ctx = Ctx { var: "SECURE_KEY", app: None };
+    let ctx = Ctx {
+        var: "SECURE_KEY",
+        app: None,
+    };
     let mut bad = A.to_owned();
     bad.replace_range(10..11, "z");
     let checked = check_value(&ctx, format!("{bad},{B}").as_bytes());
     let msg = &checked.problems[0].message;
     assert!(msg.contains("position 11 of 64"), "{msg}");
     assert!(msg.contains("a letter after F"), "{msg}");
-    assert!(!msg.contains('z'.to_string().as_str()) || !msg.contains(" z "), "{msg}");
+    assert!(
+        !msg.contains('z'.to_string().as_str()) || !msg.contains(" z "),
+        "{msg}"
+    );
     let checked = check_value(&ctx, format!("{A},{}\u{ff}", &B[..63]).as_bytes());
     assert!(checked.problems[0].message.contains("non-ASCII"));
-    let checked = check_value(&ctx, &[A.as_bytes(), b",", &B.as_bytes()[..63], b"\xff"].concat());
+    let checked = check_value(
+        &ctx,
+        &[A.as_bytes(), b",", &B.as_bytes()[..63], b"\xff"].concat(),
+    );
     assert!(checked.problems[0].message.contains("not UTF-8"));
 }
 
@@ -106,17 +121,29 @@ fn length() {
         (format!("{},{B}", &A[2..]), &[("length", L)]),
         (format!("{A},{}", &B[1..]), &[("length", P)]),
         (format!("{A}00,{B}"), &[("length", L)]),
-        (format!("{},{}", &A[1..], &B[3..]), &[("length", L), ("length", P)]),
+        (
+            format!("{},{}", &A[1..], &B[3..]),
+            &[("length", L), ("length", P)],
+        ),
     ]);
-    let ctx = Ctx { var: "SECURE_KEY", app: None };
+    let ctx = Ctx {
+        var: "SECURE_KEY",
+        app: None,
+    };
     let msg = &check_value(&ctx, format!("{A},{}", &B[1..]).as_bytes()).problems[0].message;
-    assert!(msg.contains("63 hex chars") && msg.contains("2013-2018"), "{msg}");
+    assert!(
+        msg.contains("63 hex chars") && msg.contains("2013-2018"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn legacy_base36() {
     table(&[
-        (format!("{BASE36},{BASE36}"), &[("legacy-base36", L), ("legacy-base36", P)]),
+        (
+            format!("{BASE36},{BASE36}"),
+            &[("legacy-base36", L), ("legacy-base36", P)],
+        ),
         (format!("{A},{BASE36}"), &[("legacy-base36", P)]),
         // Too short for the old shape: just not hex.
         (format!("{A},zz"), &[("not-hex", P)]),
@@ -130,16 +157,28 @@ fn quoted() {
         (format!("'{A},{B}'"), &[("quoted", None)]),
         // Mismatched quotes are not a wrapping: the key holds a quote.
         (format!("\"{A},{B}'"), &[("not-hex", L), ("not-hex", P)]),
-        (format!(" \"{A},{B}\" "), &[("whitespace", None), ("quoted", None)]),
+        (
+            format!(" \"{A},{B}\" "),
+            &[("whitespace", None), ("quoted", None)],
+        ),
     ]);
 }
 
 #[test]
 fn whitespace() {
     table(&[
-        (format!("{A},{B}\n"), &[("whitespace", None), ("whitespace", P)]),
-        (format!(" {A},{B}"), &[("whitespace", None), ("whitespace", L)]),
-        (format!("{A} , {B}"), &[("whitespace", L), ("whitespace", P)]),
+        (
+            format!("{A},{B}\n"),
+            &[("whitespace", None), ("whitespace", P)],
+        ),
+        (
+            format!(" {A},{B}"),
+            &[("whitespace", None), ("whitespace", L)],
+        ),
+        (
+            format!("{A} , {B}"),
+            &[("whitespace", L), ("whitespace", P)],
+        ),
     ]);
 }
 
@@ -147,18 +186,31 @@ fn whitespace() {
 fn case() {
     table(&[
         (format!("{},{B}", A.to_ascii_lowercase()), &[("case", L)]),
-        (format!("{A},{}{}", &B[..32], B[32..].to_ascii_lowercase()), &[("case", P)]),
+        (
+            format!("{A},{}{}", &B[..32], B[32..].to_ascii_lowercase()),
+            &[("case", P)],
+        ),
     ]);
-    let ctx = Ctx { var: "SECURE_KEY", app: None };
+    let ctx = Ctx {
+        var: "SECURE_KEY",
+        app: None,
+    };
     let mixed = format!("{A},{}{}", &B[..32], B[32..].to_ascii_lowercase());
-    assert!(check_value(&ctx, mixed.as_bytes()).problems[0].message.contains("mixed-case"));
+    assert!(
+        check_value(&ctx, mixed.as_bytes()).problems[0]
+            .message
+            .contains("mixed-case")
+    );
 }
 
 #[test]
 fn same_keys() {
     table(&[
         (format!("{A},{A}"), &[("same-keys", None)]),
-        (format!("{A},{}", A.to_ascii_lowercase()), &[("case", P), ("same-keys", None)]),
+        (
+            format!("{A},{}", A.to_ascii_lowercase()),
+            &[("case", P), ("same-keys", None)],
+        ),
     ]);
 }
 
@@ -167,19 +219,33 @@ fn all_problems_in_one_run() {
     let value = format!(" \"{},{}\"", A.to_ascii_lowercase(), &B[1..]);
     assert_eq!(
         run(&value),
-        [("whitespace", None), ("quoted", None), ("case", L), ("length", P)]
+        [
+            ("whitespace", None),
+            ("quoted", None),
+            ("case", L),
+            ("length", P)
+        ]
     );
 }
 
 #[test]
 fn ids_for_each_well_formed_key() {
-    let ctx = Ctx { var: "SECURE_KEY", app: None };
+    let ctx = Ctx {
+        var: "SECURE_KEY",
+        app: None,
+    };
     let checked = check_value(&ctx, format!("{A},{}", &B[1..]).as_bytes());
     assert!(checked.pair.is_none());
-    assert_eq!(checked.latest.map(|k| k.id()), Key::parse(A.as_bytes()).map(|k| k.id()));
+    assert_eq!(
+        checked.latest.map(|k| k.id()),
+        Key::parse(A.as_bytes()).map(|k| k.id())
+    );
     assert!(checked.previous.is_none());
     // Whitespace and case are warnings: the pair is still usable.
-    let checked = check_value(&ctx, format!(" {},{B}\n", A.to_ascii_lowercase()).as_bytes());
+    let checked = check_value(
+        &ctx,
+        format!(" {},{B}\n", A.to_ascii_lowercase()).as_bytes(),
+    );
     assert_eq!(checked.pair.unwrap().latest().expose(), A);
 }
 
@@ -212,11 +278,15 @@ fn missing() {
     assert_eq!(findings[0].check, CheckId::Missing);
     assert_eq!(findings[0].severity, Severity::Error);
     assert!(findings[0].fix.contains("heroku addons:create securekey"));
-    let (_, findings) = check_env(&env(&[]), &sel(&[("SERVICE_ONE_SECURE_KEY", true)]), Some("service-2"));
+    let (_, findings) = check_env(
+        &env(&[]),
+        &sel(&[("SERVICE_ONE_SECURE_KEY", true)]),
+        Some("service-2"),
+    );
     assert!(
-        findings[0]
-            .fix
-            .contains("heroku addons:attach <securekey-addon> --as SERVICE_ONE_SECURE -a service-2"),
+        findings[0].fix.contains(
+            "heroku addons:attach <securekey-addon> --as SERVICE_ONE_SECURE -a service-2"
+        ),
         "{}",
         findings[0].fix
     );
@@ -246,15 +316,32 @@ fn check_ids_round_trip_and_match_the_spec() {
     assert_eq!(
         ids,
         [
-            "missing", "empty", "key-count", "previous-empty", "not-hex", "length",
-            "legacy-base36", "quoted", "whitespace", "case", "same-keys", "duplicate-pair",
-            "copied", "swapped"
+            "missing",
+            "empty",
+            "key-count",
+            "previous-empty",
+            "not-hex",
+            "length",
+            "legacy-base36",
+            "quoted",
+            "whitespace",
+            "case",
+            "same-keys",
+            "duplicate-pair",
+            "copied",
+            "swapped"
         ]
     );
     for id in CheckId::ALL {
         assert_eq!(id.as_str().parse::<CheckId>().unwrap(), *id);
     }
-    assert!("nope".parse::<CheckId>().unwrap_err().to_string().contains("key-count"));
+    assert!(
+        "nope"
+            .parse::<CheckId>()
+            .unwrap_err()
+            .to_string()
+            .contains("key-count")
+    );
 }
 
 fn lint_report(app: &str, var: &str, value: &str) -> VarReport {
@@ -295,7 +382,10 @@ fn copied_and_swapped_across_apps() {
         lint_report("service-2", "SERVICE_ONE_SECURE_KEY", &format!("{B},{A}")),
     ];
     let found = check_across(&swapped);
-    assert_eq!(found.iter().map(|f| f.check).collect::<Vec<_>>(), [CheckId::Swapped]);
+    assert_eq!(
+        found.iter().map(|f| f.check).collect::<Vec<_>>(),
+        [CheckId::Swapped]
+    );
     assert_eq!(found[0].severity, Severity::Error);
     assert_eq!(pair_groups(&swapped).len(), 2);
 

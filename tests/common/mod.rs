@@ -26,7 +26,10 @@ pub fn pair(latest: &str, previous: &str) -> String {
 /// ids computed by the library's `Key`, which has its own unit test against
 /// SHA-256).
 pub fn id(key: &str) -> String {
-    securekey::Key::parse(key.as_bytes()).unwrap().id().to_string()
+    securekey::Key::parse(key.as_bytes())
+        .unwrap()
+        .id()
+        .to_string()
 }
 
 pub struct Run {
@@ -36,7 +39,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: Output) -> Self {
+    fn from(output: &Output) -> Self {
         Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -45,7 +48,9 @@ impl Run {
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|_| panic!("stdout is not JSON (stdout withheld: may hold key material)"))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|_| {
+            panic!("stdout is not JSON (stdout withheld: may hold key material)")
+        })
     }
 
     /// Asserts the exit code, and that nothing printed holds key material.
@@ -139,7 +144,7 @@ impl TestEnv {
     {
         let mut cmd = self.cmd(args);
         cmd.envs(vars.iter().copied());
-        Run::from(cmd.output().unwrap())
+        Run::from(&cmd.output().unwrap())
     }
 
     pub fn run<I, S>(&self, args: I) -> Run
@@ -165,7 +170,7 @@ impl TestEnv {
             .spawn()
             .unwrap();
         child.stdin.take().unwrap().write_all(input).unwrap();
-        Run::from(child.wait_with_output().unwrap())
+        Run::from(&child.wait_with_output().unwrap())
     }
 
     pub fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
