@@ -53,9 +53,10 @@ install -m 0755 "$bin_arm64" "${stage}/vendor/arm64/securekey"
 
 mkdir -p "$dist"
 out="$(cd "$dist" && pwd)/securekey-cnb-${version}.tgz"
-# Reproducible: fixed order, owner and times.
+# Reproducible: fixed order, owner and times, no gzip timestamp.
 tar --sort=name --owner=0 --group=0 --numeric-owner \
   --mtime="@${SOURCE_DATE_EPOCH:-0}" \
-  -C "$stage" -czf "${out}.tmp" buildpack.toml bin vendor
+  -C "$stage" -cf - buildpack.toml bin vendor | gzip -9n >"${out}.tmp"
 mv "${out}.tmp" "$out"
-echo "$out"
+# Indented as a detail line of scripts/package's output.
+echo "       ${out} ($(stat -c %s "$out") bytes)"
