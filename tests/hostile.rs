@@ -233,6 +233,7 @@ fn a_directory_is_refused_clearly() {
 
 #[test]
 fn a_fifo_is_read_like_a_pipe() {
+    const O_NONBLOCK: i32 = 0o4000;
     // `--env-file <(heroku config --shell)` hands over a FIFO or a pipe: it
     // is read to its end, like stdin.
     let env = TestEnv::new();
@@ -251,7 +252,6 @@ fn a_fifo_is_read_like_a_pipe() {
     // Opening a FIFO for writing blocks until a reader has it open; open it
     // non-blocking and retry, so a binary that never opens it fails the
     // test instead of hanging it.
-    const O_NONBLOCK: i32 = 0o4000;
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut writer = loop {
         use std::os::unix::fs::OpenOptionsExt;
@@ -299,7 +299,7 @@ fn a_fifo_in_an_env_dir_is_skipped_not_waited_on() {
     assert_eq!(run.json()["keys"].as_array().unwrap().len(), 1);
 }
 
-/// About `bytes` of `heroku config --json`, with SECURE_KEY among the vars.
+/// About `bytes` of `heroku config --json`, with `SECURE_KEY` among the vars.
 fn big_heroku_json(bytes: usize) -> String {
     let filler = "x".repeat(1000);
     let mut json = String::with_capacity(bytes + 2000);
