@@ -1,0 +1,77 @@
+# shellcheck shell=bash
+# Shared helpers for the buildpack tests (tests/buildpack/*.sh): TAP-like
+# `ok - …` / `not ok - …` lines, the closing count line, the test keys and
+# the no-key-material assertion. Sourced by each test script.
+
+# Test keys (not secrets): a rotation goes A,B -> C,A.
+KEY_A=3F6D463C2A79289DC5B3C13A4EB2736B0D51A80234CAEAF0EA12D15F12E9FDEE
+KEY_B=CF8BBE474F57D9CA1DB402B2D19873E2F05ABED1213256FB761E166A2C8E6EBA
+KEY_C=0B5E7E1F6E8C7D35A1D0A4C2E6F9B8D7C6B5A4F3E2D1C0B9A8F7E6D5C4B3A291
+TEST_KEYS=("$KEY_A" "$KEY_B" "$KEY_C")
+
+t_passed=0
+t_failed=0
+
+# ok NAME: a passing case.
+ok() {
+  t_passed=$((t_passed + 1))
+  echo "ok - $*"
+}
+
+# not_ok NAME [DETAIL…]: a failing case; details go under it, indented.
+not_ok() {
+  local name="$1"
+  shift
+  t_failed=$((t_failed + 1))
+  echo "not ok - $name"
+  local line
+  for line in "$@"; do
+    printf '#   %s\n' "$line"
+  done
+}
+
+# check NAME CMD…: ok if CMD succeeds, else not ok.
+check() {
+  local name="$1"
+  shift
+  if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
+}
+
+# show FILE: a captured output, indented as a TAP comment, for a failure.
+show() {
+  sed 's/^/#     /' "$1" 2>/dev/null | head -n 40
+}
+
+# finish SUITE: the closing line, e.g. `classic: 12 passed, 0 failed`;
+# returns non-zero if anything failed.
+finish() {
+  echo "$1: ${t_passed} passed, ${t_failed} failed"
+  [[ "$t_failed" -eq 0 ]]
+}
+
+# The patterns file for leak checks: every 8-char window of every test key.
+# Written once, under the test's temp dir.
+key_windows() {
+  local out="$1" key i
+  : >"$out"
+  for key in "${TEST_KEYS[@]}"; do
+    for ((i = 0; i + 8 <= ${#key}; i++)); do
+      echo "${key:i:8}" >>"$out"
+    done
+  done
+}
+
+# no_key_material PATTERNS PATH…: true if no file under PATH (a file or a
+# whole directory, binaries included) holds any 8-char window of a test
+# key, in any case. Names the files that leak, if any (never the key).
+no_key_material() {
+  local patterns="$1" hits status=0
+  shift
+  hits="$(grep -rliaF -f "$patterns" -- "$@")" || status=$?
+  case "$status" in
+    0) printf '#   key material in: %s\n' "$hits" ;;
+    1) return 0 ;; # no match
+    *) echo "#   grep failed on: $*" ;;
+  esac
+  return 1
+}
