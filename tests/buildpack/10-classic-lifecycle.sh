@@ -314,6 +314,8 @@ fi
 git_bp="$work/buildpack-git"
 mkdir -p "$git_bp"
 if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+  # The working tree as a clone would have it (tracked and new files, not
+  # ignored ones); a tracked file deleted in the working tree is skipped.
   (cd "$root" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$git_bp" 2>/dev/null) || true
 else
   cp -R "$root/bin" "$root/buildpack" "$root/Cargo.toml" "$root/Cargo.lock" "$root/src" "$git_bp/"
