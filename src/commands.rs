@@ -166,6 +166,11 @@ fn write_key_file(report: &Report, path: &Path) -> Result<(), Error> {
 /// reads `NAME = "value"` TOML from fd 3; a non-zero exit stops the launch.
 fn exec_d(names: &[String], common: &Common) -> Result<ExitCode, Error> {
     let boot = std::env::var(BOOT_VAR).unwrap_or_default();
+    if !matches!(boot.as_str(), "" | "strict" | "off") {
+        eprintln!(
+            "securekey: warning: {BOOT_VAR} is neither `strict` nor `off`; a broken key will be logged and the process started"
+        );
+    }
     if boot == "off" {
         tracing::info!("{BOOT_VAR}=off: not writing the key file");
         return Ok(ExitCode::Ok);
@@ -293,7 +298,13 @@ fn lint(sources: &[String], common: &Common) -> Result<Report, Error> {
             selected = select::select(&env, &[select::DEFAULT_REQUIRED.to_owned()], false);
         }
         tracing::info!(app = %app, source = %env.source, checked = selected.len(), "linting");
-        let (mut vars, mut findings) = checks::check_env(&env, &selected, Some(&app));
+        // Fix commands name the Heroku app: the env's own HEROKU_APP_NAME,
+        // else the label when it can be an app name (not `s1.json`).
+        let app_name = setting_in(&env, "HEROKU_APP_NAME")
+            .and_then(|a| std::str::from_utf8(a).ok())
+            .map(str::to_owned)
+            .or_else(|| is_app_name(&app).then(|| app.clone()));
+        let (mut vars, mut findings) = checks::check_env(&env, &selected, app_name.as_deref());
         for v in &mut vars {
             v.app = Some(app.clone());
         }
@@ -308,6 +319,16 @@ fn lint(sources: &[String], common: &Common) -> Result<Report, Error> {
     report.groups = Some(checks::pair_groups(&report.vars));
     report.apply(&common.policy);
     Ok(report)
+}
+
+/// Heroku app names: lowercase letters, digits and dashes, starting with a
+/// letter, at most 30 chars.
+fn is_app_name(label: &str) -> bool {
+    label.len() <= 30
+        && label.starts_with(|c: char| c.is_ascii_lowercase())
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Only the app's own settings count in lint: the process env is not theirs.
@@ -334,6 +355,8 @@ mod tests {
             ("x.env".into(), "./a=b/x.env".into())
         );
         assert_eq!(parse_lint_source("-"), ("stdin".into(), "-".into()));
+        assert!(is_app_name("service-1"));
+        assert!(!is_app_name("s1.json") && !is_app_name("Service") && !is_app_name("1app"));
     }
 
     #[test]

@@ -238,7 +238,7 @@ impl Report {
                 json_str(&f.var),
                 f.slot
                     .map_or_else(|| "null".to_owned(), |s| json_str(s.as_str())),
-                json_str(&format!("{} Fix: {}", f.message, f.fix))
+                json_str(&format!("{}. Fix: {}", f.message, f.fix))
             );
         }
         s.push(']');

@@ -22,35 +22,42 @@ pub(crate) fn check(reports: &[VarReport]) -> Vec<Finding> {
         let Some(candidates) = by_previous.get(&pair.latest().id()) else {
             continue;
         };
-        for &j in candidates {
-            let fresh = &reports[j];
-            let Some(fresh_pair) = &fresh.pair else {
-                continue;
-            };
-            if fresh_pair.previous() != pair.latest() || fresh_pair.latest() == pair.previous() {
-                continue;
-            }
-            let ctx = Ctx {
-                var: &stale.var,
-                app: stale.app.as_deref(),
-            };
-            let mut f = finding(
-                &stale.var,
-                Problem::new(
-                    CheckId::Copied,
-                    None,
-                    format!(
-                        "{} is one rotation behind {}: its latest key {} is the previous key there; it was copied by hand, not attached, and will not rotate",
-                        place(stale),
-                        place(fresh),
-                        pair.latest().id()
-                    ),
-                    ctx.reattach(),
+        // Every var that has rotated past this one; one finding names them all.
+        let fresher: Vec<&VarReport> = candidates
+            .iter()
+            .map(|&j| &reports[j])
+            .filter(|fresh| {
+                fresh.pair.as_ref().is_some_and(|fp| {
+                    fp.previous() == pair.latest() && fp.latest() != pair.previous()
+                })
+            })
+            .collect();
+        let Some(owner) = fresher.first() else {
+            continue;
+        };
+        let ctx = Ctx {
+            var: &stale.var,
+            app: stale.app_name.as_deref(),
+        };
+        let mut f = finding(
+            &stale.var,
+            Problem::new(
+                CheckId::Copied,
+                None,
+                format!(
+                    "one rotation behind {}: its latest key {} is the previous key there; it was copied by hand, not attached, and will not rotate",
+                    fresher
+                        .iter()
+                        .map(|r| place(r))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    pair.latest().id()
                 ),
-            );
-            f.app.clone_from(&stale.app);
-            out.push(f);
-        }
+                ctx.reattach_from(owner.app_name.as_deref()),
+            ),
+        );
+        f.app.clone_from(&stale.app);
+        out.push(f);
     }
     out
 }

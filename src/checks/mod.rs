@@ -207,14 +207,21 @@ impl Ctx<'_> {
 
     /// The fix for a value the add-on did not write: let it write it again.
     pub(crate) fn reattach(&self) -> String {
+        self.reattach_from(None)
+    }
+
+    /// [`Ctx::reattach`], finding the add-on on `owner` (the app it was
+    /// copied from) rather than on this app.
+    pub(crate) fn reattach_from(&self, owner: Option<&str>) -> String {
         let app = self.app_flag();
+        let find = owner.map_or_else(|| app.clone(), |o| format!("-a {o}"));
         match self.alias() {
             Some(alias) => format!(
-                "if it was set by hand, unset it and attach the add-on under this name, so the add-on writes it: `heroku config:unset {var} {app} && heroku addons:attach <securekey-addon> --as {alias} {app}` (the add-on's name: `heroku addons {app}`)",
+                "if it was set by hand, unset it and attach the add-on under this name, so the add-on writes it: `heroku config:unset {var} {app} && heroku addons:attach <securekey-addon> --as {alias} {app}` (the add-on's name: `heroku addons {find}`)",
                 var = self.var
             ),
             None => format!(
-                "if it was set by hand, set {var} from the add-on's own var, or attach the add-on under a name ending in _KEY: `heroku addons:attach <securekey-addon> --as NAME {app}`",
+                "if it was set by hand, set {var} from the add-on's own var, or attach the add-on under a name ending in _KEY: `heroku addons:attach <securekey-addon> --as NAME {app}` (the add-on's name: `heroku addons {find}`)",
                 var = self.var
             ),
         }
@@ -238,8 +245,11 @@ impl<'a> KeyText<'a> {
 /// What checking one var found.
 #[derive(Clone, Debug)]
 pub struct VarReport {
-    /// The app, in `lint`.
+    /// The app, in `lint`: its label.
     pub app: Option<String>,
+    /// The Heroku app name for fix commands: `HEROKU_APP_NAME`, or a lint
+    /// label that is an app name.
+    pub app_name: Option<String>,
     /// The var's name.
     pub var: String,
     /// Where its environment came from.
@@ -274,6 +284,7 @@ pub fn check_env(
         };
         let mut report = VarReport {
             app: None,
+            app_name: app.map(str::to_owned),
             var: sel.name.clone(),
             source: env.source.clone(),
             required: sel.required,

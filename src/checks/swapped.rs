@@ -30,38 +30,44 @@ pub(crate) fn check(reports: &[VarReport]) -> Vec<Finding> {
         let Some(candidates) = by_ids.get(&(pair.previous().id(), pair.latest().id())) else {
             continue;
         };
-        for &j in candidates.iter().filter(|&&j| j < i) {
-            let earlier = &reports[j];
-            let Some(other) = &earlier.pair else { continue };
-            if other.latest() != pair.previous() || other.previous() != pair.latest() {
-                continue;
-            }
-            let ctx = Ctx {
-                var: &later.var,
-                app: later.app.as_deref(),
-            };
-            let mut f = finding(
-                &later.var,
-                Problem::new(
-                    CheckId::Swapped,
-                    None,
-                    format!(
-                        "{} holds the keys of {} in the opposite order (latest {}, previous {}): one side signs with a key the other takes for the old one, and the next rotation drops it",
-                        place(later),
-                        place(earlier),
-                        pair.latest().id(),
-                        pair.previous().id()
-                    ),
-                    format!(
-                        "find which one was set by hand (`heroku releases {}`) and {}",
-                        ctx.app_flag(),
-                        ctx.reattach()
-                    ),
-                ),
-            );
-            f.app.clone_from(&later.app);
-            out.push(f);
+        let earlier: Vec<String> = candidates
+            .iter()
+            .filter(|&&j| j < i)
+            .map(|&j| &reports[j])
+            .filter(|e| {
+                e.pair.as_ref().is_some_and(|other| {
+                    other.latest() == pair.previous() && other.previous() == pair.latest()
+                })
+            })
+            .map(place)
+            .collect();
+        if earlier.is_empty() {
+            continue;
         }
+        let ctx = Ctx {
+            var: &later.var,
+            app: later.app_name.as_deref(),
+        };
+        let mut f = finding(
+            &later.var,
+            Problem::new(
+                CheckId::Swapped,
+                None,
+                format!(
+                    "holds the keys of {} in the opposite order (latest {}, previous {}): one side signs with a key the other takes for the old one, and the next rotation drops it",
+                    earlier.join(", "),
+                    pair.latest().id(),
+                    pair.previous().id()
+                ),
+                format!(
+                    "find which one was set by hand (`heroku releases {}`) and {}",
+                    ctx.app_flag(),
+                    ctx.reattach()
+                ),
+            ),
+        );
+        f.app.clone_from(&later.app);
+        out.push(f);
     }
     out
 }
