@@ -5,9 +5,10 @@
 // show: plain names read better there.
 #![allow(clippy::doc_markdown)]
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 use securekey::checks::CheckId;
 use securekey::report::{OutputFormat, Policy};
 
@@ -26,35 +27,32 @@ Settings: SECUREKEY_REQUIRE (required vars), SECUREKEY_FILE (key file path), SEC
 struct Cli {
     #[command(subcommand)]
     command: CommandArgs,
-
-    #[command(flatten)]
-    common: CommonArgs,
 }
 
 #[derive(Args, Debug)]
 struct CommonArgs {
     /// Output format: lines for people, or the JSON report.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human, global = true)]
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
 
     /// Treat warnings as errors.
-    #[arg(long, global = true)]
+    #[arg(long)]
     strict: bool,
 
     /// Drop the findings of a check (repeatable, or comma-separated), e.g. --allow whitespace.
-    #[arg(long, value_name = "ID", value_delimiter = ',', value_parser = parse_check, global = true)]
+    #[arg(long, value_name = "ID", value_delimiter = ',', value_parser = parse_check)]
     allow: Vec<CheckId>,
 
     /// Check only the required vars; do not discover others.
-    #[arg(long, global = true)]
+    #[arg(long)]
     no_discover: bool,
 
     /// Print only errors, one line each on stderr (nothing on success).
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
 
     /// More logging on stderr (-v debug, -vv trace); overrides SECUREKEY_LOG.
-    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    #[arg(short, long, action = clap::ArgAction::Count)]
     verbose: u8,
 }
 
@@ -87,34 +85,54 @@ struct SourceArgs {
 #[derive(Subcommand, Debug)]
 enum CommandArgs {
     /// Check one environment (the process env by default): the release-phase gate.
-    Check {
-        /// Required config vars (default: SECUREKEY_REQUIRE, then securekey.json, then SECURE_KEY).
-        names: Vec<String>,
-        #[command(flatten)]
-        source: SourceArgs,
-    },
+    Check(CheckArgs),
     /// Check, then write the normalized key file (all or nothing): run at dyno boot.
-    Write {
-        /// Required config vars, as for `check`.
-        names: Vec<String>,
-        /// The key file (default: $SECUREKEY_FILE, else .securekey/keys.json).
-        #[arg(long, short, value_name = "PATH")]
-        output: Option<PathBuf>,
-        #[command(flatten)]
-        source: SourceArgs,
-    },
+    Write(WriteArgs),
     /// Lint saved environments of several apps side by side: APP=PATH or PATH, `-` for stdin.
-    Lint {
-        /// `heroku config --json` or `--shell` output, a dotenv file or an ENV_DIR, optionally labelled APP=PATH.
-        #[arg(required = true, value_name = "SOURCE")]
-        sources: Vec<String>,
-    },
+    Lint(LintArgs),
     /// The Cloud Native Buildpack exec.d program: write the key file, print SECUREKEY_FILE on fd 3.
     #[command(name = "exec-d")]
-    ExecD {
-        /// Required config vars, as for `check`.
-        names: Vec<String>,
-    },
+    ExecD(ExecDArgs),
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Required config vars (default: SECUREKEY_REQUIRE, then securekey.json, then SECURE_KEY).
+    names: Vec<String>,
+    #[command(flatten)]
+    source: SourceArgs,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+struct WriteArgs {
+    /// Required config vars, as for `check`.
+    names: Vec<String>,
+    /// The key file (default: $SECUREKEY_FILE, else .securekey/keys.json).
+    #[arg(long, short, value_name = "PATH")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    source: SourceArgs,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+struct LintArgs {
+    /// `heroku config --json` or `--shell` output, a dotenv file or an ENV_DIR, optionally labelled APP=PATH.
+    #[arg(required = true, value_name = "SOURCE")]
+    sources: Vec<String>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+struct ExecDArgs {
+    /// Required config vars, as for `check`.
+    names: Vec<String>,
+    #[command(flatten)]
+    common: CommonArgs,
 }
 
 /// Where one environment comes from.
@@ -150,7 +168,9 @@ pub(crate) enum Command {
     },
 }
 
-/// Options every command takes.
+/// Options every command takes. (Declared on each subcommand rather than
+/// as clap globals: propagating globals was half of clap's start-up cost,
+/// paid on every dyno boot.)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Common {
     pub(crate) format: OutputFormat,
@@ -173,7 +193,33 @@ pub(crate) struct Config {
 /// # Errors
 /// clap's error (usage, or `--help`/`--version`), to be printed by `main`.
 pub(crate) fn parse() -> Result<Config, clap::Error> {
-    Cli::try_parse().map(Config::from)
+    let args: Vec<OsString> = std::env::args_os().collect();
+    if let Some(config) = parse_fast(&args) {
+        return Ok(config);
+    }
+    Cli::try_parse_from(args).map(Config::from)
+}
+
+/// The boot-time path: builds only the subcommand that was asked for.
+/// clap builds every subcommand's arguments before it parses, and that was
+/// most of a run's cost on each dyno boot. Anything but a clean parse
+/// (help, version, a usage error) returns `None`, and the full parser
+/// answers, so output is the same either way.
+fn parse_fast(args: &[OsString]) -> Option<Config> {
+    let name = args.get(1)?.to_str()?;
+    let sub = match name {
+        "check" => CheckArgs::augment_args(clap::Command::new("check")),
+        "write" => WriteArgs::augment_args(clap::Command::new("write")),
+        "lint" => LintArgs::augment_args(clap::Command::new("lint")),
+        "exec-d" => ExecDArgs::augment_args(clap::Command::new("exec-d")),
+        _ => return None,
+    };
+    let matches = clap::Command::new("securekey")
+        .subcommand(sub)
+        .try_get_matches_from(args)
+        .ok()?;
+    let command = CommandArgs::from_arg_matches(&matches).ok()?;
+    Some(Config::from(Cli { command }))
 }
 
 impl From<SourceArgs> for Source {
@@ -189,24 +235,25 @@ impl From<SourceArgs> for Source {
 
 impl From<Cli> for Config {
     fn from(cli: Cli) -> Self {
-        let command = match cli.command {
-            CommandArgs::Check { names, source } => Command::Check {
-                names,
-                source: source.into(),
-            },
-            CommandArgs::Write {
-                names,
-                output,
-                source,
-            } => Command::Write {
-                names,
-                source: source.into(),
-                output,
-            },
-            CommandArgs::Lint { sources } => Command::Lint { sources },
-            CommandArgs::ExecD { names } => Command::ExecD { names },
+        let (command, c) = match cli.command {
+            CommandArgs::Check(a) => (
+                Command::Check {
+                    names: a.names,
+                    source: a.source.into(),
+                },
+                a.common,
+            ),
+            CommandArgs::Write(a) => (
+                Command::Write {
+                    names: a.names,
+                    source: a.source.into(),
+                    output: a.output,
+                },
+                a.common,
+            ),
+            CommandArgs::Lint(a) => (Command::Lint { sources: a.sources }, a.common),
+            CommandArgs::ExecD(a) => (Command::ExecD { names: a.names }, a.common),
         };
-        let c = cli.common;
         Config {
             command,
             common: Common {
@@ -232,6 +279,70 @@ mod tests {
 
     fn parse_from(args: &[&str]) -> Result<Config, clap::Error> {
         Cli::try_parse_from(args).map(Config::from)
+    }
+
+    #[test]
+    fn the_fast_path_parses_like_the_full_parser() {
+        let cases: &[&[&str]] = &[
+            &["securekey", "check"],
+            &[
+                "securekey",
+                "check",
+                "A_KEY",
+                "B_KEY",
+                "--strict",
+                "--allow",
+                "case,whitespace",
+                "--allow",
+                "same-keys",
+            ],
+            &[
+                "securekey",
+                "check",
+                "--env-file",
+                "x.env",
+                "--format",
+                "json",
+                "-vv",
+            ],
+            &[
+                "securekey",
+                "check",
+                "--env-dir",
+                "d",
+                "--no-discover",
+                "-q",
+            ],
+            &["securekey", "check", "--heroku-json", "-"],
+            &["securekey", "write", "-q", "-o", "k.json", "SECURE_KEY"],
+            &[
+                "securekey",
+                "write",
+                "--output",
+                "k.json",
+                "--env-file",
+                "-",
+            ],
+            &["securekey", "lint", "a=b.json", "c.env", "--format", "json"],
+            &["securekey", "exec-d", "SECURE_KEY"],
+        ];
+        for args in cases {
+            let argv: Vec<OsString> = args.iter().map(OsString::from).collect();
+            let fast = parse_fast(&argv).unwrap_or_else(|| panic!("fast path refused {args:?}"));
+            assert_eq!(fast, parse_from(args).unwrap(), "{args:?}");
+        }
+        for args in [
+            &["securekey", "check", "--help"][..],
+            &["securekey", "check", "--version"],
+            &["securekey", "check", "--env-file", "a", "--env-dir", "b"],
+            &["securekey", "check", "-q", "-v"],
+            &["securekey", "lint"],
+            &["securekey", "help"],
+            &["securekey"],
+        ] {
+            let argv: Vec<OsString> = args.iter().map(OsString::from).collect();
+            assert!(parse_fast(&argv).is_none(), "{args:?}");
+        }
     }
 
     #[test]

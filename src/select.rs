@@ -170,10 +170,9 @@ pub fn select(env: &Env, required: &[String], discover: bool) -> Vec<Selected> {
     if !discover {
         return out;
     }
-    let required_set: std::collections::HashSet<&[u8]> =
-        required.iter().map(String::as_bytes).collect();
     for var in &env.vars {
-        if required_set.contains(var.name.as_slice()) {
+        // Required lists are a handful of names: a scan beats a hash set.
+        if required.iter().any(|r| r.as_bytes() == var.name.as_slice()) {
             continue;
         }
         if !(is_key_var_name(&var.name) || is_pair_shaped(&var.value)) {
