@@ -10,7 +10,10 @@ fuzz_target!(|data: &[u8]| {
     match env::parse_dotenv(data) {
         Ok(vars) => {
             for var in &vars {
-                assert!(env::is_var_name(&var.name), "a name that is not a var name was accepted");
+                assert!(
+                    env::is_var_name(&var.name),
+                    "a name that is not a var name was accepted"
+                );
             }
             let env = Env::new("fuzz", vars);
             let selected = securekey::select::select(&env, &["SECURE_KEY".to_owned()], true);

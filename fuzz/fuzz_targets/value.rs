@@ -13,12 +13,18 @@ fuzz_target!(|data: &[u8]| {
         assert!(KeyPair::parse(canonical.as_bytes()).as_ref() == Some(&pair));
     }
     // The value twice, so `duplicate-pair` runs too.
-    let var = |name: &str| Var { name: name.as_bytes().to_vec(), value: data.to_vec() };
+    let var = |name: &str| Var {
+        name: name.as_bytes().to_vec(),
+        value: data.to_vec(),
+    };
     let env = Env::new("fuzz", vec![var("SECURE_KEY"), var("OTHER_SECURE_KEY")]);
     let selected = securekey::select::select(&env, &["SECURE_KEY".to_owned()], true);
     let (reports, findings) = securekey::checks::check_env(&env, &selected, Some("app"));
     let shown = format!("{findings:?}{reports:?}{env:?}").to_ascii_uppercase();
-    for run in data.split(|b| !b.is_ascii_hexdigit()).filter(|r| r.len() >= 64) {
+    for run in data
+        .split(|b| !b.is_ascii_hexdigit())
+        .filter(|r| r.len() >= 64)
+    {
         let run = run.to_ascii_uppercase();
         for window in run.windows(8).filter_map(|w| std::str::from_utf8(w).ok()) {
             assert!(!shown.contains(window), "key material in Debug output");
