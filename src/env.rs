@@ -78,15 +78,30 @@ impl Env {
     #[must_use]
     pub fn new(source: impl Into<String>, vars: Vec<Var>) -> Self {
         // The shell's rule: the last assignment of a name wins, at the place
-        // of the first. An index keeps this linear for 100,000 vars.
-        let mut index: HashMap<Vec<u8>, usize> = HashMap::with_capacity(vars.len());
+        // of the first. A dyno's env (~60 vars) is deduplicated by scanning
+        // and gets no index: hashing every name costs more than the scans it
+        // saves, on every boot. Large files get the index, which keeps them
+        // linear (100,000 vars).
+        const INDEX_FROM: usize = 128;
+        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut kept: Vec<Var> = Vec::with_capacity(vars.len());
-        for var in vars {
-            if let Some(&at) = index.get(&var.name) {
-                kept[at] = var;
-            } else {
-                index.insert(var.name.clone(), kept.len());
-                kept.push(var);
+        if vars.len() < INDEX_FROM {
+            for var in vars {
+                if let Some(old) = kept.iter_mut().find(|v| v.name == var.name) {
+                    *old = var;
+                } else {
+                    kept.push(var);
+                }
+            }
+        } else {
+            index.reserve(vars.len());
+            for var in vars {
+                if let Some(&at) = index.get(&var.name) {
+                    kept[at] = var;
+                } else {
+                    index.insert(var.name.clone(), kept.len());
+                    kept.push(var);
+                }
             }
         }
         Env {
@@ -103,9 +118,9 @@ impl Env {
         // `vars` is public and may have been changed after `new`: the index
         // is trusted only when it points at the right name; otherwise (and
         // for a missing var, which is rare: a required var not set) scan.
-        let indexed = self
-            .index
-            .get(name)
+        let indexed = (!self.index.is_empty())
+            .then(|| self.index.get(name))
+            .flatten()
             .and_then(|&at| self.vars.get(at))
             .filter(|v| v.name == name);
         indexed
