@@ -409,12 +409,12 @@ mod tests {
             .run(
                 &(proptest::sample::select(&TOKENS[..5]), tokens),
                 |(first, rest)| {
-                    let mut args = vec!["securekey", first];
-                    args.extend(rest);
-                    let argv: Vec<OsString> = args.iter().map(OsString::from).collect();
-                    let full = parse_from(&args).ok();
-                    if let Some(fast) = parse_fast(&argv) {
-                        prop_assert_eq!(Some(fast), full, "{:?}", args);
+                    let mut words = vec!["securekey", first];
+                    words.extend(rest);
+                    let os_words: Vec<OsString> = words.iter().map(OsString::from).collect();
+                    let full = parse_from(&words).ok();
+                    if let Some(fast) = parse_fast(&os_words) {
+                        prop_assert_eq!(Some(fast), full, "{:?}", words);
                     }
                     Ok(())
                 },
