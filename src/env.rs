@@ -57,10 +57,40 @@ pub struct Env {
     pub source: String,
     /// The vars; a later var of the same name replaces an earlier one.
     pub vars: Vec<Var>,
-    /// Name to position in `vars`, so [`Env::get`] is O(1): every checked
-    /// var is looked up by name, and a scan per lookup made 10,000 key vars
+    /// Finds a var by name without comparing every name: every checked var
+    /// is looked up by name, and a scan per lookup made 10,000 key vars
     /// quadratic (0.2 s; 100,000 took minutes).
-    index: HashMap<Vec<u8>, usize>,
+    index: Index,
+}
+
+/// How [`Env`] finds names. A dyno's env (~60 vars) keeps one FNV hash per
+/// var and compares those first: comparing names byte by byte (musl's
+/// `memcmp`) was a third of a boot's check, and a `HashMap` costs more to
+/// build than it saves at that size. Large inputs get a `HashMap` with the
+/// standard (collision-resistant) hasher, which keeps them linear.
+#[derive(Clone, Debug)]
+enum Index {
+    /// `hashes[i]` is the FNV-1a hash of `vars[i].name`.
+    Hashes(Vec<u64>),
+    /// Name to position.
+    Map(HashMap<Vec<u8>, usize>),
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Index::Hashes(Vec::new())
+    }
+}
+
+/// Inputs with at least this many vars get a `HashMap`.
+const MAP_FROM: usize = 256;
+
+/// FNV-1a: a few instructions a byte, no allocation. Only ever a first
+/// filter: names are compared in full before they count as equal.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 // Two environments are equal when their sources and vars are; the index is
@@ -74,36 +104,39 @@ impl PartialEq for Env {
 impl Eq for Env {}
 
 impl Env {
-    /// An environment from a source label and vars (later duplicates win).
+    /// An environment from a source label and vars (later duplicates win,
+    /// at the place of the first: the shell's rule).
     #[must_use]
     pub fn new(source: impl Into<String>, vars: Vec<Var>) -> Self {
-        // The shell's rule: the last assignment of a name wins, at the place
-        // of the first. A dyno's env (~60 vars) is deduplicated by scanning
-        // and gets no index: hashing every name costs more than the scans it
-        // saves, on every boot. Large files get the index, which keeps them
-        // linear (100,000 vars).
-        const INDEX_FROM: usize = 128;
-        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut kept: Vec<Var> = Vec::with_capacity(vars.len());
-        if vars.len() < INDEX_FROM {
+        let index = if vars.len() < MAP_FROM {
+            let mut hashes: Vec<u64> = Vec::with_capacity(vars.len());
             for var in vars {
-                if let Some(old) = kept.iter_mut().find(|v| v.name == var.name) {
-                    *old = var;
-                } else {
-                    kept.push(var);
-                }
-            }
-        } else {
-            index.reserve(vars.len());
-            for var in vars {
-                if let Some(&at) = index.get(&var.name) {
+                let hash = fnv1a(&var.name);
+                let same = hashes
+                    .iter()
+                    .zip(&kept)
+                    .position(|(&h, v)| h == hash && v.name == var.name);
+                if let Some(at) = same {
                     kept[at] = var;
                 } else {
-                    index.insert(var.name.clone(), kept.len());
+                    hashes.push(hash);
                     kept.push(var);
                 }
             }
-        }
+            Index::Hashes(hashes)
+        } else {
+            let mut map: HashMap<Vec<u8>, usize> = HashMap::with_capacity(vars.len());
+            for var in vars {
+                if let Some(&at) = map.get(&var.name) {
+                    kept[at] = var;
+                } else {
+                    map.insert(var.name.clone(), kept.len());
+                    kept.push(var);
+                }
+            }
+            Index::Map(map)
+        };
         Env {
             source: source.into(),
             vars: kept,
@@ -116,13 +149,23 @@ impl Env {
     pub fn get(&self, name: &str) -> Option<&[u8]> {
         let name = name.as_bytes();
         // `vars` is public and may have been changed after `new`: the index
-        // is trusted only when it points at the right name; otherwise (and
-        // for a missing var, which is rare: a required var not set) scan.
-        let indexed = (!self.index.is_empty())
-            .then(|| self.index.get(name))
-            .flatten()
-            .and_then(|&at| self.vars.get(at))
-            .filter(|v| v.name == name);
+        // only proposes candidates, each checked against the name; when it
+        // finds nothing (a missing var is rare: a required var not set),
+        // scan.
+        let indexed = match &self.index {
+            Index::Hashes(hashes) => {
+                let hash = fnv1a(name);
+                hashes
+                    .iter()
+                    .zip(&self.vars)
+                    .find(|(h, v)| **h == hash && v.name == name)
+                    .map(|(_, v)| v)
+            }
+            Index::Map(map) => map
+                .get(name)
+                .and_then(|&at| self.vars.get(at))
+                .filter(|v| v.name == name),
+        };
         indexed
             .or_else(|| self.vars.iter().find(|v| v.name == name))
             .map(|v| v.value.as_slice())
