@@ -441,13 +441,33 @@ pub fn pair_groups(reports: &[VarReport]) -> Vec<Group> {
 /// Groups reports by pair: the vars that hold the same two keys in the same
 /// order. Shared by `duplicate-pair` and lint's grouping.
 pub(crate) fn same_pair_groups(reports: &[VarReport]) -> Vec<Vec<usize>> {
+    // Groups are found by the pair's ids, then confirmed on the keys. A
+    // handful of key vars (a dyno) is scanned: a `HashMap` would first ask
+    // the kernel for a random seed, at every boot.
+    const MAP_FROM: usize = 32;
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut by_ids: HashMap<(KeyId, KeyId), Vec<usize>> = HashMap::new();
+    let small = reports.len() < MAP_FROM;
+    // Made only when needed: `HashMap::new` asks the kernel for a seed.
+    let mut by_ids: Option<HashMap<(KeyId, KeyId), Vec<usize>>> = None;
+    let mut scanned: Vec<((KeyId, KeyId), Vec<usize>)> = Vec::new();
     for (i, report) in reports.iter().enumerate() {
         let Some(pair) = &report.pair else { continue };
-        let candidates = by_ids
-            .entry((pair.latest().id(), pair.previous().id()))
-            .or_default();
+        let ids = (pair.latest().id(), pair.previous().id());
+        let candidates = if small {
+            let at = scanned
+                .iter()
+                .position(|(k, _)| *k == ids)
+                .unwrap_or_else(|| {
+                    scanned.push((ids, Vec::new()));
+                    scanned.len() - 1
+                });
+            &mut scanned[at].1
+        } else {
+            by_ids
+                .get_or_insert_with(HashMap::new)
+                .entry(ids)
+                .or_default()
+        };
         // Ids can collide (32 bits); the keys themselves decide.
         let found = candidates
             .iter()
