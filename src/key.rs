@@ -84,10 +84,10 @@ impl Key {
         if trimmed.len() != KEY_HEX_LEN || !trimmed.iter().all(u8::is_ascii_hexdigit) {
             return None;
         }
-        let canonical: String = trimmed
-            .iter()
-            .map(|b| char::from(b.to_ascii_uppercase()))
-            .collect();
+        let mut upper = trimmed.to_vec();
+        upper.make_ascii_uppercase();
+        // Hex digits are ASCII, so this cannot fail; `?` keeps it total.
+        let canonical = String::from_utf8(upper).ok()?;
         let id = KeyId::of_canonical(canonical.as_bytes());
         Some(Key { canonical, id })
     }

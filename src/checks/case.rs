@@ -4,11 +4,11 @@
 use super::{CheckId, Ctx, KeyText, Problem};
 
 pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
-    let text = key.trimmed();
-    if !text.iter().any(u8::is_ascii_lowercase) {
+    // Runs on all-hex keys only, so lowercase means a-f.
+    if !key.shape.lower_hex {
         return None;
     }
-    let how = if text.iter().any(u8::is_ascii_uppercase) {
+    let how = if key.shape.upper_hex {
         "mixed-case"
     } else {
         "lowercase"

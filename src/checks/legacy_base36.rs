@@ -9,12 +9,8 @@ const LEGACY_LEN: std::ops::RangeInclusive<usize> = 40..=60;
 
 pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
     let text = key.trimmed();
-    let shape = LEGACY_LEN.contains(&text.len())
-        && text
-            .iter()
-            .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
-        && text.iter().any(|b| matches!(b, b'g'..=b'z'));
-    shape.then(|| {
+    let legacy = LEGACY_LEN.contains(&text.len()) && key.shape.base36_lower && key.shape.beyond_f;
+    legacy.then(|| {
         let app = ctx.app_flag();
         Problem::new(
             CheckId::LegacyBase36,

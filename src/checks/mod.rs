@@ -234,11 +234,72 @@ pub(crate) struct KeyText<'a> {
     pub(crate) slot: Slot,
     /// As written between the commas, whitespace included.
     pub(crate) raw: &'a [u8],
+    /// Without the whitespace around it.
+    trimmed: &'a [u8],
+    /// What the per-key checks need to know of the trimmed key.
+    pub(crate) shape: Shape,
 }
 
 impl<'a> KeyText<'a> {
+    fn new(slot: Slot, raw: &'a [u8]) -> Self {
+        let trimmed = raw.trim_ascii();
+        KeyText {
+            slot,
+            raw,
+            trimmed,
+            shape: Shape::of(trimmed),
+        }
+    }
+
     pub(crate) fn trimmed(&self) -> &'a [u8] {
-        self.raw.trim_ascii()
+        self.trimmed
+    }
+}
+
+/// One pass over a key's bytes for every per-key check: ten thousand keys
+/// (SPEC §9) made one pass per check a quarter of the run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// Where the first char outside `[0-9A-Fa-f]` is.
+    pub(crate) first_non_hex: Option<usize>,
+    /// How many chars are outside `[0-9A-Fa-f]`.
+    pub(crate) non_hex: usize,
+    /// Any of `a-f`.
+    pub(crate) lower_hex: bool,
+    /// Any of `A-F`.
+    pub(crate) upper_hex: bool,
+    /// Only `[0-9a-z]`: the pre-2013 base36 alphabet.
+    pub(crate) base36_lower: bool,
+    /// Any of `g-z`: a letter no hex key has.
+    pub(crate) beyond_f: bool,
+}
+
+impl Shape {
+    fn of(text: &[u8]) -> Self {
+        let mut shape = Shape {
+            base36_lower: true,
+            ..Shape::default()
+        };
+        for (i, &b) in text.iter().enumerate() {
+            match b {
+                b'0'..=b'9' => {}
+                b'a'..=b'f' => shape.lower_hex = true,
+                b'A'..=b'F' => {
+                    shape.upper_hex = true;
+                    shape.base36_lower = false;
+                }
+                _ => {
+                    shape.first_non_hex.get_or_insert(i);
+                    shape.non_hex += 1;
+                    if b.is_ascii_lowercase() {
+                        shape.beyond_f = true;
+                    } else {
+                        shape.base36_lower = false;
+                    }
+                }
+            }
+        }
+        shape
     }
 }
 
@@ -299,8 +360,8 @@ pub fn check_env(
                 report.present = true;
                 let checked = check_value(&ctx, value);
                 report.pair = checked.pair;
-                report.latest_id = checked.latest.as_ref().map(Key::id);
-                report.previous_id = checked.previous.as_ref().map(Key::id);
+                report.latest_id = checked.latest_id;
+                report.previous_id = checked.previous_id;
                 checked.problems
             }
         };
@@ -328,8 +389,9 @@ pub(crate) fn finding(var: &str, p: Problem) -> Finding {
 /// What checking one value found.
 pub(crate) struct Checked {
     pub(crate) problems: Vec<Problem>,
-    pub(crate) latest: Option<Key>,
-    pub(crate) previous: Option<Key>,
+    /// The id of each well-formed key, even when the other is not.
+    pub(crate) latest_id: Option<KeyId>,
+    pub(crate) previous_id: Option<KeyId>,
     pub(crate) pair: Option<KeyPair>,
 }
 
@@ -339,8 +401,8 @@ pub(crate) struct Checked {
 pub(crate) fn check_value(ctx: &Ctx<'_>, value: &[u8]) -> Checked {
     let mut checked = Checked {
         problems: Vec::new(),
-        latest: None,
-        previous: None,
+        latest_id: None,
+        previous_id: None,
         pair: None,
     };
     let problems = &mut checked.problems;
@@ -357,14 +419,8 @@ pub(crate) fn check_value(ctx: &Ctx<'_>, value: &[u8]) -> Checked {
     }
     let (latest, previous) = split_pair(inner);
     let keys = [
-        KeyText {
-            slot: Slot::Latest,
-            raw: latest,
-        },
-        KeyText {
-            slot: Slot::Previous,
-            raw: previous,
-        },
+        KeyText::new(Slot::Latest, latest),
+        KeyText::new(Slot::Previous, previous),
     ];
     let mut parsed: [Option<Key>; 2] = [None, None];
     for (key, out) in keys.iter().zip(parsed.iter_mut()) {
@@ -387,12 +443,12 @@ pub(crate) fn check_value(ctx: &Ctx<'_>, value: &[u8]) -> Checked {
         *out = Key::parse(key.raw);
     }
     let [latest, previous] = parsed;
-    if let (Some(l), Some(p)) = (&latest, &previous) {
-        problems.extend(same_keys::check(ctx, l, p));
-        checked.pair = Some(KeyPair::new(l.clone(), p.clone()));
+    checked.latest_id = latest.as_ref().map(Key::id);
+    checked.previous_id = previous.as_ref().map(Key::id);
+    if let (Some(l), Some(p)) = (latest, previous) {
+        problems.extend(same_keys::check(ctx, &l, &p));
+        checked.pair = Some(KeyPair::new(l, p));
     }
-    checked.latest = latest;
-    checked.previous = previous;
     checked
 }
 

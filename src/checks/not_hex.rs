@@ -7,8 +7,8 @@ use super::{CheckId, Ctx, KeyText, Problem};
 
 pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
     let text = key.trimmed();
-    let first = text.iter().position(|b| !b.is_ascii_hexdigit())?;
-    let count = text.iter().filter(|b| !b.is_ascii_hexdigit()).count();
+    let first = key.shape.first_non_hex?;
+    let count = key.shape.non_hex;
     let others = match count {
         1 => String::new(),
         2 => " and 1 more".to_owned(),

@@ -236,11 +236,8 @@ fn ids_for_each_well_formed_key() {
     };
     let checked = check_value(&ctx, format!("{A},{}", &B[1..]).as_bytes());
     assert!(checked.pair.is_none());
-    assert_eq!(
-        checked.latest.map(|k| k.id()),
-        Key::parse(A.as_bytes()).map(|k| k.id())
-    );
-    assert!(checked.previous.is_none());
+    assert_eq!(checked.latest_id, Key::parse(A.as_bytes()).map(|k| k.id()));
+    assert!(checked.previous_id.is_none());
     // Whitespace and case are warnings: the pair is still usable.
     let checked = check_value(
         &ctx,
