@@ -1,6 +1,7 @@
 //! The commands: load, check, report, write. Each returns the exit code;
 //! only `main` exits.
 
+use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use securekey::checks::{self, Severity, VarReport};
 use securekey::env::{self, Env};
 use securekey::error::Error;
 use securekey::exit::ExitCode;
+use securekey::key::shown;
 use securekey::key_file::{self, KeyFile};
 use securekey::report::{self, OutputFormat, Report};
 use securekey::select::{self, REQUIRE_VAR};
@@ -35,7 +37,7 @@ pub(crate) fn run(config: &Config) -> Result<ExitCode, Error> {
         } => {
             let report = check_one(names, source, common)?;
             emit(&report, common)?;
-            if !report.ok() {
+            if !writable(&report) {
                 eprintln!("securekey: the key file was not written (an existing one is untouched)");
                 return Ok(ExitCode::Findings);
             }
@@ -148,6 +150,22 @@ pub(crate) fn color_for(stream: &impl IsTerminal) -> bool {
     stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Whether the key file can be written: no errors, and a well-formed pair
+/// for every var that is set. (`--allow` can waive an error such as
+/// `previous-empty`, which lets a release through, but a key file must hold
+/// both keys of every var it names, or the app would read a partial one.)
+fn writable(report: &Report) -> bool {
+    let mut ok = report.ok();
+    for v in report.vars.iter().filter(|v| v.present && v.pair.is_none()) {
+        eprintln!(
+            "securekey: error: {} has no well-formed LATEST,PREVIOUS pair (its findings were allowed), and the key file needs both keys",
+            v.var
+        );
+        ok = false;
+    }
+    ok
+}
+
 fn key_file_of(report: &Report) -> KeyFile {
     let mut file = KeyFile::new();
     for v in &report.vars {
@@ -161,7 +179,7 @@ fn key_file_of(report: &Report) -> KeyFile {
 fn write_key_file(report: &Report, path: &Path) -> Result<(), Error> {
     let file = key_file_of(report);
     file.write(path)?;
-    tracing::info!(path = %path.display(), pairs = file.len(), "wrote the key file");
+    tracing::info!(path = %shown(path.as_os_str()), pairs = file.len(), "wrote the key file");
     Ok(())
 }
 
@@ -190,7 +208,7 @@ fn exec_d(names: &[String], common: &Common) -> Result<ExitCode, Error> {
     let report = check_one(names, &Source::Process, &quiet)?;
     emit(&report, &quiet)?;
     let path = absolute(&exec_d_path());
-    let written = if report.ok() {
+    let written = if writable(&report) {
         write_key_file(&report, &path).map(|()| true)
     } else {
         Ok(false)
@@ -267,14 +285,14 @@ fn parse_lint_source(arg: &str) -> (String, PathBuf) {
         && !app.contains('/')
         && !path.is_empty()
     {
-        return (app.to_owned(), PathBuf::from(path));
+        return (shown(OsStr::new(app)), PathBuf::from(path));
     }
     let path = PathBuf::from(arg);
     let label = if arg == "-" {
         "stdin".to_owned()
     } else {
         path.file_name()
-            .map_or_else(|| arg.to_owned(), |n| n.to_string_lossy().into_owned())
+            .map_or_else(|| shown(OsStr::new(arg)), shown)
     };
     (label, path)
 }

@@ -526,7 +526,7 @@ pub fn parse(path: &Path, content: &[u8], how: Detect) -> Result<Env, Error> {
 }
 
 fn label(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
+    crate::key::shown(path.as_os_str())
 }
 
 /// Reads a saved environment from a file or stdin (`-`).
@@ -556,7 +556,7 @@ pub fn read_env_dir(dir: &Path) -> Result<Env, Error> {
             .file_type()
             .map_err(|e| Error::Read(path.clone(), e))?;
         if !file_type.is_file() || !is_var_name(&name) {
-            tracing::debug!(path = %path.display(), "skipping: not a config var file");
+            tracing::debug!(path = %label(&path), "skipping: not a config var file");
             continue;
         }
         let value = read_input(&path)?;

@@ -8,44 +8,49 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or stdin could not be read.
-    #[error("cannot read {path}: {1}", path = .0.display())]
+    #[error("cannot read {path}: {1}", path = crate::key::shown(.0.as_os_str()))]
     Read(PathBuf, #[source] io::Error),
 
     /// A path that should be a file is a directory.
-    #[error("{path} is a directory; pass a file (or use --env-dir for an ENV_DIR)", path = .0.display())]
+    #[error("{path} is a directory; pass a file (or use --env-dir for an ENV_DIR)", path = crate::key::shown(.0.as_os_str()))]
     IsADirectory(PathBuf),
 
     /// An input larger than anything Heroku could hold.
-    #[error("{path} is larger than {1} bytes; that is no Heroku environment", path = .0.display())]
+    #[error("{path} is larger than {1} bytes; that is no Heroku environment", path = crate::key::shown(.0.as_os_str()))]
     TooLarge(PathBuf, u64),
 
     /// A saved environment in no format securekey knows.
-    #[error("{path}: unknown format; expected `heroku config --json`, `heroku config --shell`, a dotenv file or an ENV_DIR", path = .0.display())]
+    #[error("{path}: unknown format; expected `heroku config --json`, `heroku config --shell`, a dotenv file or an ENV_DIR", path = crate::key::shown(.0.as_os_str()))]
     UnknownFormat(PathBuf),
 
     /// A saved environment that is malformed for its format.
-    #[error("{path}{line}: {2}", path = .0.display(), line = line_suffix(*.1))]
+    #[error("{path}{line}: {2}", path = crate::key::shown(.0.as_os_str()), line = line_suffix(*.1))]
     Parse(PathBuf, usize, String),
 
     /// `securekey.json` is not what it should be.
-    #[error("{path}: {1}; expected {{\"require\": [\"SECURE_KEY\", …]}}", path = .0.display())]
+    #[error("{path}: {1}; expected {{\"require\": [\"SECURE_KEY\", …]}}", path = crate::key::shown(.0.as_os_str()))]
     Config(PathBuf, String),
 
     /// A var name given on the command line or in settings is not a name.
+    /// The message never repeats the text: it may be a key pasted there.
     #[error("{0}")]
     BadName(String),
 
     /// A key file could not be written.
-    #[error("cannot write the key file {path}: {1}", path = .0.display())]
+    #[error("cannot write the key file {path}: {1}", path = crate::key::shown(.0.as_os_str()))]
     Write(PathBuf, #[source] io::Error),
 
     /// The key file path is a symlink, which is never followed.
-    #[error("refusing to write the key file {path}: it is a symlink; remove it or choose another --output", path = .0.display())]
+    #[error("refusing to write the key file {path}: it is a symlink; remove it or choose another --output", path = crate::key::shown(.0.as_os_str()))]
     Symlink(PathBuf),
 
-    /// A key file could not be read or is malformed.
-    #[error("cannot load the key file {path}: {1}", path = .0.display())]
-    KeyFile(PathBuf, String),
+    /// A key file could not be read.
+    #[error("cannot read the key file {path}: {1}", path = crate::key::shown(.0.as_os_str()))]
+    KeyFileRead(PathBuf, #[source] io::Error),
+
+    /// A key file is not a valid key file.
+    #[error("cannot load the key file {path}: {1}", path = crate::key::shown(.0.as_os_str()))]
+    KeyFile(PathBuf, #[source] crate::key_file::KeyFileError),
 
     /// A config var read by the library is missing or malformed.
     #[error("{0}")]

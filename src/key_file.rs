@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::error::Error;
-use crate::key::{Key, KeyPair};
+use crate::key::{Key, KeyPair, Slot, shown};
 use crate::report::FORMAT_VERSION;
 
 /// Where the key file goes when neither `--output` nor `SECUREKEY_FILE` says.
@@ -29,6 +29,49 @@ const FILE_MODE: u32 = 0o600;
 
 /// The mode of a folder the writer creates.
 const DIR_MODE: u32 = 0o700;
+
+/// Why a key file could not be read as one. Never holds key material.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KeyFileError {
+    /// Not JSON at all.
+    #[error("not valid JSON (line {line}, column {column})")]
+    Json {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// Another format version, or none.
+    #[error("expected \"version\": 1")]
+    Version,
+    /// No `keys` object.
+    #[error("expected a \"keys\" object")]
+    NoKeys,
+    /// An entry lacks a field.
+    #[error("{var}: no \"{field}\"")]
+    Missing {
+        /// The var (hidden if it looks like a key).
+        var: String,
+        /// The field.
+        field: String,
+    },
+    /// A key that is not 64 uppercase hex chars.
+    #[error("{var}: the {slot} key is not 64 uppercase hex chars")]
+    NotCanonical {
+        /// The var (hidden if it looks like a key).
+        var: String,
+        /// Which key.
+        slot: Slot,
+    },
+    /// A key whose id field is not its id: the file was edited or damaged.
+    #[error("{var}: the {slot} key does not match {slot}_id")]
+    IdMismatch {
+        /// The var (hidden if it looks like a key).
+        var: String,
+        /// Which key.
+        slot: Slot,
+    },
+}
 
 /// A key file's contents: well-formed pairs by config var name.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -97,40 +140,55 @@ impl KeyFile {
     /// Parses a key file. Keys must be canonical and match their ids.
     ///
     /// # Errors
-    /// A description of what is wrong, naming vars, never keys.
-    pub fn parse(content: &[u8]) -> Result<Self, String> {
-        let value: serde_json::Value = serde_json::from_slice(content)
-            .map_err(|e| format!("not valid JSON (line {}, column {})", e.line(), e.column()))?;
+    /// What is wrong, naming vars (unless a name looks like a key), never
+    /// keys.
+    pub fn parse(content: &[u8]) -> Result<Self, KeyFileError> {
+        let value: serde_json::Value =
+            serde_json::from_slice(content).map_err(|e| KeyFileError::Json {
+                line: e.line(),
+                column: e.column(),
+            })?;
         if value.get("version").and_then(serde_json::Value::as_u64)
             != Some(u64::from(FORMAT_VERSION))
         {
-            return Err(format!("expected \"version\": {FORMAT_VERSION}"));
+            return Err(KeyFileError::Version);
         }
         let keys = value
             .get("keys")
             .and_then(serde_json::Value::as_object)
-            .ok_or("expected a \"keys\" object")?;
+            .ok_or(KeyFileError::NoKeys)?;
         let mut file = KeyFile::new();
         for (var, entry) in keys {
-            let field = |name: &str| {
+            let shown_var = || shown(std::ffi::OsStr::new(var));
+            let field = |name: String| {
                 entry
-                    .get(name)
+                    .get(&name)
                     .and_then(serde_json::Value::as_str)
-                    .ok_or_else(|| format!("{var}: no \"{name}\""))
+                    .ok_or_else(|| KeyFileError::Missing {
+                        var: shown_var(),
+                        field: name,
+                    })
             };
-            let key = |slot: &str| -> Result<Key, String> {
-                let text = field(slot)?;
+            let key = |slot: Slot| -> Result<Key, KeyFileError> {
+                let text = field(slot.as_str().to_owned())?;
                 let key = Key::parse(text.as_bytes())
                     .filter(|k| k.expose() == text)
-                    .ok_or_else(|| {
-                        format!("{var}: the {slot} key is not 64 uppercase hex chars")
+                    .ok_or_else(|| KeyFileError::NotCanonical {
+                        var: shown_var(),
+                        slot,
                     })?;
-                if field(&format!("{slot}_id"))? != key.id().to_string() {
-                    return Err(format!("{var}: the {slot} key does not match {slot}_id"));
+                if field(format!("{slot}_id"))? != key.id().to_string() {
+                    return Err(KeyFileError::IdMismatch {
+                        var: shown_var(),
+                        slot,
+                    });
                 }
                 Ok(key)
             };
-            file.insert(var.clone(), KeyPair::new(key("latest")?, key("previous")?));
+            file.insert(
+                var.clone(),
+                KeyPair::new(key(Slot::Latest)?, key(Slot::Previous)?),
+            );
         }
         Ok(file)
     }
@@ -138,11 +196,12 @@ impl KeyFile {
     /// Loads a key file from disk.
     ///
     /// # Errors
-    /// The file cannot be read or is not a valid key file.
+    /// [`Error::KeyFileRead`] when it cannot be read, [`Error::KeyFile`] when
+    /// it is not a valid key file.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
-        let content = fs::read(path).map_err(|e| Error::KeyFile(path.to_owned(), e.to_string()))?;
-        KeyFile::parse(&content).map_err(|why| Error::KeyFile(path.to_owned(), why))
+        let content = fs::read(path).map_err(|e| Error::KeyFileRead(path.to_owned(), e))?;
+        KeyFile::parse(&content).map_err(|e| Error::KeyFile(path.to_owned(), e))
     }
 
     /// Loads the key file the boot script wrote: `$SECUREKEY_FILE`, else
@@ -220,6 +279,8 @@ fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Error> {
             .mode(DIR_MODE)
             .create(&dir)
             .map_err(err)?;
+        // The mode above is masked by the umask; the folder must be 0700.
+        fs::set_permissions(&dir, Permissions::from_mode(DIR_MODE)).map_err(err)?;
     }
 
     // Unique per process and per call, so concurrent writers (two dynos'
@@ -288,7 +349,7 @@ mod tests {
             json.replace("\"version\":1", "\"version\":2"),
             "{".to_owned(),
         ] {
-            let err = KeyFile::parse(bad.as_bytes()).unwrap_err();
+            let err = KeyFile::parse(bad.as_bytes()).unwrap_err().to_string();
             for key in [A, B] {
                 assert!(
                     !err.contains(&key[..8]) && !err.to_ascii_uppercase().contains(&key[8..16]),

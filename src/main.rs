@@ -28,6 +28,17 @@ fn main() -> std::process::ExitCode {
     let config = match cli::parse() {
         Ok(config) => config,
         Err(err) => {
+            // clap's messages repeat the offending argument; when any
+            // argument looks like a key (a value pasted where a name or path
+            // belongs), say so instead of showing it.
+            if err.use_stderr()
+                && std::env::args_os().any(|a| securekey::key::looks_like_key(a.as_encoded_bytes()))
+            {
+                eprintln!(
+                    "securekey: error: invalid arguments, and one looks like a key, so none is shown; pass config var NAMES, never values (see securekey --help)"
+                );
+                return ExitCode::Failure.into();
+            }
             // --help and --version are "errors" that print to stdout.
             let _ = err.print();
             return if err.use_stderr() {

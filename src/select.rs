@@ -113,19 +113,14 @@ fn parse_config(path: &Path, content: &[u8]) -> Result<Vec<String>, Error> {
 /// (a comma, or a long run of hex) is refused without being echoed: it was
 /// pasted where a name belongs.
 fn validate_name(name: &str, what: &str) -> Result<String, Error> {
-    let longest_hex_run = name
-        .split(|c: char| !c.is_ascii_hexdigit())
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
-    if name.contains(',') || longest_hex_run >= 16 {
+    if name.contains(',') || crate::key::looks_like_key(name.as_bytes()) {
         return Err(Error::BadName(format!(
             "{what} looks like a key, not a config var name; pass the var's NAME (e.g. SECURE_KEY), never its value"
         )));
     }
     if !is_var_name(name.as_bytes()) {
         return Err(Error::BadName(format!(
-            "{what} ({name:?}) is not a config var name: letters, digits and _, not starting with a digit"
+            "{what} is not a config var name: letters, digits and _, not starting with a digit"
         )));
     }
     Ok(name.to_owned())
@@ -287,7 +282,8 @@ mod tests {
     #[test]
     fn a_key_passed_as_a_name_is_not_echoed() {
         let dir = tempfile::tempdir().unwrap();
-        for arg in [PAIR, &PAIR[65..], &PAIR[..64]] {
+        let base36 = "fi9ugflsiscwcdv3g2aq2v2c2nwam2elripnkjbn1s6n5m6c4";
+        for arg in [PAIR, &PAIR[65..], &PAIR[..64], base36] {
             let err = required(&[arg.to_owned()], None, dir.path())
                 .unwrap_err()
                 .to_string();

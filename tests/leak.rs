@@ -179,3 +179,43 @@ fn cross_app_checks_do_not_leak() {
         }
     }
 }
+
+/// A key pasted where a name, a path, a label or an option value belongs is
+/// never repeated back, whoever reports the mistake (clap, the sources, the
+/// name check).
+#[test]
+fn pasted_keys_in_arguments_are_never_echoed() {
+    let t = TestEnv::new();
+    let keys = pair(A, B);
+    let base36 = "fi9ugflsiscwcdv3g2aq2v2c2nwam2elripnkjbn1s6n5m6c4";
+    let cases: Vec<Vec<String>> = vec![
+        vec!["lint".into(), format!("SECURE_KEY={keys}")],
+        vec!["lint".into(), format!("{A}=x.env")],
+        vec!["check".into(), "--env-file".into(), keys.clone()],
+        vec!["check".into(), "--heroku-json".into(), C.into()],
+        vec!["check".into(), "--env-dir".into(), D.into()],
+        vec![keys.clone()],
+        vec!["check".into(), "--format".into(), A.into()],
+        vec!["check".into(), "--allow".into(), B.into()],
+        vec!["check".into(), format!("--strict={C}")],
+        vec!["check".into(), base36.into()],
+        vec!["check".into(), format!("1{base36}")],
+    ];
+    for args in cases {
+        for extra in ["-vv", "--format=json"] {
+            let mut args = args.clone();
+            args.push(extra.into());
+            let run = t.run_env(&args, &[("SECUREKEY_LOG", "trace")]);
+            run.code(2);
+            crate::common::assert_no_leak_of(&run.stderr, "stderr", &[base36]);
+        }
+    }
+}
+
+#[test]
+fn a_key_file_path_that_looks_like_a_key_is_not_logged() {
+    let t = TestEnv::new();
+    let run = t.run_env(["write", "-vv", "-o", C], &[("SECURE_KEY", &pair(A, B))]);
+    run.code(0);
+    assert!(run.stderr.contains("wrote the key file"));
+}

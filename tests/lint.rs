@@ -256,3 +256,43 @@ fn unknown_format_and_missing_files_exit_2() {
     let bin = t.write("binary", b"\x7fELF\x02\x01\x01\x00\x00");
     t.run(["lint", bin.to_str().unwrap()]).code(2);
 }
+
+/// Hundreds of vars on one add-on and one stale copy: one finding per
+/// stale var, naming a few counterparts, so the report stays linear.
+#[test]
+fn many_counterparts_are_summarised() {
+    let t = TestEnv::new();
+    let mut env = String::new();
+    for i in 0..300 {
+        env.push_str(&format!("APP{i}_SECURE_KEY={}\n", pair(C, A)));
+    }
+    env.push_str(&format!("STALE_SECURE_KEY={}\n", pair(A, B)));
+    env.push_str(&format!("WRONG_WAY_SECURE_KEY={}\n", pair(A, C)));
+    let file = t.write("many.env", env);
+    let run = lint_json(&t, &[format!("big={}", file.display())]);
+    run.code(1);
+    let out = run.json();
+    let findings = out["findings"].as_array().unwrap();
+    let copied: Vec<_> = findings.iter().filter(|f| f["check"] == "copied").collect();
+    let swapped: Vec<_> = findings
+        .iter()
+        .filter(|f| f["check"] == "swapped")
+        .collect();
+    assert_eq!((copied.len(), swapped.len()), (1, 1));
+    assert!(
+        copied[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("and 297 more")
+    );
+    assert!(
+        swapped[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("and 297 more")
+    );
+    assert!(
+        run.stdout.len() < 300 * 1024,
+        "the report grows with the input, not its square"
+    );
+}

@@ -281,3 +281,48 @@ fn racing_writers_always_leave_a_complete_file() {
     assert_eq!(entries(path.parent().unwrap()), ["keys.json"]);
     assert_eq!(mode(&path), 0o600);
 }
+
+#[test]
+fn allowed_errors_still_write_nothing_without_a_whole_pair() {
+    let t = TestEnv::new();
+    // --allow lets a release through; the key file still needs both keys.
+    t.run_env(
+        ["check", "--allow", "previous-empty"],
+        &[("SECURE_KEY", &format!("{A},"))],
+    )
+    .code(0);
+    let run = t.run_env(
+        ["write", "-q", "--allow", "previous-empty"],
+        &[("SECURE_KEY", &format!("{A},"))],
+    );
+    run.code(1);
+    assert!(
+        run.stderr
+            .contains("SECURE_KEY has no well-formed LATEST,PREVIOUS pair")
+    );
+    assert!(!t.path().join(".securekey").exists());
+}
+
+#[test]
+fn the_folder_is_0700_whatever_the_umask() {
+    let t = TestEnv::new();
+    for umask in ["077", "777", "000"] {
+        let dir = format!("u{umask}");
+        let script = format!("umask {umask}; exec \"$0\" write -q -o {dir}/keys.json");
+        // The umask is the shell's to set: run securekey through sh.
+        let out = std::process::Command::new("/bin/sh")
+            .args(["-c", &script, TestEnv::bin()])
+            .env_clear()
+            .env("SECURE_KEY", pair(A, B))
+            .current_dir(t.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "umask {umask}");
+        assert_eq!(mode(&t.path().join(&dir)), 0o700, "umask {umask}");
+        assert_eq!(
+            mode(&t.path().join(&dir).join("keys.json")),
+            0o600,
+            "umask {umask}"
+        );
+    }
+}

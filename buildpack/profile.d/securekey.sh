@@ -26,6 +26,11 @@
 export PATH="$HOME/.heroku/securekey/bin:$PATH"
 export SECUREKEY_FILE="${SECUREKEY_FILE:-$HOME/.securekey/keys.json}"
 
+case "${SECUREKEY_BOOT:-}" in
+  "" | strict | off) ;;
+  *) echo "securekey: warning: SECUREKEY_BOOT is neither strict nor off; a broken key is logged and the dyno boots" >&2 ;;
+esac
+
 if [[ "${SECUREKEY_BOOT:-}" != "off" ]]; then
   # -q: nothing on success; each problem on one line on stderr, keys named
   # by their ids only. On any problem nothing is written.

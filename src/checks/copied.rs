@@ -3,69 +3,88 @@
 //! and will not rotate.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use super::{CheckId, Ctx, Finding, Problem, VarReport, finding};
-use crate::key::KeyId;
+use crate::key::{KeyId, KeyPair};
 
-/// Findings on the stale var of each such pair. Swapped pairs (latest and
+/// Findings on every var of each stale pair, naming (some of) the vars
+/// that have rotated past it. Works on groups of identical pairs, so it
+/// stays linear however many apps share one. Swapped pairs (latest and
 /// previous both crossed) are `swapped`'s, not this check's.
-pub(crate) fn check(reports: &[VarReport]) -> Vec<Finding> {
+pub(super) fn check(reports: &[VarReport], groups: &[Vec<usize>]) -> Vec<Finding> {
+    let pair = |g: usize| reports[groups[g][0]].pair.as_ref();
     let mut by_previous: HashMap<KeyId, Vec<usize>> = HashMap::new();
-    for (i, r) in reports.iter().enumerate() {
-        if let Some(pair) = &r.pair {
-            by_previous.entry(pair.previous().id()).or_default().push(i);
+    for g in 0..groups.len() {
+        if let Some(p) = pair(g) {
+            by_previous.entry(p.previous().id()).or_default().push(g);
         }
     }
     let mut out = Vec::new();
-    for stale in reports {
-        let Some(pair) = &stale.pair else { continue };
-        let Some(candidates) = by_previous.get(&pair.latest().id()) else {
-            continue;
-        };
-        // Every var that has rotated past this one; one finding names them all.
-        let fresher: Vec<&VarReport> = candidates
-            .iter()
-            .map(|&j| &reports[j])
-            .filter(|fresh| {
-                fresh.pair.as_ref().is_some_and(|fp| {
-                    fp.previous() == pair.latest() && fp.latest() != pair.previous()
-                })
-            })
+    for (g, members) in groups.iter().enumerate() {
+        let Some(stale) = pair(g) else { continue };
+        let fresher: Vec<&VarReport> = by_previous
+            .get(&stale.latest().id())
+            .into_iter()
+            .flatten()
+            .filter(|&&f| pair(f).is_some_and(|fresh| rotated_past(stale, fresh)))
+            .flat_map(|&f| groups[f].iter().map(|&i| &reports[i]))
             .collect();
         let Some(owner) = fresher.first() else {
             continue;
         };
-        let ctx = Ctx {
-            var: &stale.var,
-            app: stale.app_name.as_deref(),
-        };
-        let mut f = finding(
-            &stale.var,
-            Problem::new(
-                CheckId::Copied,
-                None,
-                format!(
-                    "one rotation behind {}: its latest key {} is the previous key there; it was copied by hand, not attached, and will not rotate",
-                    fresher
-                        .iter()
-                        .map(|r| place(r))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    pair.latest().id()
+        let others = some_places(&fresher);
+        for &i in members {
+            let var = &reports[i];
+            let ctx = Ctx {
+                var: &var.var,
+                app: var.app_name.as_deref(),
+            };
+            let mut f = finding(
+                &var.var,
+                Problem::new(
+                    CheckId::Copied,
+                    None,
+                    format!(
+                        "one rotation behind {others}: its latest key {} is the previous key there; it was copied by hand, not attached, and will not rotate",
+                        stale.latest().id()
+                    ),
+                    ctx.reattach_from(owner.app_name.as_deref()),
                 ),
-                ctx.reattach_from(owner.app_name.as_deref()),
-            ),
-        );
-        f.app.clone_from(&stale.app);
-        out.push(f);
+            );
+            f.app.clone_from(&var.app);
+            out.push(f);
+        }
     }
     out
 }
 
+/// `fresh` is `stale` after one rotation: stale's latest is fresh's
+/// previous, and fresh is not simply the swap of stale.
+fn rotated_past(stale: &KeyPair, fresh: &KeyPair) -> bool {
+    fresh.previous() == stale.latest() && fresh.latest() != stale.previous()
+}
+
 /// `app VAR` or `VAR`.
-pub(crate) fn place(r: &VarReport) -> String {
+pub(super) fn place(r: &VarReport) -> String {
     match &r.app {
         Some(app) => format!("{app} {}", r.var),
         None => r.var.clone(),
     }
+}
+
+/// The first few places and how many more: messages stay short (and the
+/// report linear) when hundreds of vars share a pair.
+pub(super) fn some_places(reports: &[&VarReport]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = reports
+        .iter()
+        .take(SHOWN)
+        .map(|r| place(r))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if reports.len() > SHOWN {
+        let _ = write!(text, " and {} more", reports.len() - SHOWN);
+    }
+    text
 }

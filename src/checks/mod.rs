@@ -466,8 +466,9 @@ fn split_pair(value: &[u8]) -> (&[u8], &[u8]) {
 /// reports whose `app` is set.
 #[must_use]
 pub fn check_across(reports: &[VarReport]) -> Vec<Finding> {
-    let mut out = copied::check(reports);
-    out.extend(swapped::check(reports));
+    let groups = same_pair_groups(reports);
+    let mut out = copied::check(reports, &groups);
+    out.extend(swapped::check(reports, &groups));
     out
 }
 

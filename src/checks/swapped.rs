@@ -4,70 +4,69 @@
 
 use std::collections::HashMap;
 
-use super::copied::place;
+use super::copied::some_places;
 use super::{CheckId, Ctx, Finding, Problem, VarReport, finding};
 use crate::key::KeyId;
 
-/// One finding per swapped pair of vars, on the later one, naming the
-/// earlier.
-pub(crate) fn check(reports: &[VarReport]) -> Vec<Finding> {
-    let mut by_ids: HashMap<(KeyId, KeyId), Vec<usize>> = HashMap::new();
-    for (i, r) in reports.iter().enumerate() {
-        if let Some(pair) = &r.pair {
+/// Findings on every var of the later of two swapped pairs (in order of
+/// first appearance), naming (some of) the vars of the earlier. Works on
+/// groups of identical pairs, so it stays linear.
+pub(super) fn check(reports: &[VarReport], groups: &[Vec<usize>]) -> Vec<Finding> {
+    let pair = |g: usize| reports[groups[g][0]].pair.as_ref();
+    let mut by_ids: HashMap<(KeyId, KeyId), usize> = HashMap::new();
+    for g in 0..groups.len() {
+        if let Some(p) = pair(g) {
+            // Groups hold distinct pairs; ids collide only by chance.
             by_ids
-                .entry((pair.latest().id(), pair.previous().id()))
-                .or_default()
-                .push(i);
+                .entry((p.latest().id(), p.previous().id()))
+                .or_insert(g);
         }
     }
     let mut out = Vec::new();
-    for (i, later) in reports.iter().enumerate() {
-        let Some(pair) = &later.pair else { continue };
+    for (g, members) in groups.iter().enumerate() {
+        let Some(later) = pair(g) else { continue };
         // A pair equal to its own swap (same-keys) is not swapped.
-        if pair.latest() == pair.previous() {
+        if later.latest() == later.previous() {
             continue;
         }
-        let Some(candidates) = by_ids.get(&(pair.previous().id(), pair.latest().id())) else {
+        let Some(&e) = by_ids.get(&(later.previous().id(), later.latest().id())) else {
             continue;
         };
-        let earlier: Vec<String> = candidates
-            .iter()
-            .filter(|&&j| j < i)
-            .map(|&j| &reports[j])
-            .filter(|e| {
-                e.pair.as_ref().is_some_and(|other| {
-                    other.latest() == pair.previous() && other.previous() == pair.latest()
-                })
-            })
-            .map(place)
-            .collect();
-        if earlier.is_empty() {
+        let swapped = e < g
+            && pair(e).is_some_and(|earlier| {
+                earlier.latest() == later.previous() && earlier.previous() == later.latest()
+            });
+        if !swapped {
             continue;
         }
-        let ctx = Ctx {
-            var: &later.var,
-            app: later.app_name.as_deref(),
-        };
-        let mut f = finding(
-            &later.var,
-            Problem::new(
-                CheckId::Swapped,
-                None,
-                format!(
-                    "holds the keys of {} in the opposite order (latest {}, previous {}): one side signs with a key the other takes for the old one, and the next rotation drops it",
-                    earlier.join(", "),
-                    pair.latest().id(),
-                    pair.previous().id()
+        let earlier: Vec<&VarReport> = groups[e].iter().map(|&i| &reports[i]).collect();
+        let others = some_places(&earlier);
+        for &i in members {
+            let var = &reports[i];
+            let ctx = Ctx {
+                var: &var.var,
+                app: var.app_name.as_deref(),
+            };
+            let mut f = finding(
+                &var.var,
+                Problem::new(
+                    CheckId::Swapped,
+                    None,
+                    format!(
+                        "holds the keys of {others} in the opposite order (latest {}, previous {}): one side signs with a key the other takes for the old one, and the next rotation drops it",
+                        later.latest().id(),
+                        later.previous().id()
+                    ),
+                    format!(
+                        "find which one was set by hand (`heroku releases {}`) and {}",
+                        ctx.app_flag(),
+                        ctx.reattach()
+                    ),
                 ),
-                format!(
-                    "find which one was set by hand (`heroku releases {}`) and {}",
-                    ctx.app_flag(),
-                    ctx.reattach()
-                ),
-            ),
-        );
-        f.app.clone_from(&later.app);
-        out.push(f);
+            );
+            f.app.clone_from(&var.app);
+            out.push(f);
+        }
     }
     out
 }
