@@ -1,5 +1,7 @@
 //! `securekey lint`: several apps' saved environments side by side.
 
+use std::fmt::Write as _;
+
 use crate::common::{A, B, C, D, TestEnv, id, pair};
 
 fn lint_json(t: &TestEnv, sources: &[String]) -> crate::common::Run {
@@ -264,10 +266,10 @@ fn many_counterparts_are_summarised() {
     let t = TestEnv::new();
     let mut env = String::new();
     for i in 0..300 {
-        env.push_str(&format!("APP{i}_SECURE_KEY={}\n", pair(C, A)));
+        writeln!(env, "APP{i}_SECURE_KEY={}", pair(C, A)).unwrap();
     }
-    env.push_str(&format!("STALE_SECURE_KEY={}\n", pair(A, B)));
-    env.push_str(&format!("WRONG_WAY_SECURE_KEY={}\n", pair(A, C)));
+    writeln!(env, "STALE_SECURE_KEY={}", pair(A, B)).unwrap();
+    writeln!(env, "WRONG_WAY_SECURE_KEY={}", pair(A, C)).unwrap();
     let file = t.write("many.env", env);
     let run = lint_json(&t, &[format!("big={}", file.display())]);
     run.code(1);
