@@ -30,6 +30,15 @@ bp_error() {
   done
 }
 
+# The version in the [package] table of ROOT/Cargo.toml: the buildpack's and
+# the tarballs' version.
+bp_package_version() {
+  awk -F'"' '
+    /^\[/ { in_package = ($0 == "[package]") }
+    in_package && /^version[[:space:]]*=/ { print $2; exit }
+  ' "$1/Cargo.toml"
+}
+
 # The machine's arch, as `uname -m` names it on Linux: x86_64 or aarch64.
 bp_arch() {
   local machine

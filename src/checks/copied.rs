@@ -33,30 +33,44 @@ pub(super) fn check(reports: &[VarReport], groups: &[Vec<usize>]) -> Vec<Finding
         let Some(owner) = fresher.first() else {
             continue;
         };
-        let others = some_places(&fresher);
-        for &i in members {
-            let var = &reports[i];
-            let ctx = Ctx {
-                var: &var.var,
-                app: var.app_name.as_deref(),
-            };
-            let mut f = finding(
-                &var.var,
-                Problem::new(
-                    CheckId::Copied,
-                    None,
-                    format!(
-                        "one rotation behind {others}: its latest key {} is the previous key there; it was copied by hand, not attached, and will not rotate",
-                        stale.latest().id()
-                    ),
-                    ctx.reattach_from(owner.app_name.as_deref()),
-                ),
-            );
-            f.app.clone_from(&var.app);
-            out.push(f);
-        }
+        let message = format!(
+            "one rotation behind {}: its latest key {} is the previous key there; it was copied by hand, not attached, and will not rotate",
+            some_places(&fresher),
+            stale.latest().id()
+        );
+        out.extend(on_each(
+            reports,
+            members,
+            CheckId::Copied,
+            &message,
+            |ctx| ctx.reattach_from(owner.app_name.as_deref()),
+        ));
     }
     out
+}
+
+/// The same finding on each var of a group (lint's cross-app checks), with
+/// the fix made for each var's own name and app.
+pub(super) fn on_each<'r>(
+    reports: &'r [VarReport],
+    members: &'r [usize],
+    check: CheckId,
+    message: &'r str,
+    fix: impl Fn(&Ctx<'_>) -> String + 'r,
+) -> impl Iterator<Item = Finding> + 'r {
+    members.iter().map(move |&i| {
+        let var = &reports[i];
+        let ctx = Ctx {
+            var: &var.var,
+            app: var.app_name.as_deref(),
+        };
+        let mut f = finding(
+            &var.var,
+            Problem::new(check, None, message.to_owned(), fix(&ctx)),
+        );
+        f.app.clone_from(&var.app);
+        f
+    })
 }
 
 /// `fresh` is `stale` after one rotation: stale's latest is fresh's

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::copied::some_places;
-use super::{CheckId, Ctx, Finding, Problem, VarReport, finding};
+use super::copied::{on_each, some_places};
+use super::{CheckId, Finding, VarReport};
 use crate::key::KeyId;
 
 /// Findings on every var of the later of two swapped pairs (in order of
@@ -40,33 +40,25 @@ pub(super) fn check(reports: &[VarReport], groups: &[Vec<usize>]) -> Vec<Finding
             continue;
         }
         let earlier: Vec<&VarReport> = groups[e].iter().map(|&i| &reports[i]).collect();
-        let others = some_places(&earlier);
-        for &i in members {
-            let var = &reports[i];
-            let ctx = Ctx {
-                var: &var.var,
-                app: var.app_name.as_deref(),
-            };
-            let mut f = finding(
-                &var.var,
-                Problem::new(
-                    CheckId::Swapped,
-                    None,
-                    format!(
-                        "holds the keys of {others} in the opposite order (latest {}, previous {}): one side signs with a key the other takes for the old one, and the next rotation drops it",
-                        later.latest().id(),
-                        later.previous().id()
-                    ),
-                    format!(
-                        "find which one was set by hand (`heroku releases {}`) and {}",
-                        ctx.app_flag(),
-                        ctx.reattach()
-                    ),
-                ),
-            );
-            f.app.clone_from(&var.app);
-            out.push(f);
-        }
+        let message = format!(
+            "holds the keys of {} in the opposite order (latest {}, previous {}): one side signs with a key the other takes for the old one, and the next rotation drops it",
+            some_places(&earlier),
+            later.latest().id(),
+            later.previous().id()
+        );
+        out.extend(on_each(
+            reports,
+            members,
+            CheckId::Swapped,
+            &message,
+            |ctx| {
+                format!(
+                    "find which one was set by hand (`heroku releases {}`) and {}",
+                    ctx.app_flag(),
+                    ctx.reattach()
+                )
+            },
+        ));
     }
     out
 }

@@ -13,10 +13,7 @@ root="$(cd "$here/../.." && pwd)"
 source "$here/lib.sh"
 
 dist="${1:?usage: $0 DIST_DIR}"
-version="$(awk -F'"' '
-  /^\[/ { in_package = ($0 == "[package]") }
-  in_package && /^version[[:space:]]*=/ { print $2; exit }
-' "$root/Cargo.toml")"
+version="$(bp_package_version "$root")"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -3,6 +3,10 @@
 # `ok - …` / `not ok - …` lines, the closing count line, the test keys and
 # the no-key-material assertion. Sourced by each test script.
 
+# The buildpack's own helpers (bp_package_version and friends).
+# shellcheck source=buildpack/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../buildpack/lib.sh"
+
 # Test keys (not secrets): a rotation goes A,B -> C,A.
 KEY_A=3F6D463C2A79289DC5B3C13A4EB2736B0D51A80234CAEAF0EA12D15F12E9FDEE
 KEY_B=CF8BBE474F57D9CA1DB402B2D19873E2F05ABED1213256FB761E166A2C8E6EBA
