@@ -2,6 +2,7 @@
 //! (human) or programs (JSON, SPEC §5). Only ids, names and messages reach
 //! here: no type in this module can hold key material.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -82,14 +83,25 @@ impl Report {
             .count()
     }
 
-    fn findings_for<'a>(&'a self, var: &'a VarReport) -> impl Iterator<Item = &'a Finding> + 'a {
-        self.findings
-            .iter()
-            .filter(move |f| f.var == var.var && f.app == var.app)
+    /// The findings of each var, in `vars` order: one pass over the
+    /// findings, so a report of 10,000 vars with a warning each stays linear
+    /// (a filter per var took 2 s).
+    fn findings_by_var(&self) -> Vec<Vec<&Finding>> {
+        let mut at: HashMap<(Option<&str>, &str), usize> = HashMap::with_capacity(self.vars.len());
+        for (i, v) in self.vars.iter().enumerate() {
+            at.entry((v.app.as_deref(), v.var.as_str())).or_insert(i);
+        }
+        let mut by_var: Vec<Vec<&Finding>> = vec![Vec::new(); self.vars.len()];
+        for f in &self.findings {
+            if let Some(&i) = at.get(&(f.app.as_deref(), f.var.as_str())) {
+                by_var[i].push(f);
+            }
+        }
+        by_var
     }
 
-    fn status(&self, var: &VarReport) -> &'static str {
-        let worst = self.findings_for(var).map(|f| f.severity).max();
+    fn status(var: &VarReport, findings: &[&Finding]) -> &'static str {
+        let worst = findings.iter().map(|f| f.severity).max();
         match (var.present, worst) {
             (false, _) => "missing",
             (true, Some(Severity::Error)) => "error",
@@ -130,8 +142,9 @@ impl Report {
             .max()
             .unwrap_or(0)
             .max(10);
+        let by_var = self.findings_by_var();
         let mut app: Option<&str> = None;
-        for var in &self.vars {
+        for (i, var) in self.vars.iter().enumerate() {
             if var.app.is_some() && var.app.as_deref() != app {
                 app = var.app.as_deref();
                 let _ = writeln!(
@@ -140,7 +153,7 @@ impl Report {
                     paint.bold(&format!("== {}", app.unwrap_or_default()))
                 );
             }
-            let status = self.status(var);
+            let status = Report::status(var, &by_var[i]);
             let _ = write!(s, "{:<width$}  {:<7}", var.var, paint.status(status));
             if var.present {
                 let _ = write!(
@@ -151,7 +164,7 @@ impl Report {
                 );
             }
             s.push('\n');
-            for f in self.findings_for(var) {
+            for f in &by_var[i] {
                 let _ = writeln!(s, "  {}", finding_body(f, &paint));
                 let _ = writeln!(s, "    fix: {}", f.fix);
             }
@@ -184,7 +197,12 @@ impl Report {
         }
         let errors = self.count(Severity::Error);
         let warnings = self.count(Severity::Warning);
-        let ok = self.vars.iter().filter(|v| self.status(v) == "ok").count();
+        let ok = self
+            .vars
+            .iter()
+            .zip(&by_var)
+            .filter(|(v, f)| Report::status(v, f) == "ok")
+            .count();
         let _ = writeln!(
             s,
             "{} {} checked: {ok} ok; {errors} {}, {warnings} {}{}",

@@ -391,3 +391,43 @@ fn logs_go_to_stderr_and_follow_securekey_log() {
     assert!(run.stderr.contains(&id(A)));
     run.json();
 }
+
+/// Each var's findings under its own line, for many vars at once (the
+/// human report pairs findings with vars in one pass).
+#[test]
+fn human_report_pairs_many_vars_with_their_findings() {
+    use std::fmt::Write as _;
+    let t = TestEnv::new();
+    let mut env = String::new();
+    for i in 0..2000 {
+        // Distinct pairs; even vars warn (lowercase latest key).
+        let key = format!("{:064X}", 0xABC_0000 + i);
+        let latest = if i % 2 == 0 {
+            key.to_ascii_lowercase()
+        } else {
+            key
+        };
+        writeln!(env, "APP{i}_SECURE_KEY={latest},{B}").unwrap();
+    }
+    let file = t.write("many.env", env);
+    // Required by name, so SECURE_KEY (the default) is not.
+    let names: Vec<String> = (0..2000).map(|i| format!("APP{i}_SECURE_KEY")).collect();
+    let run = t.run(
+        ["check", "--env-file", file.to_str().unwrap()]
+            .into_iter()
+            .map(str::to_owned)
+            .chain(names),
+    );
+    run.code(0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        *lines.last().unwrap(),
+        "2000 vars checked: 1000 ok; 0 errors, 1000 warnings"
+    );
+    // A warning var: its line, its finding, its fix; an ok var: one line.
+    assert!(lines[0].starts_with("APP0_SECURE_KEY ") && lines[0].contains("warning"));
+    assert!(lines[1].contains("warning[case] APP0_SECURE_KEY (latest)"));
+    assert!(lines[2].trim_start().starts_with("fix: "));
+    assert!(lines[3].starts_with("APP1_SECURE_KEY ") && lines[3].contains("ok"));
+    assert!(lines[4].starts_with("APP2_SECURE_KEY "));
+}
