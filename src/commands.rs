@@ -72,19 +72,28 @@ fn load(source: &Source) -> Result<Env, Error> {
     }
 }
 
-/// A setting from the checked environment, else from the process's (at
-/// build time the app's settings are in `ENV_DIR`, not in our env).
-fn setting(env: &Env, name: &str) -> Option<Vec<u8>> {
-    env.get(name)
-        .map(<[u8]>::to_vec)
-        .or_else(|| std::env::var_os(name).map(std::os::unix::ffi::OsStringExt::into_vec))
+/// A setting from the checked environment, else, when that is a saved one,
+/// from the process's (at build time the app's settings are in `ENV_DIR`,
+/// and the build's own env may set them too). For the process env itself
+/// the first lookup is the only one.
+fn setting(env: &Env, source: &Source, name: &str) -> Option<Vec<u8>> {
+    match env.get(name) {
+        Some(value) => Some(value.to_vec()),
+        None if *source != Source::Process => {
+            std::env::var_os(name).map(std::os::unix::ffi::OsStringExt::into_vec)
+        }
+        None => None,
+    }
 }
 
 /// `check`'s core, shared with `write` and `exec-d`.
 fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Report, Error> {
     let env = load(source)?;
-    let (required, from) =
-        select::required(names, setting(&env, REQUIRE_VAR).as_deref(), Path::new("."))?;
+    let (required, from) = select::required(
+        names,
+        setting(&env, source, REQUIRE_VAR).as_deref(),
+        Path::new("."),
+    )?;
     let selected = select::select(&env, &required, common.discover);
     tracing::info!(
         source = %env.source,
@@ -93,7 +102,7 @@ fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Repor
         required_from = ?from,
         "checking config vars"
     );
-    let app = setting(&env, "HEROKU_APP_NAME").and_then(|a| String::from_utf8(a).ok());
+    let app = setting(&env, source, "HEROKU_APP_NAME").and_then(|a| String::from_utf8(a).ok());
     let (vars, findings) = checks::check_env(&env, &selected, app.as_deref());
     log_vars(&vars);
     let mut report = Report {
@@ -309,19 +318,25 @@ fn lint(sources: &[String], common: &Common) -> Result<Report, Error> {
         } else {
             env::read_file(&path, env::Detect::Strict)?
         };
-        let required = match setting_in(&env, REQUIRE_VAR) {
-            Some(value) => select::required(&[], Some(value), Path::new("/nonexistent"))?.0,
+        // Only the app's own settings count: the process env is not theirs,
+        // nor is a securekey.json in the directory lint runs in.
+        let required = match env.get(REQUIRE_VAR) {
+            Some(value) => select::require_setting(value)?,
             None => Vec::new(),
         };
         let mut selected = select::select(&env, &required, common.discover);
         if selected.is_empty() {
             // An app with no key var at all: report the default as missing.
-            selected = select::select(&env, &[select::DEFAULT_REQUIRED.to_owned()], false);
+            selected.push(select::Selected {
+                name: select::DEFAULT_REQUIRED.to_owned(),
+                required: true,
+            });
         }
         tracing::info!(app = %app, source = %env.source, checked = selected.len(), "linting");
         // Fix commands name the Heroku app: the env's own HEROKU_APP_NAME,
         // else the label when it can be an app name (not `s1.json`).
-        let app_name = setting_in(&env, "HEROKU_APP_NAME")
+        let app_name = env
+            .get("HEROKU_APP_NAME")
             .and_then(|a| std::str::from_utf8(a).ok())
             .map(str::to_owned)
             .or_else(|| is_app_name(&app).then(|| app.clone()));
@@ -350,11 +365,6 @@ fn is_app_name(label: &str) -> bool {
         && label
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-/// Only the app's own settings count in lint: the process env is not theirs.
-fn setting_in<'a>(env: &'a Env, name: &str) -> Option<&'a [u8]> {
-    env.get(name)
 }
 
 #[cfg(test)]

@@ -60,14 +60,7 @@ pub fn required(
         return Ok((names, RequiredFrom::Arguments));
     }
     if let Some(setting) = setting {
-        let text = std::str::from_utf8(setting)
-            .map_err(|_| Error::BadName(format!("{REQUIRE_VAR} is not UTF-8")))?;
-        let names: Vec<String> = text
-            .split(|c: char| c == ',' || c.is_ascii_whitespace())
-            .filter(|s| !s.is_empty())
-            .enumerate()
-            .map(|(i, n)| validate_name(n, &format!("{REQUIRE_VAR} entry {}", i + 1)))
-            .collect::<Result<_, _>>()?;
+        let names = require_setting(setting)?;
         if !names.is_empty() {
             return Ok((names, RequiredFrom::Setting));
         }
@@ -83,6 +76,21 @@ pub fn required(
         }
         Err(e) => Err(Error::Read(path, e)),
     }
+}
+
+/// The names in a `SECUREKEY_REQUIRE` value, comma- or space-separated
+/// (none for a blank value).
+///
+/// # Errors
+/// The value is not UTF-8, or an entry is not a var name.
+pub fn require_setting(value: &[u8]) -> Result<Vec<String>, Error> {
+    let text = std::str::from_utf8(value)
+        .map_err(|_| Error::BadName(format!("{REQUIRE_VAR} is not UTF-8")))?;
+    text.split(|c: char| c == ',' || c.is_ascii_whitespace())
+        .filter(|s| !s.is_empty())
+        .enumerate()
+        .map(|(i, n)| validate_name(n, &format!("{REQUIRE_VAR} entry {}", i + 1)))
+        .collect()
 }
 
 fn parse_config(path: &Path, content: &[u8]) -> Result<Vec<String>, Error> {
