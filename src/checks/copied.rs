@@ -3,9 +3,8 @@
 //! and will not rotate.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
-use super::{CheckId, Ctx, Finding, Problem, VarReport, finding};
+use super::{CheckId, Finding, VarReport, on_each, some_places};
 use crate::key::{KeyId, KeyPair};
 
 /// Findings on every var of each stale pair, naming (some of) the vars
@@ -49,56 +48,8 @@ pub(super) fn check(reports: &[VarReport], groups: &[Vec<usize>]) -> Vec<Finding
     out
 }
 
-/// The same finding on each var of a group (lint's cross-app checks), with
-/// the fix made for each var's own name and app.
-pub(super) fn on_each<'r>(
-    reports: &'r [VarReport],
-    members: &'r [usize],
-    check: CheckId,
-    message: &'r str,
-    fix: impl Fn(&Ctx<'_>) -> String + 'r,
-) -> impl Iterator<Item = Finding> + 'r {
-    members.iter().map(move |&i| {
-        let var = &reports[i];
-        let ctx = Ctx {
-            var: &var.var,
-            app: var.app_name.as_deref(),
-        };
-        let mut f = finding(
-            &var.var,
-            Problem::new(check, None, message.to_owned(), fix(&ctx)),
-        );
-        f.app.clone_from(&var.app);
-        f
-    })
-}
-
 /// `fresh` is `stale` after one rotation: stale's latest is fresh's
 /// previous, and fresh is not simply the swap of stale.
 fn rotated_past(stale: &KeyPair, fresh: &KeyPair) -> bool {
     fresh.previous() == stale.latest() && fresh.latest() != stale.previous()
-}
-
-/// `app VAR` or `VAR`.
-pub(super) fn place(r: &VarReport) -> String {
-    match &r.app {
-        Some(app) => format!("{app} {}", r.var),
-        None => r.var.clone(),
-    }
-}
-
-/// The first few places and how many more: messages stay short (and the
-/// report linear) when hundreds of vars share a pair.
-pub(super) fn some_places(reports: &[&VarReport]) -> String {
-    const SHOWN: usize = 3;
-    let mut text = reports
-        .iter()
-        .take(SHOWN)
-        .map(|r| place(r))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if reports.len() > SHOWN {
-        let _ = write!(text, " and {} more", reports.len() - SHOWN);
-    }
-    text
 }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::fmt::Write as _;
 use std::str::FromStr;
 
 use crate::env::Env;
@@ -495,6 +496,56 @@ pub fn pair_groups(reports: &[VarReport]) -> Vec<Group> {
             })
         })
         .collect()
+}
+
+// Helpers of lint's cross-app checks (`copied`, `swapped`).
+
+/// The same finding on each var of a group (lint's cross-app checks), with
+/// the fix made for each var's own name and app.
+fn on_each<'r>(
+    reports: &'r [VarReport],
+    members: &'r [usize],
+    check: CheckId,
+    message: &'r str,
+    fix: impl Fn(&Ctx<'_>) -> String + 'r,
+) -> impl Iterator<Item = Finding> + 'r {
+    members.iter().map(move |&i| {
+        let var = &reports[i];
+        let ctx = Ctx {
+            var: &var.var,
+            app: var.app_name.as_deref(),
+        };
+        let mut f = finding(
+            &var.var,
+            Problem::new(check, None, message.to_owned(), fix(&ctx)),
+        );
+        f.app.clone_from(&var.app);
+        f
+    })
+}
+
+/// `app VAR` or `VAR`.
+fn place(r: &VarReport) -> String {
+    match &r.app {
+        Some(app) => format!("{app} {}", r.var),
+        None => r.var.clone(),
+    }
+}
+
+/// The first few places and how many more: messages stay short (and the
+/// report linear) when hundreds of vars share a pair.
+fn some_places(reports: &[&VarReport]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = reports
+        .iter()
+        .take(SHOWN)
+        .map(|r| place(r))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if reports.len() > SHOWN {
+        let _ = write!(text, " and {} more", reports.len() - SHOWN);
+    }
+    text
 }
 
 /// Groups reports by pair: the vars that hold the same two keys in the same

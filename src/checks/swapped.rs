@@ -4,8 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::copied::{on_each, some_places};
-use super::{CheckId, Finding, VarReport};
+use super::{CheckId, Finding, VarReport, on_each, some_places};
 use crate::key::KeyId;
 
 /// Findings on every var of the later of two swapped pairs (in order of
