@@ -192,13 +192,19 @@ pub enum Format {
 /// blank lines allowed) is dotenv. `None` when it is neither.
 #[must_use]
 pub fn detect(content: &[u8]) -> Option<Format> {
-    let body = strip_bom(content);
-    match body.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => return Some(Format::HerokuJson),
-        None => return Some(Format::Dotenv),
-        Some(_) => {}
+    if looks_like_json(content) {
+        Some(Format::HerokuJson)
+    } else {
+        parse_dotenv(content).ok().map(|_| Format::Dotenv)
     }
-    parse_dotenv(content).ok().map(|_| Format::Dotenv)
+}
+
+/// The first non-blank byte (after a BOM) opens a JSON object.
+fn looks_like_json(content: &[u8]) -> bool {
+    strip_bom(content)
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|&b| b == b'{')
 }
 
 fn strip_bom(content: &[u8]) -> &[u8] {
@@ -509,19 +515,20 @@ pub enum Detect {
 /// # Errors
 /// The content is in no known format, or is malformed for its format.
 pub fn parse(path: &Path, content: &[u8], how: Detect) -> Result<Env, Error> {
-    let format = match how {
-        Detect::Is(format) => format,
-        Detect::JsonOrDotenv => match detect(content) {
-            Some(Format::HerokuJson) => Format::HerokuJson,
-            _ => Format::Dotenv,
-        },
-        Detect::Strict => detect(content).ok_or_else(|| Error::UnknownFormat(path.to_owned()))?,
+    let parse_error = |e: ParseError| Error::Parse(path.to_owned(), e.line, e.reason);
+    // Each way parses the content once: detection by a trial parse, then
+    // the parse again, read every env file twice.
+    let json = match how {
+        Detect::Is(format) => format == Format::HerokuJson,
+        Detect::JsonOrDotenv | Detect::Strict => looks_like_json(content),
     };
-    let vars = match format {
-        Format::HerokuJson => parse_heroku_json(content),
-        Format::Dotenv => parse_dotenv(content),
-    }
-    .map_err(|e| Error::Parse(path.to_owned(), e.line, e.reason))?;
+    let vars = if json {
+        parse_heroku_json(content).map_err(parse_error)?
+    } else if how == Detect::Strict {
+        parse_dotenv(content).map_err(|_| Error::UnknownFormat(path.to_owned()))?
+    } else {
+        parse_dotenv(content).map_err(parse_error)?
+    };
     Ok(Env::new(label(path), vars))
 }
 
