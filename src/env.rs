@@ -7,8 +7,10 @@
 //! No error here ever quotes a value or a line: a malformed line may be a key.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::ffi::OsString;
 use std::fs;
+use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Read};
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Path, PathBuf};
@@ -66,14 +68,20 @@ pub struct Env {
 /// How [`Env`] finds names. A dyno's env (~60 vars) keeps one FNV hash per
 /// var and compares those first: comparing names byte by byte (musl's
 /// `memcmp`) was a third of a boot's check, and a `HashMap` costs more to
-/// build than it saves at that size. Large inputs get a `HashMap` with the
-/// standard (collision-resistant) hasher, which keeps them linear.
+/// build than it saves at that size. Large inputs get a map from the
+/// standard (seeded, collision-resistant) hash of each name, which keeps
+/// them linear without a copy of every name (a 5 MB file has 75,000).
 #[derive(Clone, Debug)]
 enum Index {
     /// `hashes[i]` is the FNV-1a hash of `vars[i].name`.
     Hashes(Vec<u64>),
-    /// Name to position.
-    Map(HashMap<Vec<u8>, usize>),
+    /// Name hash to position, and the positions whose hash was taken by
+    /// another name (a 64-bit collision: in practice, never).
+    Map {
+        state: RandomState,
+        first: HashMap<u64, usize>,
+        spill: Vec<usize>,
+    },
 }
 
 impl Default for Index {
@@ -126,16 +134,33 @@ impl Env {
             }
             Index::Hashes(hashes)
         } else {
-            let mut map: HashMap<Vec<u8>, usize> = HashMap::with_capacity(vars.len());
+            let state = RandomState::new();
+            let mut first: HashMap<u64, usize> = HashMap::with_capacity(vars.len());
+            let mut spill: Vec<usize> = Vec::new();
             for var in vars {
-                if let Some(&at) = map.get(&var.name) {
+                let hash = state.hash_one(&var.name);
+                let same = match first.get(&hash) {
+                    Some(&at) if kept[at].name == var.name => Some(at),
+                    Some(_) => spill.iter().copied().find(|&at| kept[at].name == var.name),
+                    None => None,
+                };
+                if let Some(at) = same {
                     kept[at] = var;
                 } else {
-                    map.insert(var.name.clone(), kept.len());
+                    match first.entry(hash) {
+                        Entry::Occupied(_) => spill.push(kept.len()),
+                        Entry::Vacant(slot) => {
+                            slot.insert(kept.len());
+                        }
+                    }
                     kept.push(var);
                 }
             }
-            Index::Map(map)
+            Index::Map {
+                state,
+                first,
+                spill,
+            }
         };
         Env {
             source: source.into(),
@@ -161,10 +186,16 @@ impl Env {
                     .find(|(h, v)| **h == hash && v.name == name)
                     .map(|(_, v)| v)
             }
-            Index::Map(map) => map
-                .get(name)
-                .and_then(|&at| self.vars.get(at))
-                .filter(|v| v.name == name),
+            Index::Map {
+                state,
+                first,
+                spill,
+            } => first
+                .get(&state.hash_one(name))
+                .into_iter()
+                .chain(spill)
+                .filter_map(|&at| self.vars.get(at))
+                .find(|v| v.name == name),
         };
         indexed
             .or_else(|| self.vars.iter().find(|v| v.name == name))
@@ -712,6 +743,29 @@ mod tests {
         assert_eq!(env.get("V0"), Some(&b"0"[..]));
         assert_eq!(env.get("LATE"), Some(&b"x"[..]));
         assert_eq!(env, env.clone());
+    }
+
+    #[test]
+    fn large_envs_dedupe_and_find_every_name() {
+        let var = |n: usize, v: &str| Var {
+            name: format!("VAR_{n}").into_bytes(),
+            value: v.as_bytes().to_vec(),
+        };
+        let mut vars: Vec<Var> = (0..1000).map(|n| var(n, "first")).collect();
+        vars.extend((0..1000).step_by(3).map(|n| var(n, "later")));
+        let env = Env::new("t", vars);
+        assert_eq!(env.vars.len(), 1000, "duplicates replaced in place");
+        for n in 0..1000 {
+            let want: &[u8] = if n % 3 == 0 { b"later" } else { b"first" };
+            assert_eq!(env.get(&format!("VAR_{n}")), Some(want), "VAR_{n}");
+            assert_eq!(env.vars[n].name, format!("VAR_{n}").into_bytes());
+        }
+        assert_eq!(env.get("VAR_1000"), None);
+        // `vars` is public: a renamed var is still found (by the scan).
+        let mut env = env;
+        env.vars[5].name = b"RENAMED".to_vec();
+        assert_eq!(env.get("RENAMED"), Some(&b"first"[..]));
+        assert_eq!(env.get("VAR_5"), None);
     }
 
     #[test]
