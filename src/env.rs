@@ -478,7 +478,10 @@ pub fn parse_heroku_json(content: &[u8]) -> Result<Vec<Var>, ParseError> {
             _ => {
                 return Err(ParseError {
                     line: 0,
-                    reason: format!("the value of {name} is not a string"),
+                    reason: format!(
+                        "the value of {} is not a string",
+                        crate::key::shown(std::ffi::OsStr::new(&name))
+                    ),
                 });
             }
         }

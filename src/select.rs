@@ -188,7 +188,7 @@ pub fn select(env: &Env, required: &[String], discover: bool) -> Vec<Selected> {
             });
         } else {
             tracing::warn!(
-                name = %var.display_name(),
+                name = %crate::key::shown(std::os::unix::ffi::OsStrExt::from_bytes(&var.name)),
                 source = %env.source,
                 "skipping a var whose name is not UTF-8"
             );

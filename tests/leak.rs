@@ -138,6 +138,7 @@ fn parse_errors_do_not_leak() {
         format!("{{\"SECURE_KEY\": \"{A},{B}"),
         format!("{{\"SECURE_KEY\": [\"{A}\"]}}"),
         format!("{{\"SECURE_KEY\": {{\"{A}\": 1}}}}"),
+        format!("{{\"{A}\": 1}}"),
     ] {
         let f = t.write("bad.env", &content);
         for extra in VERBOSE {
