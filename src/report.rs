@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use crate::checks::{CheckId, Finding, Severity, VarReport};
+use crate::checks::{CheckId, Finding, Group, Severity, VarReport};
 use crate::key::KeyId;
 
-/// The version of the JSON report and key file formats.
+/// The version of the JSON report format.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// `--format`.
@@ -29,17 +29,6 @@ pub struct Policy {
     pub strict: bool,
     /// Checks whose findings are dropped.
     pub allow: Vec<CheckId>,
-}
-
-/// Vars that hold one pair (lint): one add-on, seen from several places.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Group {
-    /// The pair's latest key.
-    pub latest_id: KeyId,
-    /// The pair's previous key.
-    pub previous_id: KeyId,
-    /// `(app, var)` of each member.
-    pub members: Vec<(String, String)>,
 }
 
 /// Everything one run found.

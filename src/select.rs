@@ -2,6 +2,7 @@
 //! ones — by name (`SECURE_KEY`, `*_SECURE_KEY`, `SECUREKEY_*_KEY`) or by a
 //! value with the exact shape of a current pair.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use crate::env::{Env, is_var_name};
@@ -17,13 +18,26 @@ pub const REQUIRE_VAR: &str = "SECUREKEY_REQUIRE";
 /// The per-app settings file, at the app root.
 pub const CONFIG_FILE: &str = "securekey.json";
 
-/// A var to check.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Selected {
+/// A var to check, with its value: what the checks need, and no more.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Selected<'a> {
     /// Its name.
     pub name: String,
     /// Required (absent is an error) or discovered.
     pub required: bool,
+    /// Its value, when set.
+    pub value: Option<&'a [u8]>,
+}
+
+// A value may be key material: Debug shows whether it is set, not what.
+impl std::fmt::Debug for Selected<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Selected")
+            .field("name", &self.name)
+            .field("required", &self.required)
+            .field("set", &self.value.is_some())
+            .finish()
+    }
 }
 
 /// Where the required list came from, for the log.
@@ -155,18 +169,22 @@ pub fn is_pair_shaped(value: &[u8]) -> bool {
         && value[KEY_HEX_LEN + 1..].iter().all(upper_hex)
 }
 
-/// The vars to check: the required ones in order, then (unless `discover`
-/// is off) every other var with a key name or a pair-shaped value, in the
-/// environment's order. Vars with non-UTF-8 names are skipped with a
-/// warning: no app could read them by name.
+/// The vars to check: the required ones in order (each once), then (unless
+/// `discover` is off) every other var with a key name or a pair-shaped
+/// value, in the environment's order. Vars with non-UTF-8 names are skipped
+/// with a warning: no app could read them by name.
 #[must_use]
-pub fn select(env: &Env, required: &[String], discover: bool) -> Vec<Selected> {
-    let mut out: Vec<Selected> = Vec::with_capacity(required.len());
+pub fn select<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Selected<'e>> {
+    // A set, not a scan per name: required lists come from files and
+    // settings too, and a scan made 80,000 names take 10 s.
+    let mut seen: HashSet<&str> = HashSet::with_capacity(required.len());
+    let mut out: Vec<Selected<'e>> = Vec::with_capacity(required.len());
     for name in required {
-        if !out.iter().any(|s| &s.name == name) {
+        if seen.insert(name) {
             out.push(Selected {
                 name: name.clone(),
                 required: true,
+                value: env.get(name),
             });
         }
     }
@@ -174,24 +192,21 @@ pub fn select(env: &Env, required: &[String], discover: bool) -> Vec<Selected> {
         return out;
     }
     for var in &env.vars {
-        // Required lists are a handful of names: a scan beats a hash set.
-        if required.iter().any(|r| r.as_bytes() == var.name.as_slice()) {
-            continue;
-        }
         if !(is_key_var_name(&var.name) || is_pair_shaped(&var.value)) {
             continue;
         }
-        if let Ok(name) = String::from_utf8(var.name.clone()) {
-            out.push(Selected {
-                name,
+        match std::str::from_utf8(&var.name) {
+            Ok(name) if seen.contains(name) => {}
+            Ok(name) => out.push(Selected {
+                name: name.to_owned(),
                 required: false,
-            });
-        } else {
-            tracing::warn!(
+                value: Some(&var.value),
+            }),
+            Err(_) => tracing::warn!(
                 name = %crate::key::shown(std::os::unix::ffi::OsStrExt::from_bytes(&var.name)),
                 source = %env.source,
                 "skipping a var whose name is not UTF-8"
-            );
+            ),
         }
     }
     out

@@ -284,10 +284,11 @@ proptest! {
         let env = Env::new("props", vars);
         let required = vec!["SECURE_KEY".to_owned()];
         let selected = securekey::select::select(&env, &required, true);
-        let (reports, findings) = securekey::checks::check_env(&env, &selected, Some("app"));
+        let (reports, findings) = securekey::checks::check_env(&selected, &env.source, Some("app"));
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         assert_no_leak_of(&format!("{findings:?}"), "findings", &keys);
         assert_no_leak_of(&format!("{reports:?}"), "reports", &keys);
         assert_no_leak_of(&format!("{env:?}"), "env", &keys);
+        assert_no_leak_of(&format!("{selected:?}"), "selected", &keys);
     }
 }

@@ -44,7 +44,7 @@ fn writes_the_documented_file_in_canonical_form() {
     assert_eq!(mode(path.parent().unwrap()), 0o700);
     let text = fs::read_to_string(&path).unwrap();
     let expected = format!(
-        "{{\"version\":1,\"keys\":{{\"SECURE_KEY\":{{\"latest\":\"{A}\",\"previous\":\"{B}\",\"latest_id\":\"{}\",\"previous_id\":\"{}\"}},\"SERVICE_ONE_SECURE_KEY\":{{\"latest\":\"{C}\",\"previous\":\"{D}\",\"latest_id\":\"{}\",\"previous_id\":\"{}\"}}}}}}\n",
+        "{{\"keys\":{{\"SECURE_KEY\":{{\"latest\":\"{A}\",\"latest_id\":\"{}\",\"previous\":\"{B}\",\"previous_id\":\"{}\"}},\"SERVICE_ONE_SECURE_KEY\":{{\"latest\":\"{C}\",\"latest_id\":\"{}\",\"previous\":\"{D}\",\"previous_id\":\"{}\"}}}},\"version\":1}}\n",
         id(A),
         id(B),
         id(C),

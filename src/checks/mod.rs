@@ -2,20 +2,18 @@
 //! check, and [`check_env`], the pure core that runs them over one
 //! environment (no files, no process env, no printing).
 
-use std::collections::HashMap;
 use std::fmt;
 use std::fmt::Write as _;
 use std::str::FromStr;
 
-use crate::env::Env;
 use crate::key::{Key, KeyId, KeyPair, Slot};
-use crate::report::Group;
 use crate::select::Selected;
 
 mod case;
 mod copied;
 mod duplicate_pair;
 mod empty;
+mod groups;
 mod key_count;
 mod legacy_base36;
 mod length;
@@ -26,6 +24,9 @@ mod quoted;
 mod same_keys;
 mod swapped;
 mod whitespace;
+
+pub(crate) use groups::same_pair_groups;
+pub use groups::{Group, pair_groups};
 
 /// How bad a finding is. Errors fail the release; warnings do only under
 /// `--strict`.
@@ -335,8 +336,8 @@ pub struct VarReport {
 /// value; `app` names the app in fixes (`HEROKU_APP_NAME` or the lint label).
 #[must_use]
 pub fn check_env(
-    env: &Env,
-    selected: &[Selected],
+    selected: &[Selected<'_>],
+    source: &str,
     app: Option<&str>,
 ) -> (Vec<VarReport>, Vec<Finding>) {
     let mut reports = Vec::with_capacity(selected.len());
@@ -350,14 +351,14 @@ pub fn check_env(
             app: None,
             app_name: app.map(str::to_owned),
             var: sel.name.clone(),
-            source: env.source.clone(),
+            source: source.to_owned(),
             required: sel.required,
             present: false,
             pair: None,
             latest_id: None,
             previous_id: None,
         };
-        let problems = match env.get(&sel.name) {
+        let problems = match sel.value {
             None => vec![missing::check(&ctx)],
             Some(value) => {
                 report.present = true;
@@ -473,31 +474,6 @@ pub fn check_across(reports: &[VarReport]) -> Vec<Finding> {
     out
 }
 
-/// The vars that hold one pair, in order of first appearance: in lint, the
-/// places one add-on is attached (or copied) to.
-#[must_use]
-pub fn pair_groups(reports: &[VarReport]) -> Vec<Group> {
-    same_pair_groups(reports)
-        .into_iter()
-        .filter_map(|members| {
-            let pair = reports[members[0]].pair.as_ref()?;
-            Some(Group {
-                latest_id: pair.latest().id(),
-                previous_id: pair.previous().id(),
-                members: members
-                    .iter()
-                    .map(|&i| {
-                        (
-                            reports[i].app.clone().unwrap_or_default(),
-                            reports[i].var.clone(),
-                        )
-                    })
-                    .collect(),
-            })
-        })
-        .collect()
-}
-
 // Helpers of lint's cross-app checks (`copied`, `swapped`).
 
 /// The same finding on each var of a group (lint's cross-app checks), with
@@ -546,51 +522,6 @@ fn some_places(reports: &[&VarReport]) -> String {
         let _ = write!(text, " and {} more", reports.len() - SHOWN);
     }
     text
-}
-
-/// Groups reports by pair: the vars that hold the same two keys in the same
-/// order. Shared by `duplicate-pair` and lint's grouping.
-pub(crate) fn same_pair_groups(reports: &[VarReport]) -> Vec<Vec<usize>> {
-    // Groups are found by the pair's ids, then confirmed on the keys. A
-    // handful of key vars (a dyno) is scanned: a `HashMap` would first ask
-    // the kernel for a random seed, at every boot.
-    const MAP_FROM: usize = 32;
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    let small = reports.len() < MAP_FROM;
-    // Made only when needed: `HashMap::new` asks the kernel for a seed.
-    let mut by_ids: Option<HashMap<(KeyId, KeyId), Vec<usize>>> = None;
-    let mut scanned: Vec<((KeyId, KeyId), Vec<usize>)> = Vec::new();
-    for (i, report) in reports.iter().enumerate() {
-        let Some(pair) = &report.pair else { continue };
-        let ids = (pair.latest().id(), pair.previous().id());
-        let candidates = if small {
-            let at = scanned
-                .iter()
-                .position(|(k, _)| *k == ids)
-                .unwrap_or_else(|| {
-                    scanned.push((ids, Vec::new()));
-                    scanned.len() - 1
-                });
-            &mut scanned[at].1
-        } else {
-            by_ids
-                .get_or_insert_with(HashMap::new)
-                .entry(ids)
-                .or_default()
-        };
-        // Ids can collide (32 bits); the keys themselves decide.
-        let found = candidates
-            .iter()
-            .copied()
-            .find(|&g| reports[groups[g][0]].pair.as_ref() == Some(pair));
-        if let Some(g) = found {
-            groups[g].push(i);
-        } else {
-            candidates.push(groups.len());
-            groups.push(vec![i]);
-        }
-    }
-    groups
 }
 
 #[cfg(test)]

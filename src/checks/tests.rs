@@ -2,7 +2,7 @@
 //! all findings in one run, ids for well-formed keys, duplicate pairs.
 
 use super::*;
-use crate::env::Var;
+use crate::env::{Env, Var};
 
 const A: &str = "3F6D463C2A79289DC5B3C13A4EB2736B0D51A80234CAEAF0EA12D15F12E9FDEE";
 const B: &str = "CF8BBE474F57D9CA1DB402B2D19873E2F05ABED1213256FB761E166A2C8E6EBA";
@@ -258,26 +258,29 @@ fn env(vars: &[(&str, String)]) -> Env {
     )
 }
 
-fn sel(names: &[(&str, bool)]) -> Vec<Selected> {
+/// The named vars of `env`, as `select` hands them to the checks.
+fn sel<'e>(env: &'e Env, names: &[(&str, bool)]) -> Vec<Selected<'e>> {
     names
         .iter()
         .map(|(n, r)| Selected {
             name: (*n).to_owned(),
             required: *r,
+            value: env.get(n),
         })
         .collect()
 }
 
 #[test]
 fn missing() {
-    let (reports, findings) = check_env(&env(&[]), &sel(&[("SECURE_KEY", true)]), None);
+    let e = env(&[]);
+    let (reports, findings) = check_env(&sel(&e, &[("SECURE_KEY", true)]), "test", None);
     assert!(!reports[0].present);
     assert_eq!(findings[0].check, CheckId::Missing);
     assert_eq!(findings[0].severity, Severity::Error);
     assert!(findings[0].fix.contains("heroku addons:create securekey"));
     let (_, findings) = check_env(
-        &env(&[]),
-        &sel(&[("SERVICE_ONE_SECURE_KEY", true)]),
+        &sel(&e, &[("SERVICE_ONE_SECURE_KEY", true)]),
+        "test",
         Some("service-2"),
     );
     assert!(
@@ -296,12 +299,15 @@ fn duplicate_pair() {
         ("SECUREKEY_CHARCOAL_KEY", format!("{A},{B}")),
         ("OTHER_SECURE_KEY", format!("{B},{A}")),
     ]);
-    let selected = sel(&[
-        ("SECURE_KEY", true),
-        ("SECUREKEY_CHARCOAL_KEY", false),
-        ("OTHER_SECURE_KEY", false),
-    ]);
-    let (_, findings) = check_env(&e, &selected, None);
+    let selected = sel(
+        &e,
+        &[
+            ("SECURE_KEY", true),
+            ("SECUREKEY_CHARCOAL_KEY", false),
+            ("OTHER_SECURE_KEY", false),
+        ],
+    );
+    let (_, findings) = check_env(&selected, "test", None);
     let found: Vec<_> = findings.iter().map(|f| (f.check, f.var.as_str())).collect();
     assert_eq!(found, [(CheckId::DuplicatePair, "SECUREKEY_CHARCOAL_KEY")]);
     assert!(findings[0].message.contains("SECURE_KEY"));
@@ -342,11 +348,8 @@ fn check_ids_round_trip_and_match_the_spec() {
 }
 
 fn lint_report(app: &str, var: &str, value: &str) -> VarReport {
-    let (mut reports, _) = check_env(
-        &env(&[(var, value.to_owned())]),
-        &sel(&[(var, true)]),
-        Some(app),
-    );
+    let e = env(&[(var, value.to_owned())]);
+    let (mut reports, _) = check_env(&sel(&e, &[(var, true)]), "test", Some(app));
     let mut r = reports.remove(0);
     r.app = Some(app.to_owned());
     r

@@ -1,0 +1,69 @@
+//! Vars that hold one pair: in one app, the `duplicate-pair` check; across
+//! apps (lint), the places one add-on is attached (or copied) to.
+
+use std::collections::HashMap;
+
+use super::VarReport;
+use crate::key::KeyId;
+
+/// Vars that hold one pair (lint): one add-on, seen from several places.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// The pair's latest key.
+    pub latest_id: KeyId,
+    /// The pair's previous key.
+    pub previous_id: KeyId,
+    /// `(app, var)` of each member.
+    pub members: Vec<(String, String)>,
+}
+
+/// The vars that hold one pair, in order of first appearance: in lint, the
+/// places one add-on is attached (or copied) to.
+#[must_use]
+pub fn pair_groups(reports: &[VarReport]) -> Vec<Group> {
+    same_pair_groups(reports)
+        .into_iter()
+        .filter_map(|members| {
+            let pair = reports[members[0]].pair.as_ref()?;
+            Some(Group {
+                latest_id: pair.latest().id(),
+                previous_id: pair.previous().id(),
+                members: members
+                    .iter()
+                    .map(|&i| {
+                        (
+                            reports[i].app.clone().unwrap_or_default(),
+                            reports[i].var.clone(),
+                        )
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// Groups reports by pair: the vars that hold the same two keys in the same
+/// order. Shared by `duplicate-pair` and lint's grouping.
+pub(crate) fn same_pair_groups(reports: &[VarReport]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    // Groups are found by the pair's ids, then confirmed on the keys.
+    let mut by_ids: HashMap<(KeyId, KeyId), Vec<usize>> = HashMap::new();
+    for (i, report) in reports.iter().enumerate() {
+        let Some(pair) = &report.pair else { continue };
+        let candidates = by_ids
+            .entry((pair.latest().id(), pair.previous().id()))
+            .or_default();
+        // Ids can collide (32 bits); the keys themselves decide.
+        let found = candidates
+            .iter()
+            .copied()
+            .find(|&g| reports[groups[g][0]].pair.as_ref() == Some(pair));
+        if let Some(g) = found {
+            groups[g].push(i);
+        } else {
+            candidates.push(groups.len());
+            groups.push(vec![i]);
+        }
+    }
+    groups
+}

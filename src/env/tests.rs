@@ -1,0 +1,171 @@
+//! Tests of the sources and the index.
+
+use super::*;
+
+fn pairs(vars: &[Var]) -> Vec<(String, String)> {
+    vars.iter()
+        .map(|v| {
+            (
+                v.display_name(),
+                String::from_utf8_lossy(&v.value).into_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn dotenv_forms() {
+    let input = b"\xEF\xBB\xBF# comment\r\n\r\nexport A=1\r\nB='x y' # c\nC=\"q\\\"r\\n\"\nD=plain # c\nE= spaced  \nF=a#b\nexport\tG=g\n";
+    let vars = parse_dotenv(input).unwrap();
+    assert_eq!(
+        pairs(&vars),
+        [
+            ("A", "1"),
+            ("B", "x y"),
+            ("C", "q\"r\n"),
+            ("D", "plain"),
+            ("E", "spaced"),
+            ("F", "a#b"),
+            ("G", "g"),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+}
+
+#[test]
+fn dotenv_multiline_double_quotes_count_lines() {
+    let vars = parse_dotenv(b"A=\"one\ntwo\"\nB\n").unwrap_err();
+    assert_eq!(vars.line, 3);
+}
+
+#[test]
+fn dotenv_heroku_shell_output() {
+    // `'\''` is the shell's way to put a quote inside single quotes.
+    let vars = parse_dotenv(b"SECURE_KEY='A,B'\nOTHER='it'\\''s'\n").unwrap();
+    assert_eq!(
+        pairs(&vars),
+        [
+            ("SECURE_KEY".into(), "A,B".into()),
+            ("OTHER".into(), "it's".into())
+        ]
+    );
+}
+
+#[test]
+fn dotenv_errors_name_the_line_not_the_content() {
+    let err = parse_dotenv(b"A=1\nSECRETVALUE\n").unwrap_err();
+    assert_eq!(err.line, 2);
+    assert!(!err.reason.contains("SECRET"));
+    assert_eq!(parse_dotenv(b"1A=x").unwrap_err().line, 1);
+    assert_eq!(parse_dotenv(b"A='x").unwrap_err().line, 1);
+    assert_eq!(parse_dotenv(b"A=\"x").unwrap_err().line, 1);
+    assert_eq!(parse_dotenv(b"A='x' y").unwrap_err().line, 1);
+}
+
+#[test]
+fn dotenv_keeps_non_utf8_bytes() {
+    let vars = parse_dotenv(b"A=\xff\xfe\n").unwrap();
+    assert_eq!(vars[0].value, b"\xff\xfe");
+}
+
+#[test]
+fn heroku_json() {
+    let vars = parse_heroku_json(br#"{"B":"2","A":"1","N":null}"#).unwrap();
+    assert_eq!(vars.len(), 3);
+    assert!(parse_heroku_json(b"[1]").is_err());
+    let err = parse_heroku_json(br#"{"A":{"secret":"x"}}"#).unwrap_err();
+    assert!(err.reason.contains('A') && !err.reason.contains("secret"));
+    let err = parse_heroku_json(br#"{"A":"SECRET"#).unwrap_err();
+    assert!(!err.reason.contains("SECRET"));
+    let deep = format!("{{\"A\":{}", "[".repeat(100_000));
+    let err = parse_heroku_json(deep.as_bytes()).unwrap_err();
+    assert!(
+        err.reason.contains("nested more than 128 levels"),
+        "{}",
+        err.reason
+    );
+}
+
+#[test]
+fn detection() {
+    assert_eq!(detect(b" \n{\"A\":\"1\"}"), Some(Format::HerokuJson));
+    assert_eq!(detect(b"A=1\n"), Some(Format::Dotenv));
+    assert_eq!(detect(b"A='1'\n"), Some(Format::Dotenv));
+    assert_eq!(detect(b""), Some(Format::Dotenv));
+    assert_eq!(detect(b"just some text\n"), None);
+    assert_eq!(detect(b"\x7fELF\x02\x01"), None);
+}
+
+#[test]
+fn later_duplicates_win() {
+    let env = Env::new(
+        "t",
+        vec![
+            Var {
+                name: b"A".to_vec(),
+                value: b"1".to_vec(),
+            },
+            Var {
+                name: b"A".to_vec(),
+                value: b"2".to_vec(),
+            },
+        ],
+    );
+    assert_eq!(env.get("A"), Some(&b"2"[..]));
+    assert_eq!(env.vars.len(), 1);
+}
+
+#[test]
+fn get_uses_the_index_and_survives_changed_vars() {
+    let var = |n: &str, v: &str| Var {
+        name: n.as_bytes().to_vec(),
+        value: v.as_bytes().to_vec(),
+    };
+    let mut env = Env::new(
+        "t",
+        (0..1000)
+            .map(|i| var(&format!("V{i}"), &i.to_string()))
+            .collect(),
+    );
+    assert_eq!(env.get("V999"), Some(&b"999"[..]));
+    assert_eq!(env.get("NOPE"), None);
+    // The fields are public: a changed `vars` must not mislead `get`.
+    env.vars.swap(0, 999);
+    env.vars.push(var("LATE", "x"));
+    assert_eq!(env.get("V999"), Some(&b"999"[..]));
+    assert_eq!(env.get("V0"), Some(&b"0"[..]));
+    assert_eq!(env.get("LATE"), Some(&b"x"[..]));
+    assert_eq!(env, env.clone());
+}
+
+#[test]
+fn large_envs_dedupe_and_find_every_name() {
+    let var = |n: usize, v: &str| Var {
+        name: format!("VAR_{n}").into_bytes(),
+        value: v.as_bytes().to_vec(),
+    };
+    let mut vars: Vec<Var> = (0..1000).map(|n| var(n, "first")).collect();
+    vars.extend((0..1000).step_by(3).map(|n| var(n, "later")));
+    let env = Env::new("t", vars);
+    assert_eq!(env.vars.len(), 1000, "duplicates replaced in place");
+    for n in 0..1000 {
+        let want: &[u8] = if n % 3 == 0 { b"later" } else { b"first" };
+        assert_eq!(env.get(&format!("VAR_{n}")), Some(want), "VAR_{n}");
+        assert_eq!(env.vars[n].name, format!("VAR_{n}").into_bytes());
+    }
+    assert_eq!(env.get("VAR_1000"), None);
+    // `vars` is public: a renamed var is still found (by the scan).
+    let mut env = env;
+    env.vars[5].name = b"RENAMED".to_vec();
+    assert_eq!(env.get("RENAMED"), Some(&b"first"[..]));
+    assert_eq!(env.get("VAR_5"), None);
+}
+
+#[test]
+fn var_debug_hides_value() {
+    let var = Var {
+        name: b"SECURE_KEY".to_vec(),
+        value: b"TOPSECRET".to_vec(),
+    };
+    assert!(!format!("{var:?}").contains("TOPSECRET"));
+}
