@@ -84,9 +84,10 @@ as() {
   setpriv --reuid="$uid" --regid="$gid" --init-groups "$@"
 }
 
-work="$(mktemp -d)"
-# Everyone may walk to /app, as in a container: only the key folder's own
+# In /tmp (as herokuish's /tmp/build), not $TMPDIR, which may be private:
+# everyone may walk to /app, as in a container, so only the key folder's own
 # mode keeps another user out.
+work="$(mktemp -d /tmp/securekey-dokku.XXXXXX)"
 chmod 0755 "$work"
 cd "$work"
 out="$work/out" # every captured output, root's only
