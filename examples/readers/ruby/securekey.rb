@@ -146,7 +146,9 @@ module SecureKey
     raise KeyFileError, "not valid UTF-8" unless text.valid_encoding?
 
     begin
-      doc = JSON.parse(text, max_nesting: MAX_DEPTH)
+      # allow_duplicate_key: the last one counts, as in serde_json (json 2.13
+      # warns on duplicates, and 3.0 refuses them, unless told).
+      doc = JSON.parse(text, max_nesting: MAX_DEPTH, allow_duplicate_key: true)
     rescue JSON::ParserError # its message quotes the file: never shown
       raise KeyFileError, "not valid JSON"
     end
