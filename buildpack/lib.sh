@@ -156,11 +156,19 @@ bp_release_settings() {
     return 1
   fi
 
-  pins="$(bp_config SECUREKEY_SHA256 "$env_dir" | tr 'A-F,\t\r\n' 'a-f    ')"
-  read -r -a BP_PINS <<<"$pins" || true
+  # Sums are separated by spaces, never commas: two sums joined by a comma
+  # have the shape of a SecureKey pair, and `securekey check` would take
+  # the setting for a key var.
+  pins="$(bp_config SECUREKEY_SHA256 "$env_dir")"
+  if [[ "$pins" == *,* ]]; then
+    bp_error "SECUREKEY_SHA256 holds a comma: separate several sums with spaces." \
+      "(Two sums joined by a comma look like a SecureKey pair to \`securekey check\`.)"
+    return 1
+  fi
+  read -r -a BP_PINS <<<"$(printf '%s' "$pins" | tr 'A-F\t\r\n' 'a-f   ')" || true
   for pin in "${BP_PINS[@]}"; do
     if [[ ! "$pin" =~ ^[0-9a-f]{64}$ ]]; then
-      bp_error "SECUREKEY_SHA256 must be one or more SHA-256 sums (64 hex chars each, comma- or space-separated)." \
+      bp_error "SECUREKEY_SHA256 must be one or more SHA-256 sums (64 hex chars each, separated by spaces)." \
         "Take the sum from a copy of the release's SHA256SUMS that you trust, or unset it."
       return 1
     fi

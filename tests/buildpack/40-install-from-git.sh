@@ -232,12 +232,12 @@ fi
 
 status=0
 compile pin-nosums -- "SECUREKEY_DOWNLOAD_URL=$url/nosums" \
-  "SECUREKEY_SHA256=$other_sum, ${binary_sum^^}" || status=$?
+  "SECUREKEY_SHA256=$other_sum ${binary_sum^^}" || status=$?
 if [[ "$status" -eq 0 ]] && grep -qF "SHA-256 matches SECUREKEY_SHA256" "$out/pin-nosums.out" &&
   [[ -x "$work/build_pin-nosums/.heroku/securekey/bin/securekey" ]]; then
-  ok "with SECUREKEY_SHA256 set (any case, a list), a release without SHA256SUMS installs"
+  ok "with SECUREKEY_SHA256 set (any case, a space-separated list), a release without SHA256SUMS installs"
 else
-  not_ok "with SECUREKEY_SHA256 set (any case, a list), a release without SHA256SUMS installs" \
+  not_ok "with SECUREKEY_SHA256 set (any case, a space-separated list), a release without SHA256SUMS installs" \
     "exit $status" "$(show "$out/pin-nosums.out")" "$(show "$out/pin-nosums.err")"
 fi
 
@@ -248,6 +248,15 @@ if failed_clearly pin-bad "$status" "SECUREKEY_SHA256 must be" &&
   ok "a malformed SECUREKEY_SHA256 is an error that does not echo it"
 else
   not_ok "a malformed SECUREKEY_SHA256 is an error that does not echo it" "exit $status" "$(show "$out/pin-bad.err")"
+fi
+
+# Two sums joined by a comma would look like a key pair to `securekey check`.
+status=0
+compile pin-comma -- "SECUREKEY_DOWNLOAD_URL=$url/good" "SECUREKEY_SHA256=${other_sum^^},${binary_sum^^}" || status=$?
+if failed_clearly pin-comma "$status" "SECUREKEY_SHA256 holds a comma: separate several sums with spaces"; then
+  ok "SECUREKEY_SHA256 with a comma (the shape of a key pair) is refused"
+else
+  not_ok "SECUREKEY_SHA256 with a comma (the shape of a key pair) is refused" "exit $status" "$(show "$out/pin-comma.err")"
 fi
 
 status=0
