@@ -30,13 +30,25 @@ bp_error() {
   done
 }
 
-# The version in the [package] table of ROOT/Cargo.toml: the buildpack's and
-# the tarballs' version.
-bp_package_version() {
-  awk -F'"' '
+# bp_package_field ROOT NAME: a string field of the [package] table of
+# ROOT/Cargo.toml (`NAME = "…"`), or nothing.
+bp_package_field() {
+  awk -F'"' -v name="$2" '
     /^\[/ { in_package = ($0 == "[package]") }
-    in_package && /^version[[:space:]]*=/ { print $2; exit }
+    in_package && $1 ~ ("^" name "[[:space:]]*=[[:space:]]*$") { print $2; exit }
   ' "$1/Cargo.toml"
+}
+
+# The version in the [package] table of ROOT/Cargo.toml: the buildpack's and
+# the tarballs' version, and the release a git-URL install downloads.
+bp_package_version() {
+  bp_package_field "$1" version
+}
+
+# The project's repository URL (Cargo.toml's `repository`): the one place
+# that names where releases are published.
+bp_package_repository() {
+  bp_package_field "$1" repository
 }
 
 # The machine's arch, as `uname -m` names it on Linux: x86_64 or aarch64.
@@ -61,32 +73,281 @@ bp_source_hash() {
   ) | sha256sum | cut -c1-64
 }
 
+# bp_config NAME ENV_DIR: a config var's value, from the ENV_DIR file (how
+# Heroku hands config vars to a build) or else from the build's own env;
+# nothing when neither has it. Never print what it returns to the log.
+bp_config() {
+  local name="$1" env_dir="${2:-}"
+  if [[ -n "$env_dir" && -f "$env_dir/$name" ]]; then
+    cat -- "$env_dir/$name"
+  else
+    printf '%s' "${!name:-}"
+  fi
+}
+
+# The arches releases ship a binary for (scripts/package's securekey-<arch>).
+bp_released_arch() {
+  case "$1" in
+    x86_64 | aarch64) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# A URL as the build log may show it: without user:password@, in case a
+# mirror's URL carries credentials.
+bp_url_shown() {
+  printf '%s' "$1" | sed -E 's#^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@#\1#'
+}
+
+# The SHA-256 of FILE, lowercase hex.
+bp_sha256() {
+  local sum
+  sum="$(sha256sum -- "$1")" || return 1
+  printf '%s' "${sum%% *}"
+}
+
+# bp_fetch URL OUT: downloads URL to OUT with curl: fails on an HTTP error,
+# retries transient failures (timeouts, 408, 429, 5xx), bounded in time by
+# BP_FETCH_TIME seconds per file. On failure sets BP_FETCH_PROBLEM to why,
+# in words (curl's own message is not shown: it may repeat the URL).
+BP_FETCH_TIME=120
+bp_fetch() {
+  local url="$1" out="$2" code="" status=0 connect=10
+  BP_FETCH_PROBLEM=""
+  if ((BP_FETCH_TIME < connect)); then connect="$BP_FETCH_TIME"; fi
+  code="$(curl --silent --fail --location --proto '=http,https' --proto-redir '=http,https' \
+    --connect-timeout "$connect" --max-time "$BP_FETCH_TIME" \
+    --retry 3 --retry-max-time "$BP_FETCH_TIME" \
+    --output "$out" --write-out '%{http_code}' -- "$url")" || status=$?
+  case "$status" in
+    0) return 0 ;;
+    22)
+      if [[ "$code" == 404 ]]; then
+        BP_FETCH_PROBLEM="HTTP 404: not found (no such release, or no such file in it)"
+      else
+        BP_FETCH_PROBLEM="HTTP ${code:-error}"
+      fi
+      ;;
+    6) BP_FETCH_PROBLEM="could not resolve the host (no network, or no DNS)" ;;
+    7) BP_FETCH_PROBLEM="could not connect (no network, or nothing listening at that address)" ;;
+    28) BP_FETCH_PROBLEM="timed out (${BP_FETCH_TIME}s)" ;;
+    35 | 51 | 53 | 54 | 58 | 59 | 60 | 77 | 80 | 83 | 90 | 91) BP_FETCH_PROBLEM="TLS error (curl exit $status)" ;;
+    *) BP_FETCH_PROBLEM="curl failed (exit $status)" ;;
+  esac
+  return 1
+}
+
+# bp_release_settings ENV_DIR: reads the download's settings (config vars,
+# else the build's env) into BP_DOWNLOAD_BASE (SECUREKEY_DOWNLOAD_URL, default
+# BP_DEFAULT_DOWNLOAD_URL: the project's GitHub releases), BP_PINS
+# (SECUREKEY_SHA256: the SHA-256s the user trusts, lowercase) and
+# BP_FETCH_TIME (SECUREKEY_DOWNLOAD_TIMEOUT). A bad value is a ` !     `
+# error (naming the var, never its value) and returns 1.
+# shellcheck disable=SC2034 # BP_* are read by the other bp_*release helpers.
+bp_release_settings() {
+  local env_dir="$1" base pins timeout pin
+  base="$(bp_config SECUREKEY_DOWNLOAD_URL "$env_dir")"
+  base="${base:-$BP_DEFAULT_DOWNLOAD_URL}"
+  BP_DOWNLOAD_BASE="${base%/}"
+  if [[ ! "$BP_DOWNLOAD_BASE" =~ ^https?://[^[:space:][:cntrl:]]+$ ]]; then
+    bp_error "SECUREKEY_DOWNLOAD_URL is not an http(s) URL." \
+      "Set it to the URL under which the v<version>/ release folders are, like the default" \
+      "$BP_DEFAULT_DOWNLOAD_URL, or unset it."
+    return 1
+  fi
+
+  pins="$(bp_config SECUREKEY_SHA256 "$env_dir" | tr 'A-F,\t\r\n' 'a-f    ')"
+  read -r -a BP_PINS <<<"$pins" || true
+  for pin in "${BP_PINS[@]}"; do
+    if [[ ! "$pin" =~ ^[0-9a-f]{64}$ ]]; then
+      bp_error "SECUREKEY_SHA256 must be one or more SHA-256 sums (64 hex chars each, comma- or space-separated)." \
+        "Take the sum from a copy of the release's SHA256SUMS that you trust, or unset it."
+      return 1
+    fi
+  done
+
+  timeout="$(bp_config SECUREKEY_DOWNLOAD_TIMEOUT "$env_dir")"
+  if [[ -n "$timeout" && ! "$timeout" =~ ^[1-9][0-9]{0,3}$ ]]; then
+    bp_error "SECUREKEY_DOWNLOAD_TIMEOUT must be a number of seconds (1 to 9999), or unset (120)."
+    return 1
+  fi
+  BP_FETCH_TIME="${timeout:-120}"
+}
+
+# bp_pinned SHA256: true if the user pinned nothing, or pinned this sum.
+bp_pinned() {
+  local pin
+  [[ "${#BP_PINS[@]}" -eq 0 ]] && return 0
+  for pin in "${BP_PINS[@]}"; do
+    [[ "$pin" == "$1" ]] && return 0
+  done
+  return 1
+}
+
+# bp_release_cache CACHE_DIR [VERSION ARCH]: where downloaded release
+# binaries are kept in CACHE_DIR, or the one of VERSION for ARCH (with its
+# SHA-256 next to it, in securekey.sha256).
+bp_release_cache() {
+  if [[ $# -eq 1 ]]; then
+    printf '%s/securekey/release' "$1"
+  else
+    printf '%s/securekey/release/v%s/%s' "$1" "$2" "$3"
+  fi
+}
+
+# bp_release_cached CACHE_DIR VERSION ARCH: sets BP_BINARY to the release
+# binary an earlier build downloaded and checked, if it is still intact (and
+# matches the pin, if any): no network at all. Returns 1 if there is none.
+# shellcheck disable=SC2034 # BP_BINARY is read by the caller.
+bp_release_cached() {
+  local dir actual
+  dir="$(bp_release_cache "$1" "$2" "$3")"
+  [[ -x "$dir/securekey" && -f "$dir/securekey.sha256" ]] || return 1
+  actual="$(bp_sha256 "$dir/securekey")" || return 1
+  if [[ "$actual" != "$(<"$dir/securekey.sha256")" ]]; then
+    bp_info "The cached securekey v$2 for $3 is damaged: downloading it again"
+    rm -rf "$dir"
+    return 1
+  fi
+  if ! bp_pinned "$actual"; then
+    bp_info "The cached securekey v$2 for $3 does not match SECUREKEY_SHA256: downloading it again"
+    rm -rf "$dir"
+    return 1
+  fi
+  bp_info "Using securekey v$2 for $3 downloaded by an earlier build (build cache)"
+  BP_BINARY="$dir/securekey"
+}
+
+# bp_download_release CACHE_DIR VERSION ARCH: downloads the released binary
+# $BP_DOWNLOAD_BASE/vVERSION/securekey-ARCH (bp_release_settings first),
+# checks its SHA-256 against the user's pin (SECUREKEY_SHA256) when there is
+# one, else against the release's own SHA256SUMS, and keeps it in the build
+# cache (bp_release_cache); sets BP_BINARY to it.
+#
+# The files go to a temp dir inside the cache and the checked binary is
+# renamed into place: the cache never holds a half-written or unchecked
+# binary. Returns 0 when the binary is there; 1 when the release could not
+# be reached or cannot be checked (a cargo build may stand in), with
+# BP_DOWNLOAD_PROBLEM saying why; 2 when the download is refused (its
+# SHA-256 does not match), after a ` !     ` error.
+# shellcheck disable=SC2034 # BP_BINARY and BP_DOWNLOAD_* are read by the caller.
+bp_download_release() {
+  local cache_dir="$1" version="$2" arch="$3"
+  local final root tmp asset url sums_url actual expected
+  final="$(bp_release_cache "$cache_dir" "$version" "$arch")"
+  root="$(bp_release_cache "$cache_dir")"
+  asset="securekey-$arch"
+  url="$BP_DOWNLOAD_BASE/v$version/$asset"
+  sums_url="$BP_DOWNLOAD_BASE/v$version/SHA256SUMS"
+  BP_DOWNLOAD_PROBLEM=""
+
+  if ! command -v curl >/dev/null 2>&1; then
+    BP_DOWNLOAD_PROBLEM="curl is not on PATH to download $(bp_url_shown "$url")"
+    return 1
+  fi
+  mkdir -p "$root" || return 2
+  # Left by a build that was stopped mid-download.
+  rm -rf "$root"/.download.*
+  tmp="$(mktemp -d "$root/.download.XXXXXX")" || return 2
+
+  bp_info "Downloading securekey v$version for $arch from $(bp_url_shown "$url")"
+  if [[ "${#BP_PINS[@]}" -eq 0 ]] && ! bp_fetch "$sums_url" "$tmp/SHA256SUMS"; then
+    BP_DOWNLOAD_PROBLEM="$(bp_url_shown "$sums_url"): $BP_FETCH_PROBLEM"
+  elif ! bp_fetch "$url" "$tmp/securekey"; then
+    BP_DOWNLOAD_PROBLEM="$(bp_url_shown "$url"): $BP_FETCH_PROBLEM"
+  fi
+  if [[ -n "$BP_DOWNLOAD_PROBLEM" ]]; then
+    rm -rf "$tmp"
+    return 1
+  fi
+
+  actual="$(bp_sha256 "$tmp/securekey")" || actual="unreadable"
+  if [[ "${#BP_PINS[@]}" -gt 0 ]]; then
+    if ! bp_pinned "$actual"; then
+      rm -rf "$tmp"
+      bp_error "Refused securekey v$version for $arch: its SHA-256 does not match SECUREKEY_SHA256." \
+        "Downloaded from: $(bp_url_shown "$url")" \
+        "Its SHA-256:     $actual" \
+        "Nothing was installed. Either the file is not the one you pinned, or SECUREKEY_SHA256 names" \
+        "another version or arch: check it against a copy of the release's SHA256SUMS you trust."
+      return 2
+    fi
+    bp_info "SHA-256 matches SECUREKEY_SHA256 (your pin)"
+  else
+    expected="$(awk -v name="$asset" '$2 == name || $2 == ("*" name) { print tolower($1); exit }' "$tmp/SHA256SUMS")"
+    if [[ ! "$expected" =~ ^[0-9a-f]{64}$ ]]; then
+      rm -rf "$tmp"
+      BP_DOWNLOAD_PROBLEM="$(bp_url_shown "$sums_url") lists no SHA-256 for $asset, so the download cannot be checked"
+      return 1
+    fi
+    if [[ "$actual" != "$expected" ]]; then
+      rm -rf "$tmp"
+      bp_error "Refused securekey v$version for $arch: its SHA-256 does not match the release's SHA256SUMS." \
+        "Downloaded from: $(bp_url_shown "$url")" \
+        "Its SHA-256:     $actual" \
+        "SHA256SUMS says: $expected ($(bp_url_shown "$sums_url"))" \
+        "Nothing was installed. The file was damaged or cut short on the way, or the release was" \
+        "changed after its checksums were made. Retry the build; if it fails again, use the" \
+        "packaged buildpack instead and report it:" \
+        "  heroku buildpacks:add $(bp_url_shown "$BP_DOWNLOAD_BASE")/v$version/securekey-buildpack-$version.tgz"
+      return 2
+    fi
+    bp_info "SHA-256 matches the release's SHA256SUMS"
+  fi
+
+  rm -f "$tmp/SHA256SUMS"
+  # One version kept: this one.
+  if ! { chmod 0755 "$tmp/securekey" &&
+    printf '%s\n' "$actual" >"$tmp/securekey.sha256" &&
+    rm -rf "$root"/v* && mkdir -p "${final%/*}" && mv "$tmp" "$final"; }; then
+    rm -rf "$tmp"
+    bp_error "Could not keep the download in the build cache ($root)."
+    return 2
+  fi
+  bp_info "Kept in the build cache: later builds of v$version need no download"
+  BP_BINARY="$final/securekey"
+}
+
 # Finds a securekey binary for this machine and sets BP_BINARY to its path,
 # from the first place that has one:
 #   1. buildpack/vendor/<arch>/securekey (a packaged buildpack);
-#   2. CACHE_DIR/securekey/<source hash>/securekey (an earlier build);
-#   3. a fresh `cargo build --release --locked` of the buildpack's own source,
-#      with its target dir in CACHE_DIR, kept there under the source hash.
+#   2. the release binary an earlier build downloaded, in CACHE_DIR;
+#   3. the binary an earlier build compiled from this source, in CACHE_DIR;
+#   4. the released binary for the buildpack's own version (Cargo.toml),
+#      downloaded and checked (bp_download_release): a buildpack installed
+#      from its git URL or the Buildpack Registry;
+#   5. only when no release could be reached and cargo is on PATH: a fresh
+#      `cargo build --release --locked` of the buildpack's own source, with
+#      its target dir in CACHE_DIR, kept there under the source hash.
 # Says which as a detail line. On failure it says why with ` !     ` and
-# returns 1.
+# returns 1; nothing is left half-written in the cache.
 # shellcheck disable=SC2034 # BP_BINARY is read by the caller.
 bp_find_binary() {
-  local bp_dir="$1" cache_dir="$2" arch hash cached target_dir
+  local bp_dir="$1" cache_dir="$2" env_dir="${3:-}" arch version repository hash cached target_dir status=0
+  local why=() fixes=()
   arch="$(bp_arch)"
   BP_BINARY=""
 
   if [[ -x "$bp_dir/buildpack/vendor/$arch/securekey" ]]; then
-    bp_info "Using the securekey binary packaged for $arch"
+    bp_info "Using the securekey binary packaged for $arch (vendored in the buildpack)"
     BP_BINARY="$bp_dir/buildpack/vendor/$arch/securekey"
     return 0
   fi
 
   if [[ ! -f "$bp_dir/Cargo.toml" || ! -f "$bp_dir/Cargo.lock" || ! -d "$bp_dir/src" ]]; then
     bp_error "This buildpack has no securekey binary for $arch and no source to build one." \
-      "Use a packaged buildpack (securekey-buildpack-<version>.tgz from the releases), which ships binaries for x86_64 and aarch64."
+      "Packaged buildpacks (securekey-buildpack-<version>.tgz from the releases) ship binaries for x86_64 and aarch64 only."
     return 1
   fi
+  version="$(bp_package_version "$bp_dir")"
+  repository="$(bp_package_repository "$bp_dir")"
+  repository="${repository%/}"
+  BP_DEFAULT_DOWNLOAD_URL="$repository/releases/download"
 
+  if bp_released_arch "$arch"; then
+    bp_release_settings "$env_dir" || return 1
+    bp_release_cached "$cache_dir" "$version" "$arch" && return 0
+  fi
   hash="$(bp_source_hash "$bp_dir")"
   cached="$cache_dir/securekey/bin-$hash/securekey"
   if [[ -x "$cached" ]]; then
@@ -95,13 +356,37 @@ bp_find_binary() {
     return 0
   fi
 
+  if bp_released_arch "$arch"; then
+    bp_download_release "$cache_dir" "$version" "$arch" || status=$?
+    case "$status" in
+      0) return 0 ;;
+      2) return 1 ;;
+    esac
+    why=("Could not download securekey v$version for $arch:" "  $BP_DOWNLOAD_PROBLEM")
+    fixes=("Fix it with one of:"
+      "- the packaged buildpack, which ships the binaries:"
+      "    heroku buildpacks:add $(bp_url_shown "$BP_DOWNLOAD_BASE")/v$version/securekey-buildpack-$version.tgz"
+      "- a released version of this buildpack (its git tag):"
+      "    heroku buildpacks:add $repository#vX.Y.Z"
+      "- SECUREKEY_DOWNLOAD_URL set to a server with v$version/securekey-$arch and v$version/SHA256SUMS"
+      "  (what scripts/package writes to dist/):"
+      "    heroku config:set SECUREKEY_DOWNLOAD_URL=https://…/releases/download"
+      "- a Rust buildpack (one that puts cargo on PATH) listed before this one.")
+  else
+    why=("Releases have securekey binaries for x86_64 and aarch64 only, not $arch.")
+    fixes=("Build on x86_64 or aarch64 (amd64 or arm64) machines, or list a Rust buildpack"
+      "(one that puts cargo on PATH) before this one to build securekey from source.")
+  fi
+
   if ! command -v cargo >/dev/null 2>&1; then
-    bp_error "This buildpack has no securekey binary for $arch, and cargo is not on PATH to build one." \
-      "Use a packaged buildpack (securekey-buildpack-<version>.tgz from the releases), which ships binaries for x86_64 and aarch64." \
-      "or list a Rust buildpack (one that puts cargo on PATH) before this one."
+    bp_error "${why[@]}" \
+      "This buildpack (its git tree) has no securekey binary for $arch, and cargo is not on PATH to build one." \
+      "${fixes[@]}"
     return 1
   fi
 
+  local line
+  for line in "${why[@]}"; do bp_info "$line"; done
   bp_info "Building securekey from source with cargo (source ${hash:0:12}); later builds reuse it"
   target_dir="$cache_dir/securekey/target"
   mkdir -p "$target_dir"

@@ -79,3 +79,19 @@ no_key_material() {
   esac
   return 1
 }
+
+# git_tree_copy ROOT DEST: the buildpack as `heroku buildpacks:add` of its
+# git URL (or the Buildpack Registry) gets it: the files git tracks in ROOT,
+# as they are in the working tree (new files too, not ignored ones), and no
+# vendored binaries. Without git, the buildpack's own files.
+git_tree_copy() {
+  local root="$1" dest="$2"
+  mkdir -p "$dest"
+  if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+    # A tracked file deleted in the working tree is skipped.
+    (cd "$root" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$dest" 2>/dev/null) || true
+  else
+    cp -R "$root/bin" "$root/buildpack" "$root/Cargo.toml" "$root/Cargo.lock" "$root/src" "$dest/"
+  fi
+  rm -rf "$dest/buildpack/vendor" "$dest/dist" "$dest/target"
+}

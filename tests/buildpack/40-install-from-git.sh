@@ -1,0 +1,389 @@
+#!/usr/bin/env bash
+# tests/buildpack/40-install-from-git.sh DIST_DIR
+#
+# The buildpack installed from its git URL (or the Buildpack Registry, which
+# serves the git tree): no vendored binary, and no cargo on PATH, as on a
+# Ruby or Node app. bin/compile downloads the released binary for its own
+# version and arch from SECUREKEY_DOWNLOAD_URL. A release is played by
+# serving v<version>/ (a copy of what scripts/package wrote into DIST_DIR)
+# from `python3 -m http.server` on 127.0.0.1: no internet needed.
+#
+# Cases: a download installs and runs, and is cached; a later build with the
+# server stopped uses the cache; a tampered binary, a SECUREKEY_SHA256
+# mismatch, a 404, a closed port, an unknown host and an unknown arch each
+# fail with a ` !     ` error that names the URL and installs nothing (no
+# binary in the slug or the cache); the pin stands in for a missing
+# SHA256SUMS; cargo builds only when the download could not be reached, never
+# after a checksum mismatch. No build log holds key material.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+# shellcheck source=tests/buildpack/lib.sh
+source "$here/lib.sh"
+
+dist="$(cd "${1:?usage: $0 DIST_DIR}" && pwd)"
+version="$(bp_package_version "$root")"
+repository="$(bp_package_repository "$root")"
+arch="$(bp_arch)"
+asset="securekey-$arch"
+
+work="$(mktemp -d)"
+server_pid=""
+stop_server() {
+  if [[ -n "$server_pid" ]]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+  fi
+}
+trap 'stop_server; rm -rf "$work"' EXIT
+out="$work/out" # every build log
+mkdir -p "$out" "$work/build-home"
+key_windows "$work/key-windows"
+
+# A build environment: nothing from ours but a plain PATH without cargo.
+base_path="/usr/local/bin:/usr/bin:/bin"
+if PATH="$base_path" command -v cargo >/dev/null 2>&1; then
+  not_ok "cargo is off PATH for the builds" "cargo is in $base_path on this machine"
+  finish install
+  exit 1
+fi
+
+if [[ "$arch" != x86_64 && "$arch" != aarch64 ]]; then
+  ok "# SKIP the release download: no released binary for this machine ($arch)"
+  finish install
+  exit 0
+fi
+
+# The config vars of the app, as Heroku hands them to a build (ENV_DIR: one
+# file per var, the exact value). A real-shaped key pair is among them.
+# env_dir DIR NAME=VALUE…
+env_dir() {
+  local dir="$1" kv
+  shift
+  mkdir -p "$dir"
+  for kv in "$@"; do
+    printf '%s' "${kv#*=}" >"$dir/${kv%%=*}"
+  done
+}
+
+# compile NAME [VAR=VALUE…] -- [CONFIG_VAR=VALUE…]: bin/compile of the git
+# buildpack into $work/build_NAME with the cache $work/cache_NAME (unless
+# CACHE is set) in a cleared build environment (plus VAR=VALUE) and with
+# the config vars SECURE_KEY and CONFIG_VAR=VALUE in its ENV_DIR. Output to
+# $out/NAME.out and NAME.err; returns bin/compile's status.
+CACHE=""
+compile() {
+  local name="$1" vars=() config=()
+  shift
+  while [[ $# -gt 0 && "$1" != -- ]]; do
+    vars+=("$1")
+    shift
+  done
+  [[ $# -gt 0 ]] && shift
+  config=("$@")
+  local build="$work/build_$name" cache="${CACHE:-$work/cache_$name}"
+  cp -R "$here/fixtures/classic/app" "$build"
+  env_dir "$work/env_$name" "SECURE_KEY=$KEY_A,$KEY_B" "${config[@]}"
+  env -i PATH="$base_path" HOME="$work/build-home" STACK=heroku-24 "${vars[@]}" \
+    "$git_bp/bin/compile" "$build" "$cache" "$work/env_$name" >"$out/$name.out" 2>"$out/$name.err"
+}
+
+# installed_nothing NAME: no binary in the slug, no .profile.d script, and
+# no file at all in the build's cache (no partial or unchecked download).
+installed_nothing() {
+  local build="$work/build_$1" cache="${CACHE:-$work/cache_$1}" left
+  [[ ! -e "$build/.heroku" && ! -e "$build/.profile.d" ]] || return 1
+  left="$(find "$cache" -type f 2>/dev/null)"
+  [[ -z "$left" ]] || {
+    printf '#   left in the cache: %s\n' "$left"
+    return 1
+  }
+}
+
+# failed_clearly NAME STATUS PATTERN…: bin/compile exited (STATUS) non-zero, every line of
+# its stderr is a ` !     ` error, each PATTERN (fixed text) is in it, and
+# nothing was installed.
+failed_clearly() {
+  local name="$1" status="$2" pattern
+  shift 2
+  [[ "$status" -ne 0 ]] || return 1
+  [[ -s "$out/$name.err" ]] && ! grep -qv '^ !     ' "$out/$name.err" || return 1
+  for pattern in "$@"; do
+    grep -qF -- "$pattern" "$out/$name.err" || {
+      printf '#   not in the error: %s\n' "$pattern"
+      return 1
+    }
+  done
+  installed_nothing "$name"
+}
+
+# ---------------------------------------------------- the git buildpack
+git_bp="$work/buildpack-git"
+git_tree_copy "$root" "$git_bp"
+if [[ -x "$git_bp/bin/compile" && -f "$git_bp/Cargo.toml" && ! -e "$git_bp/buildpack/vendor" ]]; then
+  ok "the git tree has bin/compile and the source, and no vendored binary"
+else
+  not_ok "the git tree has bin/compile and the source, and no vendored binary"
+fi
+
+# ------------------------------------------------------- the releases
+# srv/good/v<version>/: the release as published (every file in DIST_DIR);
+# srv/tampered/: the binary changed after SHA256SUMS was made; srv/nosums/:
+# a release without SHA256SUMS; srv/missing/: no v<version>/ at all.
+srv="$work/srv"
+mkdir -p "$srv/good/v$version" "$srv/missing"
+cp "$dist"/* "$srv/good/v$version/"
+cp -R "$srv/good" "$srv/tampered"
+printf 'x' >>"$srv/tampered/v$version/$asset"
+cp -R "$srv/good" "$srv/nosums"
+rm "$srv/nosums/v$version/SHA256SUMS"
+if [[ -f "$srv/good/v$version/SHA256SUMS" ]] &&
+  (cd "$srv/good/v$version" && sha256sum --quiet -c SHA256SUMS) &&
+  [[ "$(find "$srv/good/v$version" -type f | wc -l)" -eq "$(($(wc -l <"$srv/good/v$version/SHA256SUMS") + 1))" ]]; then
+  ok "scripts/package writes SHA256SUMS covering every file in dist/"
+else
+  not_ok "scripts/package writes SHA256SUMS covering every file in dist/"
+fi
+binary_sum="$(bp_sha256 "$srv/good/v$version/$asset")"
+other_sum="$(bp_sha256 "$srv/good/v$version/securekey-buildpack-$version.tgz")"
+
+# The server binds port 0 (a free one) and prints its port once it listens;
+# the fifo hands that line over without any waiting loop.
+mkfifo "$work/server.fifo"
+python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$srv" \
+  >"$work/server.fifo" 2>"$out/server.log" &
+server_pid=$!
+serving=""
+read -r serving <"$work/server.fifo" || true
+port="$(sed -n 's/^Serving HTTP on [^ ]* port \([0-9][0-9]*\) .*/\1/p' <<<"$serving")"
+if [[ -z "$port" ]]; then
+  not_ok "python3 -m http.server serves the release" "$serving" "$(show "$out/server.log")"
+  finish install
+  exit 1
+fi
+url="http://127.0.0.1:$port"
+
+# -------------------------------------------------------- the download
+status=0
+compile download -- "SECUREKEY_DOWNLOAD_URL=$url/good" || status=$?
+installed="$work/build_download/.heroku/securekey/bin/securekey"
+cached="$work/cache_download/securekey/release/v$version/$arch/securekey"
+if [[ "$status" -eq 0 ]] &&
+  grep -qF "Downloading securekey v$version for $arch from $url/good/v$version/$asset" "$out/download.out" &&
+  grep -qF "SHA-256 matches the release's SHA256SUMS" "$out/download.out" &&
+  grep -q '^       SECURE_KEY  *ok' "$out/download.out" &&
+  [[ ! -s "$out/download.err" ]] &&
+  "$installed" --version | grep -qxF "securekey $version"; then
+  ok "without cargo, compile downloads v$version for $arch, checks it, installs it and it runs"
+else
+  not_ok "without cargo, compile downloads v$version for $arch, checks it, installs it and it runs" \
+    "exit $status" "$(show "$out/download.out")" "$(show "$out/download.err")"
+fi
+if cmp -s "$cached" "$dist/$asset" && [[ -x "$cached" ]] &&
+  [[ -z "$(find "$work/cache_download" -name '.download.*')" ]] &&
+  [[ -f "$work/build_download/.profile.d/securekey.sh" ]]; then
+  ok "the checked binary is kept in the cache by version and arch, with no temp file left"
+else
+  not_ok "the checked binary is kept in the cache by version and arch, with no temp file left" \
+    "$(find "$work/cache_download" | sed 's/^/#     /')"
+fi
+
+# The default URL is the project's GitHub releases, from Cargo.toml's
+# `repository`. Whatever this machine's network does with it (no internet:
+# a quick failure; bounded by SECUREKEY_DOWNLOAD_TIMEOUT anyway), the log
+# names the URL.
+status=0
+compile default SECUREKEY_DOWNLOAD_TIMEOUT=2 || status=$?
+if grep -qF "from $repository/releases/download/v$version/$asset" "$out/default.out"; then
+  ok "by default it downloads from $repository/releases/download (Cargo.toml's repository)"
+else
+  not_ok "by default it downloads from $repository/releases/download (Cargo.toml's repository)" \
+    "exit $status" "$(show "$out/default.out")" "$(show "$out/default.err")"
+fi
+
+# -------------------------------------------------------------- refusals
+status=0
+compile tampered -- "SECUREKEY_DOWNLOAD_URL=$url/tampered" || status=$?
+if failed_clearly tampered "$status" "Refused securekey v$version for $arch" \
+  "does not match the release's SHA256SUMS" "$url/tampered/v$version/$asset" \
+  "Nothing was installed" "securekey-buildpack-$version.tgz"; then
+  ok "a tampered binary is refused with a ' !     ' error naming the URL; nothing installed or cached"
+else
+  not_ok "a tampered binary is refused with a ' !     ' error naming the URL; nothing installed or cached" \
+    "exit $status" "$(show "$out/tampered.err")"
+fi
+
+# The pin: SECUREKEY_SHA256 is checked instead of the served list.
+status=0
+compile pin-mismatch -- "SECUREKEY_DOWNLOAD_URL=$url/good" "SECUREKEY_SHA256=$other_sum" || status=$?
+if failed_clearly pin-mismatch "$status" "does not match SECUREKEY_SHA256" "$url/good/v$version/$asset" &&
+  ! grep -qF "$other_sum" "$out/pin-mismatch.out" "$out/pin-mismatch.err"; then
+  ok "a SECUREKEY_SHA256 mismatch is refused (the pin's value is never printed); nothing installed"
+else
+  not_ok "a SECUREKEY_SHA256 mismatch is refused (the pin's value is never printed); nothing installed" \
+    "exit $status" "$(show "$out/pin-mismatch.err")"
+fi
+
+status=0
+compile pin-nosums -- "SECUREKEY_DOWNLOAD_URL=$url/nosums" \
+  "SECUREKEY_SHA256=$other_sum, ${binary_sum^^}" || status=$?
+if [[ "$status" -eq 0 ]] && grep -qF "SHA-256 matches SECUREKEY_SHA256" "$out/pin-nosums.out" &&
+  [[ -x "$work/build_pin-nosums/.heroku/securekey/bin/securekey" ]]; then
+  ok "with SECUREKEY_SHA256 set (any case, a list), a release without SHA256SUMS installs"
+else
+  not_ok "with SECUREKEY_SHA256 set (any case, a list), a release without SHA256SUMS installs" \
+    "exit $status" "$(show "$out/pin-nosums.out")" "$(show "$out/pin-nosums.err")"
+fi
+
+status=0
+compile pin-bad -- "SECUREKEY_DOWNLOAD_URL=$url/good" "SECUREKEY_SHA256=not-a-sum" || status=$?
+if failed_clearly pin-bad "$status" "SECUREKEY_SHA256 must be" &&
+  ! grep -qF "not-a-sum" "$out/pin-bad.err"; then
+  ok "a malformed SECUREKEY_SHA256 is an error that does not echo it"
+else
+  not_ok "a malformed SECUREKEY_SHA256 is an error that does not echo it" "exit $status" "$(show "$out/pin-bad.err")"
+fi
+
+status=0
+compile nosums -- "SECUREKEY_DOWNLOAD_URL=$url/nosums" || status=$?
+if failed_clearly nosums "$status" "HTTP 404" "$url/nosums/v$version/SHA256SUMS"; then
+  ok "a release without SHA256SUMS (and no pin) is not installed"
+else
+  not_ok "a release without SHA256SUMS (and no pin) is not installed" "exit $status" "$(show "$out/nosums.err")"
+fi
+
+status=0
+compile missing -- "SECUREKEY_DOWNLOAD_URL=$url/missing" || status=$?
+if failed_clearly missing "$status" "Could not download securekey v$version for $arch" "HTTP 404" \
+  "$url/missing/v$version/" "cargo is not on PATH" "securekey-buildpack-$version.tgz" \
+  "$repository#vX.Y.Z" "SECUREKEY_DOWNLOAD_URL"; then
+  ok "a 404 (no such release) fails with the URL and the fixes (tarball, #vX.Y.Z, SECUREKEY_DOWNLOAD_URL)"
+else
+  not_ok "a 404 (no such release) fails with the URL and the fixes (tarball, #vX.Y.Z, SECUREKEY_DOWNLOAD_URL)" \
+    "exit $status" "$(show "$out/missing.err")"
+fi
+
+status=0
+compile bad-url -- "SECUREKEY_DOWNLOAD_URL=ftp://mirror.example/securekey" || status=$?
+if failed_clearly bad-url "$status" "SECUREKEY_DOWNLOAD_URL is not an http(s) URL" &&
+  ! grep -qF "mirror.example" "$out/bad-url.err"; then
+  ok "a SECUREKEY_DOWNLOAD_URL that is not http(s) is an error that does not echo it"
+else
+  not_ok "a SECUREKEY_DOWNLOAD_URL that is not http(s) is an error that does not echo it" \
+    "exit $status" "$(show "$out/bad-url.err")"
+fi
+
+# A mirror URL with credentials: the log shows it without them.
+status=0
+compile userinfo -- "SECUREKEY_DOWNLOAD_URL=http://deploy:s3cr3t-t0ken@127.0.0.1:$port/good" || status=$?
+if [[ "$status" -eq 0 ]] && grep -qF "from $url/good/v$version/$asset" "$out/userinfo.out" &&
+  ! grep -qF "s3cr3t-t0ken" "$out/userinfo.out" "$out/userinfo.err"; then
+  ok "a download URL's user:password is left out of the log"
+else
+  not_ok "a download URL's user:password is left out of the log" "exit $status" "$(show "$out/userinfo.out")"
+fi
+
+# An arch releases have no binary for (uname -m played by a stand-in).
+mkdir -p "$work/riscv"
+cat >"$work/riscv/uname" <<'SH'
+#!/bin/sh
+if [ "$1" = -m ]; then echo riscv64; else exec /bin/uname "$@"; fi
+SH
+chmod 0755 "$work/riscv/uname"
+status=0
+compile riscv PATH="$work/riscv:$base_path" -- "SECUREKEY_DOWNLOAD_URL=$url/good" || status=$?
+if failed_clearly riscv "$status" "x86_64 and aarch64 only, not riscv64" "cargo is not on PATH" &&
+  ! grep -q 'Downloading' "$out/riscv.out"; then
+  ok "an unknown arch fails clearly without trying a download"
+else
+  not_ok "an unknown arch fails clearly without trying a download" "exit $status" "$(show "$out/riscv.err")"
+fi
+
+# cargo is a fallback only when the release could not be reached. A
+# stand-in cargo (the real build is 10-classic-lifecycle's) writes a binary
+# that says its version and passes any check.
+mkdir -p "$work/fake-cargo"
+cat >"$work/fake-cargo/cargo" <<SH
+#!/bin/sh
+mkdir -p "\$CARGO_TARGET_DIR/release"
+printf '#!/bin/sh\necho "securekey $version (fake cargo build)"\n' >"\$CARGO_TARGET_DIR/release/securekey"
+chmod 0755 "\$CARGO_TARGET_DIR/release/securekey"
+echo "fake cargo: built"
+SH
+chmod 0755 "$work/fake-cargo/cargo"
+status=0
+compile cargo-404 PATH="$work/fake-cargo:$base_path" -- "SECUREKEY_DOWNLOAD_URL=$url/missing" || status=$?
+if [[ "$status" -eq 0 ]] && grep -qF "Could not download securekey v$version for $arch" "$out/cargo-404.out" &&
+  grep -qF "Building securekey from source with cargo" "$out/cargo-404.out" &&
+  grep -qF "fake cargo build" "$out/cargo-404.out"; then
+  ok "with cargo on PATH and no release to download, compile says so and builds from source"
+else
+  not_ok "with cargo on PATH and no release to download, compile says so and builds from source" \
+    "exit $status" "$(show "$out/cargo-404.out")" "$(show "$out/cargo-404.err")"
+fi
+
+status=0
+compile cargo-tampered PATH="$work/fake-cargo:$base_path" -- "SECUREKEY_DOWNLOAD_URL=$url/tampered" || status=$?
+if failed_clearly cargo-tampered "$status" "does not match the release's SHA256SUMS" &&
+  ! grep -q "cargo" "$out/cargo-tampered.out"; then
+  ok "a checksum mismatch is refused even with cargo on PATH (no silent fallback)"
+else
+  not_ok "a checksum mismatch is refused even with cargo on PATH (no silent fallback)" \
+    "exit $status" "$(show "$out/cargo-tampered.out")" "$(show "$out/cargo-tampered.err")"
+fi
+
+# ------------------------------------------------- the server stopped
+stop_server
+
+status=0
+CACHE="$work/cache_download" compile rebuild -- "SECUREKEY_DOWNLOAD_URL=$url/good" || status=$?
+if [[ "$status" -eq 0 ]] &&
+  grep -qF "Using securekey v$version for $arch downloaded by an earlier build (build cache)" "$out/rebuild.out" &&
+  ! grep -q 'Downloading' "$out/rebuild.out" &&
+  "$work/build_rebuild/.heroku/securekey/bin/securekey" --version | grep -qxF "securekey $version"; then
+  ok "a later build of the same version uses the cache with the server down"
+else
+  not_ok "a later build of the same version uses the cache with the server down" \
+    "exit $status" "$(show "$out/rebuild.out")" "$(show "$out/rebuild.err")"
+fi
+
+# A damaged cache entry is not trusted: it is downloaded again (and here,
+# with the server down, the build fails without installing it).
+cp -R "$work/cache_download" "$work/cache_damaged"
+printf 'x' >>"$work/cache_damaged/securekey/release/v$version/$arch/securekey"
+status=0
+CACHE="$work/cache_damaged" compile damaged -- "SECUREKEY_DOWNLOAD_URL=$url/good" || status=$?
+if failed_clearly damaged "$status" "could not connect" && grep -qF "is damaged: downloading it again" "$out/damaged.out"; then
+  ok "a damaged cached binary is neither used nor kept"
+else
+  not_ok "a damaged cached binary is neither used nor kept" "exit $status" "$(show "$out/damaged.out")"
+fi
+
+# The port the server listened on is closed now.
+status=0
+compile closed SECUREKEY_DOWNLOAD_TIMEOUT=10 -- "SECUREKEY_DOWNLOAD_URL=$url/good" || status=$?
+if failed_clearly closed "$status" "could not connect" "$url/good/v$version/" "cargo is not on PATH"; then
+  ok "a closed port fails with a ' !     ' error naming the URL; nothing installed"
+else
+  not_ok "a closed port fails with a ' !     ' error naming the URL; nothing installed" \
+    "exit $status" "$(show "$out/closed.err")"
+fi
+
+# No network: a host that never resolves (.invalid, RFC 2606).
+status=0
+compile no-dns SECUREKEY_DOWNLOAD_TIMEOUT=2 -- "SECUREKEY_DOWNLOAD_URL=http://securekey.invalid/releases" || status=$?
+if failed_clearly no-dns "$status" "http://securekey.invalid/releases/v$version/"; then
+  ok "an unreachable host fails with a ' !     ' error naming the URL; nothing installed"
+else
+  not_ok "an unreachable host fails with a ' !     ' error naming the URL; nothing installed" \
+    "exit $status" "$(show "$out/no-dns.err")"
+fi
+
+# ------------------------------------------------------------- no leaks
+check "no build log holds key material" no_key_material "$work/key-windows" "$out"
+check "no slug or cache holds key material" no_key_material "$work/key-windows" \
+  "$work"/build_* "$work"/cache_*
+
+finish install
