@@ -38,6 +38,7 @@ stop_server() {
   fi
 }
 trap 'stop_server; rm -rf "$work"' EXIT
+trap 'exit 1' HUP INT TERM # the server is stopped on any way out
 out="$work/out" # every build log
 mkdir -p "$out" "$work/build-home"
 key_windows "$work/key-windows"
@@ -139,12 +140,15 @@ cp -R "$srv/good" "$srv/tampered"
 printf 'x' >>"$srv/tampered/v$version/$asset"
 cp -R "$srv/good" "$srv/nosums"
 rm "$srv/nosums/v$version/SHA256SUMS"
-if [[ -f "$srv/good/v$version/SHA256SUMS" ]] &&
-  (cd "$srv/good/v$version" && sha256sum --quiet -c SHA256SUMS) &&
-  [[ "$(find "$srv/good/v$version" -type f | wc -l)" -eq "$(($(wc -l <"$srv/good/v$version/SHA256SUMS") + 1))" ]]; then
-  ok "scripts/package writes SHA256SUMS covering every file in dist/"
+# Every file of the release is listed (DIST_DIR may also hold files of
+# other versions from earlier runs), and each one matches.
+listed="$(awk '{ print $2 }' "$srv/good/v$version/SHA256SUMS" 2>/dev/null | LC_ALL=C sort | tr '\n' ' ')"
+expected="$(printf '%s\n' securekey-x86_64 securekey-aarch64 "securekey-buildpack-$version.tgz" \
+  "securekey-cnb-$version.tgz" | LC_ALL=C sort | tr '\n' ' ')"
+if [[ "$listed" == "$expected" ]] && (cd "$srv/good/v$version" && sha256sum --quiet -c SHA256SUMS); then
+  ok "scripts/package writes SHA256SUMS for both binaries and both buildpack tarballs"
 else
-  not_ok "scripts/package writes SHA256SUMS covering every file in dist/"
+  not_ok "scripts/package writes SHA256SUMS for both binaries and both buildpack tarballs" "listed: $listed"
 fi
 binary_sum="$(bp_sha256 "$srv/good/v$version/$asset")"
 other_sum="$(bp_sha256 "$srv/good/v$version/securekey-buildpack-$version.tgz")"
