@@ -70,8 +70,10 @@ fn run() -> Result<ExitCode, String> {
                 }
             })
         }
-        // The client order: latest first, then previous.
-        Command::Present(_) => writeln!(out, "{}\n{}", pair.latest().id(), pair.previous().id())
+        // The client order: latest first, then previous (if any).
+        Command::Present(_) => pair
+            .keys_to_present()
+            .try_for_each(|key| writeln!(out, "{}", key.id()))
             .map(|()| ExitCode::SUCCESS),
     };
     written.map_err(|e| format!("cannot write output: {e}"))

@@ -58,11 +58,17 @@ pub enum Error {
     #[error("{0}")]
     InvalidVar(String),
 
-    /// The exec.d protocol's file descriptor 3 is not open.
+    /// The exec.d protocol's file descriptor 3 is not open, or not usable.
     #[error(
-        "file descriptor 3 is not open: `securekey exec-d` is run by the CNB launcher, which reads its output there ({0})"
+        "file descriptor 3 is not open for writing: `securekey exec-d` is run by the CNB launcher, which reads its output there ({0})"
     )]
-    NoFd3(#[source] io::Error),
+    Fd3(#[source] io::Error),
+
+    /// File descriptor 3 was opened read-only: exec.d output has nowhere to go.
+    #[error(
+        "file descriptor 3 is open read-only; the CNB launcher gives exec.d a writable one, so nothing was written (run `securekey write` outside the launcher)"
+    )]
+    Fd3ReadOnly,
 
     /// Writing the report failed (other than a closed pipe).
     #[error("cannot write output: {0}")]

@@ -182,23 +182,38 @@ impl fmt::Display for Key {
 }
 
 /// A well-formed `LATEST,PREVIOUS` pair: what a server needs for graceful
-/// rotation.
+/// rotation. The previous key is absent only where the add-on wrote `NEW,`
+/// (it could not read its current key during a rotation): the key file then
+/// holds the latest key alone, because a dyno with the latest key beats a
+/// dyno with none.
 #[derive(Clone, PartialEq, Eq)]
 pub struct KeyPair {
     latest: Key,
-    previous: Key,
+    previous: Option<Key>,
 }
 
 impl KeyPair {
     /// A pair from its two keys.
     #[must_use]
     pub fn new(latest: Key, previous: Key) -> Self {
-        KeyPair { latest, previous }
+        KeyPair {
+            latest,
+            previous: Some(previous),
+        }
     }
 
-    /// Parses a config var's value when it is a well-formed pair (whitespace
-    /// and lowercase tolerated, as in the key file). For the reasons a value
-    /// is not, run the checks.
+    /// The latest key with no previous one (the add-on's `NEW,`).
+    #[must_use]
+    pub fn latest_only(latest: Key) -> Self {
+        KeyPair {
+            latest,
+            previous: None,
+        }
+    }
+
+    /// Parses a config var's value when it is a well-formed pair of two
+    /// keys (whitespace and lowercase tolerated, as in the key file). For the
+    /// reasons a value is not, run the checks.
     #[must_use]
     pub fn parse(value: &[u8]) -> Option<Self> {
         let mut parts = value.split(|&b| b == b',');
@@ -207,7 +222,7 @@ impl KeyPair {
         if parts.next().is_some() {
             return None;
         }
-        Some(KeyPair { latest, previous })
+        Some(KeyPair::new(latest, previous))
     }
 
     /// The key to sign with and to answer clients with.
@@ -216,15 +231,23 @@ impl KeyPair {
         &self.latest
     }
 
-    /// The key from before the last rotation, still accepted.
+    /// The key from before the last rotation, still accepted; `None` after
+    /// the add-on's `NEW,`.
     #[must_use]
-    pub fn previous(&self) -> &Key {
-        &self.previous
+    pub fn previous(&self) -> Option<&Key> {
+        self.previous.as_ref()
     }
 
-    /// Which key a client presented, in constant time: both keys are always
-    /// compared, whatever the first comparison found. `None` for an unknown
-    /// key, including one of the wrong length or empty.
+    /// Both keys, when the pair has both.
+    #[must_use]
+    pub fn both(&self) -> Option<(&Key, &Key)> {
+        Some((&self.latest, self.previous.as_ref()?))
+    }
+
+    /// The server side: which key a client presented, in constant time.
+    /// Both keys are always compared, whatever the first comparison found.
+    /// `None` for an unknown key, including one of the wrong length, an
+    /// empty one, or one not in canonical form (64 uppercase hex chars).
     ///
     /// A server accepts `Some(_)` and, on `Some(Slot::Previous)`, answers
     /// with [`KeyPair::latest`] so the client follows the rotation.
@@ -232,7 +255,10 @@ impl KeyPair {
     pub fn verify(&self, presented: impl AsRef<[u8]>) -> Option<Slot> {
         let presented = presented.as_ref();
         let latest = self.latest.canonical.as_bytes().ct_eq(presented);
-        let previous = self.previous.canonical.as_bytes().ct_eq(presented);
+        let previous = self.previous.as_ref().map_or_else(
+            || subtle::Choice::from(0),
+            |p| p.canonical.as_bytes().ct_eq(presented),
+        );
         if bool::from(latest) {
             Some(Slot::Latest)
         } else if bool::from(previous) {
@@ -242,12 +268,44 @@ impl KeyPair {
         }
     }
 
-    /// The key in the given slot.
+    /// The client side: the keys to present, in order — the latest, then
+    /// the previous. The two apps that share a key (the add-on's and an app
+    /// it is attached to) restart at different moments after a rotation, so
+    /// a client that has rotated may present a latest key its server does
+    /// not know yet; refused, it retries once with the next key.
+    ///
+    /// ```
+    /// # use securekey::{Key, KeyPair, Slot};
+    /// # let k = |c: &str| Key::parse(c.repeat(64).as_bytes()).unwrap();
+    /// let client = KeyPair::new(k("2"), k("1")); // rotated: 2 is new
+    /// let server = KeyPair::new(k("1"), k("0")); // not restarted yet
+    /// let accepted = client
+    ///     .keys_to_present()
+    ///     .find_map(|key| server.verify(key.expose()));
+    /// assert_eq!(accepted, Some(Slot::Latest)); // on the retry, with key 1
+    /// ```
+    pub fn keys_to_present(&self) -> impl Iterator<Item = &Key> {
+        std::iter::once(&self.latest).chain(self.previous.as_ref())
+    }
+
+    /// The key in the given slot, if the pair has it.
     #[must_use]
-    pub fn get(&self, slot: Slot) -> &Key {
+    pub fn get(&self, slot: Slot) -> Option<&Key> {
         match slot {
-            Slot::Latest => &self.latest,
-            Slot::Previous => &self.previous,
+            Slot::Latest => Some(&self.latest),
+            Slot::Previous => self.previous.as_ref(),
+        }
+    }
+}
+
+/// A key id, or `none` for an absent previous key.
+struct IdOrNone<'a>(Option<&'a Key>);
+
+impl fmt::Display for IdOrNone<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(key) => write!(f, "{}", key.id),
+            None => f.write_str("none"),
         }
     }
 }
@@ -257,7 +315,8 @@ impl fmt::Debug for KeyPair {
         write!(
             f,
             "KeyPair {{ latest: {}, previous: {} }}",
-            self.latest.id, self.previous.id
+            self.latest.id,
+            IdOrNone(self.previous.as_ref())
         )
     }
 }
@@ -267,7 +326,8 @@ impl fmt::Display for KeyPair {
         write!(
             f,
             "latest {}, previous {}",
-            self.latest.id, self.previous.id
+            self.latest.id,
+            IdOrNone(self.previous.as_ref())
         )
     }
 }
@@ -300,6 +360,28 @@ mod tests {
         assert_eq!(pair.verify(&A[..63]), None);
         assert_eq!(pair.verify(format!("{A}0")), None);
         assert_eq!(pair.verify(format!("{A},{B}")), None);
+    }
+
+    #[test]
+    fn latest_only_pairs_verify_the_latest_and_present_it_alone() {
+        let latest = Key::parse(A.as_bytes()).unwrap();
+        let pair = KeyPair::latest_only(latest.clone());
+        assert_eq!(pair.verify(A), Some(Slot::Latest));
+        assert_eq!(pair.verify(B), None);
+        assert_eq!(pair.verify(""), None);
+        assert!(pair.previous().is_none() && pair.both().is_none());
+        assert_eq!(pair.keys_to_present().collect::<Vec<_>>(), [&latest]);
+        assert_eq!(
+            format!("{pair}"),
+            format!("latest {}, previous none", latest.id())
+        );
+    }
+
+    #[test]
+    fn clients_present_latest_then_previous() {
+        let pair = pair();
+        let order: Vec<&str> = pair.keys_to_present().map(Key::expose).collect();
+        assert_eq!(order, [A, B]);
     }
 
     #[test]
@@ -364,7 +446,7 @@ mod tests {
             format!("{pair:?}"),
             format!("{pair}"),
             format!("{:?}", pair.latest()),
-            format!("{}", pair.previous()),
+            format!("{:?}", pair.previous()),
             format!("{pair:#?}"),
         ] {
             for key in [A, B] {

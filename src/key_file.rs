@@ -85,11 +85,12 @@ impl KeyFile {
             .keys
             .iter()
             .map(|(var, pair)| {
+                let previous = pair.previous();
                 let entry = serde_json::json!({
                     "latest": pair.latest().expose(),
-                    "previous": pair.previous().expose(),
+                    "previous": previous.map(Key::expose),
                     "latest_id": pair.latest().id().to_string(),
-                    "previous_id": pair.previous().id().to_string(),
+                    "previous_id": previous.map(|k| k.id().to_string()),
                 });
                 (var.clone(), entry)
             })
@@ -123,34 +124,44 @@ impl KeyFile {
         for (var, entry) in keys {
             let shown_var = || shown(std::ffi::OsStr::new(var));
             let field = |name: String| {
-                entry
-                    .get(&name)
-                    .and_then(serde_json::Value::as_str)
-                    .ok_or_else(|| KeyFileError::Missing {
-                        var: shown_var(),
-                        field: name,
-                    })
+                entry.get(&name).ok_or_else(|| KeyFileError::Missing {
+                    var: shown_var(),
+                    field: name,
+                })
             };
-            let key = |slot: Slot| -> Result<Key, KeyFileError> {
+            // A key and its id, both canonical and matching; `None` where
+            // both are null (a previous key after the add-on's `NEW,`).
+            let key = |slot: Slot| -> Result<Option<Key>, KeyFileError> {
+                let not_canonical = || KeyFileError::NotCanonical {
+                    var: shown_var(),
+                    slot,
+                };
                 let text = field(slot.as_str().to_owned())?;
+                let id = field(format!("{slot}_id"))?;
+                if text.is_null() && id.is_null() && slot == Slot::Previous {
+                    return Ok(None);
+                }
+                let text = text.as_str().ok_or_else(not_canonical)?;
                 let key = Key::parse(text.as_bytes())
                     .filter(|k| k.expose() == text)
-                    .ok_or_else(|| KeyFileError::NotCanonical {
-                        var: shown_var(),
-                        slot,
-                    })?;
-                if field(format!("{slot}_id"))? != key.id().to_string() {
+                    .ok_or_else(not_canonical)?;
+                if id.as_str() != Some(key.id().to_string().as_str()) {
                     return Err(KeyFileError::IdMismatch {
                         var: shown_var(),
                         slot,
                     });
                 }
-                Ok(key)
+                Ok(Some(key))
             };
-            file.insert(
-                var.clone(),
-                KeyPair::new(key(Slot::Latest)?, key(Slot::Previous)?),
-            );
+            let latest = key(Slot::Latest)?.ok_or_else(|| KeyFileError::NotCanonical {
+                var: shown_var(),
+                slot: Slot::Latest,
+            })?;
+            let pair = match key(Slot::Previous)? {
+                Some(previous) => KeyPair::new(latest, previous),
+                None => KeyPair::latest_only(latest),
+            };
+            file.insert(var.clone(), pair);
         }
         Ok(file)
     }
@@ -167,12 +178,12 @@ impl KeyFile {
     }
 
     /// Loads the key file the boot script wrote: `$SECUREKEY_FILE`, else
-    /// `.securekey/keys.json` under the current directory.
+    /// `$HOME/.securekey/keys.json` (see [`boot_path`]).
     ///
     /// # Errors
     /// See [`KeyFile::load`].
     pub fn load_default() -> Result<Self, Error> {
-        KeyFile::load(default_path(None))
+        KeyFile::load(boot_path())
     }
 
     /// Writes the file atomically (see the module docs).
@@ -196,6 +207,21 @@ pub fn default_path(output: Option<&Path>) -> PathBuf {
     match std::env::var_os(FILE_VAR) {
         Some(path) if !path.is_empty() => PathBuf::from(path),
         _ => PathBuf::from(DEFAULT_PATH),
+    }
+}
+
+/// Where the boot writes the key file and apps read it: `$SECUREKEY_FILE`
+/// (the boot script sets it), else `$HOME/.securekey/keys.json`, else
+/// `.securekey/keys.json` under the working directory. The readers in
+/// `examples/readers/` look in the same places.
+#[must_use]
+pub fn boot_path() -> PathBuf {
+    if let Some(p) = std::env::var_os(FILE_VAR).filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        Some(home) => PathBuf::from(home).join(DEFAULT_PATH),
+        None => PathBuf::from(DEFAULT_PATH),
     }
 }
 
@@ -235,15 +261,10 @@ fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Error> {
         }
         _ => {}
     }
-    if !dir.exists() {
-        DirBuilder::new()
-            .recursive(true)
-            .mode(DIR_MODE)
-            .create(&dir)
-            .map_err(err)?;
-        // The mode above is masked by the umask; the folder must be 0700.
-        fs::set_permissions(&dir, Permissions::from_mode(DIR_MODE)).map_err(err)?;
-    }
+    // Who the app is: the owner of the folder the key file goes in, or of
+    // its nearest existing parent ($HOME, when the folder is new).
+    let owner = nearest_existing(&dir).map_err(err)?;
+    let created = create_folders(&dir).map_err(err)?;
 
     // Unique per process and per call, so concurrent writers (two dynos'
     // boot scripts never share a disk, but two processes in one can) never
@@ -265,12 +286,72 @@ fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Error> {
     file.set_permissions(Permissions::from_mode(FILE_MODE))
         .map_err(err)?;
     file.write_all(content).map_err(err)?;
+    // Owned by the app before it is in place: no moment exists where the
+    // app's user finds a complete file it cannot read.
+    if let Some((uid, gid)) = hand_over(&file, &owner).map_err(err)? {
+        for folder in &created {
+            // lchown: a folder this run made, never what a link points to.
+            std::os::unix::fs::lchown(folder, Some(uid), Some(gid)).map_err(err)?;
+        }
+        std::os::unix::fs::fchown(&file, Some(uid), Some(gid)).map_err(err)?;
+    }
     drop(file);
     // rename(2) replaces a symlink that appeared since the check above
     // rather than following it.
     fs::rename(&tmp, path).map_err(err)?;
     guard.0 = None;
     Ok(())
+}
+
+/// The metadata of `dir`, or of its nearest parent that exists.
+fn nearest_existing(dir: &Path) -> std::io::Result<fs::Metadata> {
+    let mut at = dir;
+    loop {
+        match fs::metadata(at) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                at = match at.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p,
+                    _ => Path::new("."),
+                };
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Creates `dir` and any missing parents, each 0700 whatever the umask,
+/// and returns the folders it created, outermost first.
+fn create_folders(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut missing = Vec::new();
+    let mut at = dir;
+    while !at.as_os_str().is_empty() && fs::symlink_metadata(at).is_err() {
+        missing.push(at.to_owned());
+        at = at.parent().unwrap_or(Path::new(""));
+    }
+    let mut created = Vec::with_capacity(missing.len());
+    for folder in missing.into_iter().rev() {
+        match DirBuilder::new().mode(DIR_MODE).create(&folder) {
+            // Another writer made it first: it is not ours to hand over.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            other => other?,
+        }
+        // The mode above is masked by the umask; the folder must be 0700.
+        fs::set_permissions(&folder, Permissions::from_mode(DIR_MODE))?;
+        created.push(folder);
+    }
+    Ok(created)
+}
+
+/// The owner to give what this run creates: the app's, when the writer
+/// runs as root for an app that runs as another user (Dokku and herokuish
+/// source `.profile.d` as root, then start the app as its own user). `None`
+/// when the writer is the app's user already, or is not root (it could not
+/// give files away).
+fn hand_over(tmp: &fs::File, app: &fs::Metadata) -> std::io::Result<Option<(u32, u32)>> {
+    use std::os::unix::fs::MetadataExt;
+    // A new file belongs to the writer: its owner is who we are.
+    let writer = tmp.metadata()?.uid();
+    Ok((writer == 0 && app.uid() != 0).then(|| (app.uid(), app.gid())))
 }
 
 #[cfg(test)]

@@ -158,6 +158,14 @@ pub fn is_key_var_name(name: &[u8]) -> bool {
             && name.len() > b"SECUREKEY__KEY".len())
 }
 
+/// Whether a name is one of the tool's own settings (`SECUREKEY_*` not
+/// ending in `_KEY`, SPEC §3): never a key var, whatever its value (a
+/// `SECUREKEY_SHA256` pin can look like a pair).
+#[must_use]
+pub fn is_setting_name(name: &[u8]) -> bool {
+    name.starts_with(b"SECUREKEY_") && !name.ends_with(b"_KEY")
+}
+
 /// Whether a value has the exact shape of a current pair: 64 uppercase hex,
 /// a comma, 64 uppercase hex.
 #[must_use]
@@ -192,7 +200,8 @@ pub fn select<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Sele
         return out;
     }
     for var in &env.vars {
-        if !(is_key_var_name(&var.name) || is_pair_shaped(&var.value)) {
+        let by_value = is_pair_shaped(&var.value) && !is_setting_name(&var.name);
+        if !(is_key_var_name(&var.name) || by_value) {
             continue;
         }
         match std::str::from_utf8(&var.name) {
@@ -260,6 +269,8 @@ mod tests {
             ("TOKEN", PAIR),
             ("LOWER", &PAIR.to_ascii_lowercase()),
             ("SECURE_KEY", PAIR),
+            // The tool's own settings are never keys, whatever they hold.
+            ("SECUREKEY_SHA256", PAIR),
         ]);
         let names: Vec<_> = select(&e, &["SECURE_KEY".into()], true)
             .into_iter()

@@ -106,12 +106,7 @@ fn any_error_writes_nothing_and_keeps_the_old_file() {
     .code(0);
     let path = t.path().join("k/keys.json");
     let before = fs::read(&path).unwrap();
-    for broken in [
-        format!("{C},"),
-        String::new(),
-        C.to_owned(),
-        format!("{C},{}", &D[1..]),
-    ] {
+    for broken in [String::new(), C.to_owned(), format!("{C},{}", &D[1..])] {
         let run = t.run_env(
             ["write", "-o", "k/keys.json", "-q"],
             &[("SECURE_KEY", &broken)],
@@ -285,15 +280,14 @@ fn racing_writers_always_leave_a_complete_file() {
 #[test]
 fn allowed_errors_still_write_nothing_without_a_whole_pair() {
     let t = TestEnv::new();
-    // --allow lets a release through; the key file still needs both keys.
-    t.run_env(
-        ["check", "--allow", "previous-empty"],
-        &[("SECURE_KEY", &format!("{A},"))],
-    )
-    .code(0);
+    // --allow lets a release through; the key file still needs both keys
+    // of every var (a short previous key is no key).
+    let short = format!("{A},{}", &B[1..]);
+    t.run_env(["check", "--allow", "length"], &[("SECURE_KEY", &short)])
+        .code(0);
     let run = t.run_env(
-        ["write", "-q", "--allow", "previous-empty"],
-        &[("SECURE_KEY", &format!("{A},"))],
+        ["write", "-q", "--allow", "length"],
+        &[("SECURE_KEY", &short)],
     );
     run.code(1);
     assert!(
@@ -301,6 +295,64 @@ fn allowed_errors_still_write_nothing_without_a_whole_pair() {
             .contains("SECURE_KEY has no well-formed LATEST,PREVIOUS pair")
     );
     assert!(!t.path().join(".securekey").exists());
+}
+
+/// The add-on writes `NEW,` when it could not read its current key during
+/// a rotation: the boot writes the latest key alone (a dyno with the latest
+/// key beats a dyno with none), says so, and still fails; release phase's
+/// `check` fails as before.
+#[test]
+fn the_addons_new_comma_writes_the_latest_key_alone() {
+    let t = TestEnv::new();
+    let new_comma = format!("{A},");
+    t.run_env(["check"], &[("SECURE_KEY", &new_comma)]).code(1);
+    let run = t.run_env(
+        ["write", "-q"],
+        &[
+            ("SECURE_KEY", &new_comma),
+            ("OTHER_SECURE_KEY", &pair(C, D)),
+        ],
+    );
+    run.code(1);
+    assert!(run.stderr.contains("error[previous-empty]"));
+    assert!(run.stderr.contains("SECURE_KEY has no previous key"));
+    assert!(run.stderr.contains("latest key alone"));
+    assert!(!run.stderr.contains("not written"));
+    let path = t.path().join(".securekey/keys.json");
+    let file = KeyFile::load(&path).unwrap();
+    let alone = file.get("SECURE_KEY").unwrap();
+    assert_eq!(alone.latest().expose(), A);
+    assert!(alone.previous().is_none());
+    assert_eq!(
+        file.get("OTHER_SECURE_KEY")
+            .unwrap()
+            .previous()
+            .unwrap()
+            .expose(),
+        D
+    );
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"previous\":null,\"previous_id\":null"));
+    // Allowed, it is no error: exit 0, the same file.
+    let before = fs::read(&path).unwrap();
+    let run = t.run_env(
+        ["write", "-q", "--allow", "previous-empty"],
+        &[
+            ("SECURE_KEY", &new_comma),
+            ("OTHER_SECURE_KEY", &pair(C, D)),
+        ],
+    );
+    run.code(0);
+    assert_eq!(run.stderr, "");
+    assert_eq!(fs::read(&path).unwrap(), before);
+    // Any other error still writes nothing.
+    let run = t.run_env(
+        ["write", "-q"],
+        &[("SECURE_KEY", &new_comma), ("OTHER_SECURE_KEY", "nope")],
+    );
+    run.code(1);
+    assert!(run.stderr.contains("not written"));
+    assert_eq!(fs::read(&path).unwrap(), before);
 }
 
 #[test]

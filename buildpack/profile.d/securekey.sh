@@ -19,7 +19,8 @@
 #                          app starts (Heroku shows a crash and restarts it).
 #   SECUREKEY_BOOT=off     skip: no check, no key file.
 #   (unset)                a failed check is logged, the app starts without
-#                          a key file.
+#                          a key file (or, for the add-on's `NEW,`, with the
+#                          latest key alone).
 #   SECUREKEY_FILE         where the key file goes (default
 #                          $HOME/.securekey/keys.json); exported for the app.
 
@@ -33,12 +34,13 @@ esac
 
 if [[ "${SECUREKEY_BOOT:-}" != "off" ]]; then
   # -q: nothing on success; each problem on one line on stderr, keys named
-  # by their ids only. On any problem nothing is written.
+  # by their ids only, and what was written (on any problem nothing, but
+  # for the add-on's `NEW,`, whose latest key is written alone).
   if ! "$HOME/.heroku/securekey/bin/securekey" write -q; then
     if [[ "${SECUREKEY_BOOT:-}" == "strict" ]]; then
-      echo "securekey: the key file was not written; SECUREKEY_BOOT=strict stops the boot" >&2
+      echo "securekey: the SecureKey check failed (above); SECUREKEY_BOOT=strict stops the boot" >&2
       exit 1
     fi
-    echo "securekey: error: the key file was not written; the dyno boots without it (SECUREKEY_BOOT=strict stops the boot instead)" >&2
+    echo "securekey: the SecureKey check failed (above); the dyno boots anyway (SECUREKEY_BOOT=strict stops the boot instead)" >&2
   fi
 fi

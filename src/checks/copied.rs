@@ -4,52 +4,67 @@
 
 use std::collections::HashMap;
 
-use super::{CheckId, Finding, VarReport, on_each, some_places};
-use crate::key::{KeyId, KeyPair};
+use super::groups::both;
+use super::{CheckId, Finding, SHOWN_PLACES, VarReport, on_each, some_places};
 
 /// Findings on every var of each stale pair, naming (some of) the vars
-/// that have rotated past it. Works on groups of identical pairs, so it
-/// stays linear however many apps share one. Swapped pairs (latest and
-/// previous both crossed) are `swapped`'s, not this check's.
+/// that have rotated past it. Works on groups of identical pairs, and
+/// shows a few places and a count, so it stays linear however many vars
+/// share a key: collecting every fresher var for each stale pair made a
+/// 16,000-var copy chain take 14 s. Swapped pairs (latest and previous both
+/// crossed) are `swapped`'s, not this check's.
 pub(super) fn check(reports: &[VarReport], groups: &[Vec<usize>]) -> Vec<Finding> {
-    let pair = |g: usize| reports[groups[g][0]].pair.as_ref();
-    let mut by_previous: HashMap<KeyId, Vec<usize>> = HashMap::new();
-    for g in 0..groups.len() {
-        if let Some(p) = pair(g) {
-            by_previous.entry(p.previous().id()).or_default().push(g);
+    let pair = |g: usize| both(&reports[groups[g][0]]);
+    // The groups whose previous key is this key, and how many vars they
+    // hold together. Keyed by the key itself: exact, with no id collisions.
+    let mut by_previous: HashMap<&str, (Vec<usize>, usize)> = HashMap::new();
+    for (g, members) in groups.iter().enumerate() {
+        if let Some((_, previous)) = pair(g) {
+            let entry = by_previous.entry(previous.expose()).or_default();
+            entry.0.push(g);
+            entry.1 += members.len();
         }
     }
     let mut out = Vec::new();
     for (g, members) in groups.iter().enumerate() {
-        let Some(stale) = pair(g) else { continue };
-        let fresher: Vec<&VarReport> = by_previous
-            .get(&stale.latest().id())
-            .into_iter()
-            .flatten()
-            .filter(|&&f| pair(f).is_some_and(|fresh| rotated_past(stale, fresh)))
-            .flat_map(|&f| groups[f].iter().map(|&i| &reports[i]))
-            .collect();
-        let Some(owner) = fresher.first() else {
+        let Some((latest, previous)) = pair(g) else {
             continue;
         };
+        let Some((fresher_groups, total)) = by_previous.get(latest.expose()) else {
+            continue;
+        };
+        // Each fresher group's previous key is this latest; the one whose
+        // latest is this previous holds the swap (at most one: groups hold
+        // distinct pairs).
+        let is_swap = |f: usize| pair(f).is_some_and(|(l, _)| l == previous);
+        let swap_members = fresher_groups
+            .iter()
+            .find(|&&f| is_swap(f))
+            .map_or(0, |&f| groups[f].len());
+        let count = total - swap_members;
+        if count == 0 {
+            continue;
+        }
+        // A few places to name: at most one group is skipped on the way.
+        let shown: Vec<&VarReport> = fresher_groups
+            .iter()
+            .filter(|&&f| !is_swap(f))
+            .flat_map(|&f| groups[f].iter().map(|&i| &reports[i]))
+            .take(SHOWN_PLACES)
+            .collect();
+        let owner = shown[0].app_name.as_deref();
         let message = format!(
             "one rotation behind {}: its latest key {} is the previous key there; it was copied by hand, not attached, and will not rotate",
-            some_places(&fresher),
-            stale.latest().id()
+            some_places(&shown, count),
+            latest.id()
         );
         out.extend(on_each(
             reports,
             members,
             CheckId::Copied,
             &message,
-            |ctx| ctx.reattach_from(owner.app_name.as_deref()),
+            |ctx| ctx.reattach_from(owner),
         ));
     }
     out
-}
-
-/// `fresh` is `stale` after one rotation: stale's latest is fresh's
-/// previous, and fresh is not simply the swap of stale.
-fn rotated_past(stale: &KeyPair, fresh: &KeyPair) -> bool {
-    fresh.previous() == stale.latest() && fresh.latest() != stale.previous()
 }

@@ -10,10 +10,11 @@ pub(super) fn check(reports: &[VarReport], app: Option<&str>) -> Vec<(String, Pr
         for &i in &group[1..] {
             let var = &reports[i].var;
             let ctx = Ctx { var, app };
+            // Display names keys by id only.
             let ids = first
                 .pair
                 .as_ref()
-                .map(|p| format!("latest {}, previous {}", p.latest().id(), p.previous().id()))
+                .map(ToString::to_string)
                 .unwrap_or_default();
             out.push((
                 var.clone(),

@@ -4,7 +4,13 @@
 use std::collections::HashMap;
 
 use super::VarReport;
-use crate::key::KeyId;
+use crate::key::{Key, KeyId, KeyPair};
+
+/// Both keys of a var's pair, when it has two (a latest-only pair, the
+/// add-on's `NEW,`, belongs to no group).
+pub(crate) fn both(report: &VarReport) -> Option<(&Key, &Key)> {
+    report.pair.as_ref().and_then(KeyPair::both)
+}
 
 /// Vars that hold one pair (lint): one add-on, seen from several places.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,10 +30,10 @@ pub fn pair_groups(reports: &[VarReport]) -> Vec<Group> {
     same_pair_groups(reports)
         .into_iter()
         .filter_map(|members| {
-            let pair = reports[members[0]].pair.as_ref()?;
+            let (latest, previous) = both(&reports[members[0]])?;
             Some(Group {
-                latest_id: pair.latest().id(),
-                previous_id: pair.previous().id(),
+                latest_id: latest.id(),
+                previous_id: previous.id(),
                 members: members
                     .iter()
                     .map(|&i| {
@@ -43,21 +49,21 @@ pub fn pair_groups(reports: &[VarReport]) -> Vec<Group> {
 }
 
 /// Groups reports by pair: the vars that hold the same two keys in the same
-/// order. Shared by `duplicate-pair` and lint's grouping.
+/// order (every group holds at least one var, and only vars with both
+/// keys). Shared by `duplicate-pair`, `copied`, `swapped` and lint's
+/// grouping.
 pub(crate) fn same_pair_groups(reports: &[VarReport]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     // Groups are found by the pair's ids, then confirmed on the keys.
     let mut by_ids: HashMap<(KeyId, KeyId), Vec<usize>> = HashMap::new();
     for (i, report) in reports.iter().enumerate() {
-        let Some(pair) = &report.pair else { continue };
-        let candidates = by_ids
-            .entry((pair.latest().id(), pair.previous().id()))
-            .or_default();
+        let Some(pair) = both(report) else { continue };
+        let candidates = by_ids.entry((pair.0.id(), pair.1.id())).or_default();
         // Ids can collide (32 bits); the keys themselves decide.
         let found = candidates
             .iter()
             .copied()
-            .find(|&g| reports[groups[g][0]].pair.as_ref() == Some(pair));
+            .find(|&g| both(&reports[groups[g][0]]) == Some(pair));
         if let Some(g) = found {
             groups[g].push(i);
         } else {

@@ -323,7 +323,9 @@ pub struct VarReport {
     pub required: bool,
     /// Whether it is set.
     pub present: bool,
-    /// The pair, when both keys are well-formed.
+    /// The pair, when both keys are well-formed, or the latest key alone
+    /// when it is well-formed and the previous is empty (the add-on's
+    /// `NEW,`, which `previous-empty` reports).
     pub pair: Option<KeyPair>,
     /// The id of each key that is well-formed, even when the other is not.
     pub latest_id: Option<KeyId>,
@@ -427,6 +429,7 @@ pub(crate) fn check_value(ctx: &Ctx<'_>, value: &[u8]) -> Checked {
         KeyText::new(Slot::Previous, previous),
     ];
     let mut parsed: [Option<Key>; 2] = [None, None];
+    let no_previous = keys[1].trimmed().is_empty();
     for (key, out) in keys.iter().zip(parsed.iter_mut()) {
         if key.trimmed().is_empty() {
             problems.push(match key.slot {
@@ -449,10 +452,16 @@ pub(crate) fn check_value(ctx: &Ctx<'_>, value: &[u8]) -> Checked {
     let [latest, previous] = parsed;
     checked.latest_id = latest.as_ref().map(Key::id);
     checked.previous_id = previous.as_ref().map(Key::id);
-    if let (Some(l), Some(p)) = (latest, previous) {
-        problems.extend(same_keys::check(ctx, &l, &p));
-        checked.pair = Some(KeyPair::new(l, p));
-    }
+    checked.pair = match (latest, previous) {
+        (Some(l), Some(p)) => {
+            problems.extend(same_keys::check(ctx, &l, &p));
+            Some(KeyPair::new(l, p))
+        }
+        // The add-on's `NEW,`: `previous-empty` fails the check, but the
+        // boot may still write the latest key alone (SPEC §6).
+        (Some(l), None) if no_previous => Some(KeyPair::latest_only(l)),
+        _ => None,
+    };
     checked
 }
 
@@ -508,18 +517,20 @@ fn place(r: &VarReport) -> String {
     }
 }
 
-/// The first few places and how many more: messages stay short (and the
-/// report linear) when hundreds of vars share a pair.
-fn some_places(reports: &[&VarReport]) -> String {
-    const SHOWN: usize = 3;
-    let mut text = reports
+/// How many places a cross-app finding names.
+const SHOWN_PLACES: usize = 3;
+
+/// The first few of `total` places and how many more: messages stay short
+/// (and the report linear) when hundreds of vars share a pair.
+fn some_places(shown: &[&VarReport], total: usize) -> String {
+    let shown = &shown[..shown.len().min(SHOWN_PLACES)];
+    let mut text = shown
         .iter()
-        .take(SHOWN)
         .map(|r| place(r))
         .collect::<Vec<_>>()
         .join(", ");
-    if reports.len() > SHOWN {
-        let _ = write!(text, " and {} more", reports.len() - SHOWN);
+    if total > shown.len() {
+        let _ = write!(text, " and {} more", total - shown.len());
     }
     text
 }

@@ -53,10 +53,10 @@ flip() {
 entry() {
   local var="$1" latest="$2" previous="${3:-}"
   if [[ -n "$previous" ]]; then
-    printf '"%s":{"latest":"%s","previous":"%s","latest_id":"%s","previous_id":"%s"}' \
-      "$var" "$latest" "$previous" "$(key_id "$latest")" "$(key_id "$previous")"
+    printf '"%s":{"latest":"%s","latest_id":"%s","previous":"%s","previous_id":"%s"}' \
+      "$var" "$latest" "$(key_id "$latest")" "$previous" "$(key_id "$previous")"
   else
-    printf '"%s":{"latest":"%s","previous":null,"latest_id":"%s","previous_id":null}' \
+    printf '"%s":{"latest":"%s","latest_id":"%s","previous":null,"previous_id":null}' \
       "$var" "$latest" "$(key_id "$latest")"
   fi
 }
@@ -64,7 +64,7 @@ entry() {
 # key_file ENTRY…: a key file holding these entries.
 key_file() {
   local IFS=,
-  printf '{"version":1,"keys":{%s}}\n' "$*"
+  printf '{"keys":{%s},"version":1}\n' "$*"
 }
 
 # edit NAME SED_SCRIPT: $files/NAME.json, the good file edited (an edit
@@ -114,7 +114,7 @@ make_files() {
   edit version-2 's/"version":1/"version":2/'
   edit version-string 's/"version":1/"version":"1"/'
   edit version-float 's/"version":1/"version":1.0/'
-  edit no-version 's/"version":1,//'
+  edit no-version 's/,"version":1//'
   printf '{"version":1,"keys":[]}\n' >"$files/keys-not-object.json"
   printf '{"version":1,"keys":{"SECURE_KEY":[]}}\n' >"$files/entry-not-object.json"
   edit extra-fields 's/^{/{"written_by":"hand",/; s/"previous_id":/"note":{"a":[1,2.5,null]},"previous_id":/g'

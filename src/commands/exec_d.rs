@@ -1,0 +1,145 @@
+//! `exec-d`: the Cloud Native Buildpack exec.d program. The launcher runs it
+//! before every process and reads `NAME = "value"` TOML from file
+//! descriptor 3; a non-zero exit stops the launch, so only
+//! `SECUREKEY_BOOT=strict` may cause one (as on Cedar's boot script).
+
+use std::fmt::Write as _;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use securekey::error::Error;
+use securekey::exit::ExitCode;
+use securekey::key_file;
+
+use super::{Common, Source, check_one, emit, write};
+
+/// The setting that says what a failed boot does: `strict` stops it, `off`
+/// skips the key file, anything else logs and goes on.
+const BOOT_VAR: &str = "SECUREKEY_BOOT";
+
+/// Runs exec.d: check the process env, write the key file, tell the
+/// launcher where it is.
+pub(super) fn run(names: &[String], common: &Common) -> Result<ExitCode, Error> {
+    let boot = std::env::var(BOOT_VAR).unwrap_or_default();
+    if !matches!(boot.as_str(), "" | "strict" | "off") {
+        eprintln!(
+            "securekey: warning: {BOOT_VAR} is neither `strict` nor `off`; a broken key will be logged and the process started"
+        );
+    }
+    if boot == "off" {
+        tracing::info!("{BOOT_VAR}=off: not writing the key file");
+        return Ok(ExitCode::Ok);
+    }
+    let strict = boot == "strict";
+    // Whatever the setting: a launcher that gives no writable fd 3 is not
+    // a CNB launcher, and nothing should be written anywhere else.
+    let mut fd3 = open_fd3()?;
+    let quiet = Common {
+        quiet: true,
+        ..common.clone()
+    };
+    let path = absolute(&key_file::boot_path());
+    let outcome = check_one(names, &Source::Process, &quiet).and_then(|report| {
+        emit(&report, &quiet)?;
+        Ok((write::key_file(&report, &path)?, report.ok()))
+    });
+    let (written, ok) = match outcome {
+        Ok(done) => done,
+        // A configuration error (a typo in SECUREKEY_REQUIRE, a malformed
+        // securekey.json) or a write failure: the process starts unless
+        // strict.
+        Err(e) if strict => return Err(e),
+        Err(e) => {
+            eprintln!(
+                "securekey: error: {e}; the process starts without a key file (set {BOOT_VAR}=strict to stop the launch instead)"
+            );
+            return Ok(ExitCode::Ok);
+        }
+    };
+    if written {
+        let line = format!(
+            "{} = {}\n",
+            key_file::FILE_VAR,
+            toml_str(&path.to_string_lossy())
+        );
+        fd3.write_all(line.as_bytes()).map_err(Error::Fd3)?;
+    }
+    match (ok, strict) {
+        (true, _) => Ok(ExitCode::Ok),
+        (false, true) => {
+            eprintln!("securekey: {BOOT_VAR}=strict stops the launch");
+            Ok(ExitCode::Findings)
+        }
+        (false, false) if written => Ok(ExitCode::Ok),
+        (false, false) => {
+            eprintln!(
+                "securekey: the process starts without a key file (set {BOOT_VAR}=strict to stop the launch instead)"
+            );
+            Ok(ExitCode::Ok)
+        }
+    }
+}
+
+/// Opens file descriptor 3 for writing, as the launcher gave it.
+///
+/// std has no safe way to adopt a raw descriptor, and the crate forbids
+/// unsafe code, so the descriptor is reached through `/proc/self/fd/3` —
+/// but only after `/proc/self/fdinfo/3` shows it was opened for writing:
+/// reopening a read-only descriptor for writing would write where the
+/// launcher never allowed it. Appending never overwrites what is there.
+fn open_fd3() -> Result<File, Error> {
+    let info = fs::read_to_string("/proc/self/fdinfo/3").map_err(Error::Fd3)?;
+    let flags = info
+        .lines()
+        .find_map(|line| line.strip_prefix("flags:"))
+        .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+        .ok_or_else(|| {
+            Error::Fd3(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "/proc/self/fdinfo/3 shows no flags",
+            ))
+        })?;
+    // O_ACCMODE (the low two bits): 0 read-only, 1 write-only, 2 read-write.
+    let access_mode = flags & 0o3;
+    if access_mode == 0 {
+        return Err(Error::Fd3ReadOnly);
+    }
+    OpenOptions::new()
+        .append(true)
+        .open("/proc/self/fd/3")
+        .map_err(Error::Fd3)
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+}
+
+/// A TOML basic string.
+fn toml_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::toml_str;
+
+    #[test]
+    fn toml_strings_are_escaped() {
+        assert_eq!(toml_str("/app/a\"b\\c"), "\"/app/a\\\"b\\\\c\"");
+        assert_eq!(toml_str("a\nb"), "\"a\\u000Ab\"");
+    }
+}

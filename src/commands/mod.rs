@@ -1,0 +1,154 @@
+//! The commands: load, check, report, write. Each returns the exit code;
+//! only `main` exits.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use securekey::checks::{self, Severity, VarReport};
+use securekey::env::{self, Env};
+use securekey::error::Error;
+use securekey::exit::ExitCode;
+use securekey::key_file;
+use securekey::report::{self, OutputFormat, Report};
+use securekey::select::{self, REQUIRE_VAR};
+
+use crate::cli::{Command, Common, Config, Source};
+
+mod exec_d;
+mod lint;
+mod write;
+
+/// Runs the command.
+pub(crate) fn run(config: &Config) -> Result<ExitCode, Error> {
+    let common = &config.common;
+    match &config.command {
+        Command::Check { names, source } => {
+            let report = check_one(names, source, common)?;
+            emit(&report, common)?;
+            Ok(exit_code(&report))
+        }
+        Command::Write {
+            names,
+            source,
+            output,
+        } => {
+            let report = check_one(names, source, common)?;
+            emit(&report, common)?;
+            let written = write::key_file(&report, &key_file::default_path(output.as_deref()))?;
+            // Unwritten, it failed, even where `--allow` waived the reason.
+            Ok(if written {
+                exit_code(&report)
+            } else {
+                ExitCode::Findings
+            })
+        }
+        Command::ExecD { names } => exec_d::run(names, common),
+        Command::Lint { sources } => {
+            let report = lint::run(sources, common)?;
+            emit(&report, common)?;
+            Ok(exit_code(&report))
+        }
+    }
+}
+
+fn exit_code(report: &Report) -> ExitCode {
+    if report.ok() {
+        ExitCode::Ok
+    } else {
+        ExitCode::Findings
+    }
+}
+
+/// Loads one environment.
+fn load(source: &Source) -> Result<Env, Error> {
+    match source {
+        Source::Process => Ok(env::read_process()),
+        Source::EnvFile(path) => env::read_file(path, env::Detect::JsonOrDotenv),
+        Source::EnvDir(dir) => env::read_env_dir(dir),
+        Source::HerokuJson(path) => env::read_file(path, env::Detect::Is(env::Format::HerokuJson)),
+    }
+}
+
+/// A setting from the checked environment, else, when that is a saved one,
+/// from the process's (at build time the app's settings are in `ENV_DIR`,
+/// and the build's own env may set them too). For the process env itself
+/// the first lookup is the only one.
+fn setting(env: &Env, source: &Source, name: &str) -> Option<Vec<u8>> {
+    match env.get(name) {
+        Some(value) => Some(value.to_vec()),
+        None if *source != Source::Process => {
+            std::env::var_os(name).map(std::os::unix::ffi::OsStringExt::into_vec)
+        }
+        None => None,
+    }
+}
+
+/// `check`'s core, shared with `write` and `exec-d`.
+fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Report, Error> {
+    let env = load(source)?;
+    let (required, from) = select::required(
+        names,
+        setting(&env, source, REQUIRE_VAR).as_deref(),
+        Path::new("."),
+    )?;
+    let selected = select::select(&env, &required, common.discover);
+    tracing::info!(
+        source = %env.source,
+        vars = env.vars.len(),
+        checked = selected.len(),
+        required_from = ?from,
+        "checking config vars"
+    );
+    let app = setting(&env, source, "HEROKU_APP_NAME").and_then(|a| String::from_utf8(a).ok());
+    let (vars, findings) = checks::check_env(&selected, &env.source, app.as_deref());
+    log_vars(&vars);
+    let mut report = Report {
+        vars,
+        findings,
+        groups: None,
+    };
+    report.apply(&common.policy);
+    Ok(report)
+}
+
+fn log_vars(vars: &[VarReport]) {
+    for v in vars {
+        tracing::debug!(
+            app = v.app.as_deref().unwrap_or(""),
+            var = %v.var,
+            required = v.required,
+            present = v.present,
+            latest_id = %v.latest_id.map(|i| i.to_string()).unwrap_or_default(),
+            previous_id = %v.previous_id.map(|i| i.to_string()).unwrap_or_default(),
+            "checked"
+        );
+    }
+}
+
+/// Prints the report: to stdout, or under `-q` only the errors, one line
+/// each on stderr (so a good boot prints nothing; warnings are the release
+/// phase's to show).
+fn emit(report: &Report, common: &Common) -> Result<(), Error> {
+    let result = if common.quiet {
+        let mut err = io::stderr().lock();
+        let color = color_for(&io::stderr());
+        report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .try_for_each(|f| writeln!(err, "securekey: {}", report::finding_line(f, color)))
+    } else {
+        let color = common.format == OutputFormat::Human && color_for(&io::stdout());
+        report.render(&mut io::stdout().lock(), common.format, color)
+    };
+    match result {
+        // A closed pipe (`securekey check | head`) is the reader's choice.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(Error::Output),
+    }
+}
+
+/// Colour only on a terminal, and never with `NO_COLOR`.
+pub(crate) fn color_for(stream: &impl IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}

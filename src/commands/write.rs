@@ -1,0 +1,68 @@
+//! `write`'s second half, shared with `exec-d`: from a checked report to
+//! the key file, all or nothing, with the one exception SPEC §6 makes for
+//! the add-on's `NEW,`.
+
+use std::path::Path;
+
+use securekey::checks::{CheckId, Severity};
+use securekey::error::Error;
+use securekey::key::shown;
+use securekey::key_file::KeyFile;
+use securekey::report::Report;
+
+/// Writes the key file when the report allows it, and says on stderr what
+/// was (not) written. Returns whether a file was written.
+///
+/// Nothing is written when any error other than `previous-empty` stands,
+/// or when `--allow` waived an error that left a var without a usable pair
+/// (a key file with half a pair would be worse than none). A var whose
+/// previous key is empty (the add-on's `NEW,`) is written with its latest
+/// key alone: a dyno with the latest key beats a dyno with none.
+///
+/// # Errors
+/// The file could not be written ([`KeyFile::write`]); an existing one is
+/// then untouched.
+pub(super) fn key_file(report: &Report, path: &Path) -> Result<bool, Error> {
+    let blocking = report
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error && f.check != CheckId::PreviousEmpty);
+    let mut file = KeyFile::new();
+    let mut whole = !blocking;
+    for v in report.vars.iter().filter(|v| v.present) {
+        match &v.pair {
+            Some(pair) => file.insert(v.var.clone(), pair.clone()),
+            None if !blocking => {
+                eprintln!(
+                    "securekey: error: {} has no well-formed LATEST,PREVIOUS pair (its findings were allowed), and the key file needs its keys",
+                    v.var
+                );
+                whole = false;
+            }
+            None => {}
+        }
+    }
+    if !whole {
+        eprintln!("securekey: the key file was not written (an existing one is untouched)");
+        return Ok(false);
+    }
+    file.write(path)?;
+    tracing::info!(path = %shown(path.as_os_str()), pairs = file.len(), "wrote the key file");
+    let reported = |var: &str| {
+        report
+            .findings
+            .iter()
+            .any(|f| f.check == CheckId::PreviousEmpty && f.var == var)
+    };
+    for (var, pair) in file.iter().filter(|(_, p)| p.previous().is_none()) {
+        if reported(var) {
+            eprintln!(
+                "securekey: error: {var} has no previous key (the add-on wrote `NEW,`): the key file holds its latest key alone ({}), so clients still on the previous key are refused until the add-on's next rotation",
+                pair.latest()
+            );
+        } else {
+            tracing::info!(var, "no previous key (allowed): wrote the latest key alone");
+        }
+    }
+    Ok(true)
+}
