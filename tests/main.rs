@@ -16,4 +16,5 @@ mod hostile;
 mod leak;
 mod lint;
 mod props;
+mod rotation;
 mod write;
