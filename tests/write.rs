@@ -378,3 +378,55 @@ fn the_folder_is_0700_whatever_the_umask() {
         );
     }
 }
+
+/// Dokku and herokuish source `.profile.d` as root, then start the app as
+/// its own user: what the writer creates belongs to the owner of the folder
+/// it goes in (or of its nearest existing parent), and nothing else changes
+/// owner. Run as another user, the writer cannot give files away: they stay
+/// its own.
+#[test]
+fn as_root_the_key_file_and_new_folders_belong_to_the_apps_user() {
+    use std::os::unix::fs::{MetadataExt, chown};
+    let t = TestEnv::new();
+    let home = t.path().join("app");
+    fs::create_dir(&home).unwrap();
+    let other = home.join("not-ours.txt");
+    fs::write(&other, "x").unwrap();
+    let me = fs::metadata(&other).unwrap().uid();
+    let (app_uid, app_gid) = (32_767, 32_767);
+    if me == 0 {
+        chown(&home, Some(app_uid), Some(app_gid)).unwrap();
+    }
+    let run = t.run_env(
+        ["write", "-q", "-o", "app/.securekey/sub/keys.json"],
+        &[("SECURE_KEY", &pair(A, B))],
+    );
+    run.code(0);
+    let owner = |p: &Path| {
+        let m = fs::symlink_metadata(p).unwrap();
+        (m.uid(), m.gid())
+    };
+    let expected = if me == 0 {
+        (app_uid, app_gid)
+    } else {
+        owner(&other)
+    };
+    for made in [".securekey", ".securekey/sub", ".securekey/sub/keys.json"] {
+        assert_eq!(owner(&home.join(made)), expected, "{made}");
+    }
+    // What the writer did not create keeps its owner.
+    assert_eq!(owner(&other).0, me);
+    // A folder that exists keeps its owner; the new file is the folder's.
+    if me == 0 {
+        let shared = t.path().join("shared");
+        fs::create_dir(&shared).unwrap();
+        chown(&shared, Some(4242), Some(4243)).unwrap();
+        t.run_env(
+            ["write", "-q", "-o", "shared/keys.json"],
+            &[("SECURE_KEY", &pair(A, B))],
+        )
+        .code(0);
+        assert_eq!(owner(&shared), (4242, 4243));
+        assert_eq!(owner(&shared.join("keys.json")), (4242, 4243));
+    }
+}
