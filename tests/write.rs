@@ -393,9 +393,9 @@ fn as_root_the_key_file_and_new_folders_belong_to_the_apps_user() {
     let other = home.join("not-ours.txt");
     fs::write(&other, "x").unwrap();
     let me = fs::metadata(&other).unwrap().uid();
-    let (app_uid, app_gid) = (32_767, 32_767);
+    let (uid, gid) = (32_767, 32_767);
     if me == 0 {
-        chown(&home, Some(app_uid), Some(app_gid)).unwrap();
+        chown(&home, Some(uid), Some(gid)).unwrap();
     }
     let run = t.run_env(
         ["write", "-q", "-o", "app/.securekey/sub/keys.json"],
@@ -407,7 +407,7 @@ fn as_root_the_key_file_and_new_folders_belong_to_the_apps_user() {
         (m.uid(), m.gid())
     };
     let expected = if me == 0 {
-        (app_uid, app_gid)
+        (uid, gid)
     } else {
         owner(&other)
     };
