@@ -17,9 +17,17 @@ pub enum Error {
     #[error("{path} is a directory; pass a file (or use --env-dir for an ENV_DIR)", path = crate::key::shown(.0.as_os_str()))]
     IsADirectory(PathBuf),
 
-    /// An input larger than anything Heroku could hold.
-    #[error("{path} is larger than {1} bytes; that is no Heroku environment", path = crate::key::shown(.0.as_os_str()))]
+    /// An input past the cap on what securekey reads (`input::MAX_*`).
+    #[error("{path} holds more than {1} bytes, the most securekey reads from one input; a Heroku app's config vars are at most 64 KB in all", path = crate::key::shown(.0.as_os_str()))]
     TooLarge(PathBuf, u64),
+
+    /// An environment with more vars than securekey reads.
+    #[error("{path} holds more than {1} config vars, the most securekey reads from one environment; a Heroku app's config vars are at most 64 KB in all", path = crate::key::shown(.0.as_os_str()))]
+    TooManyVars(PathBuf, usize),
+
+    /// A settings or key file that is a FIFO, a device or a socket.
+    #[error("{path} is not a regular file; securekey reads settings and key files only from regular files (a FIFO would block the boot)", path = crate::key::shown(.0.as_os_str()))]
+    NotRegularFile(PathBuf),
 
     /// A saved environment in no format securekey knows.
     #[error("{path}: unknown format; expected `heroku config --json`, `heroku config --shell`, a dotenv file or an ENV_DIR", path = crate::key::shown(.0.as_os_str()))]

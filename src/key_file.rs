@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::error::{Error, KeyFileError};
+use crate::input;
 use crate::key::{Key, KeyPair, Slot, shown};
 
 /// The key file format's version.
@@ -173,7 +174,12 @@ impl KeyFile {
     /// it is not a valid key file.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
-        let content = fs::read(path).map_err(|e| Error::KeyFileRead(path.to_owned(), e))?;
+        let content = input::read(path, input::Kind::RegularFile, input::MAX_INPUT_BYTES).map_err(
+            |e| match e {
+                Error::Read(path, e) => Error::KeyFileRead(path, e),
+                other => other,
+            },
+        )?;
         KeyFile::parse(&content).map_err(|e| Error::KeyFile(path.to_owned(), e))
     }
 

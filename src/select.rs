@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::env::{Env, is_var_name};
 use crate::error::Error;
+use crate::input;
 use crate::key::KEY_HEX_LEN;
 
 /// The var checked when nothing else is required.
@@ -80,15 +81,17 @@ pub fn required(
         }
     }
     let path = app_dir.join(CONFIG_FILE);
-    match std::fs::read(&path) {
+    // A small regular file: a FIFO there would block every boot, and a
+    // link to /dev/zero would never end.
+    match input::read(&path, input::Kind::RegularFile, input::MAX_CONFIG_BYTES) {
         Ok(content) => {
             let names = parse_config(&path, &content)?;
             Ok((names, RequiredFrom::ConfigFile))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(Error::Read(_, e)) if e.kind() == std::io::ErrorKind::NotFound => {
             Ok((vec![DEFAULT_REQUIRED.to_owned()], RequiredFrom::Default))
         }
-        Err(e) => Err(Error::Read(path, e)),
+        Err(e) => Err(e),
     }
 }
 

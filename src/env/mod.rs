@@ -8,11 +8,10 @@
 //! non-UTF-8 value is checked (and reported) like any other, never a panic.
 //! No error here ever quotes a value or a line: a malformed line may be a key.
 
-use std::fs;
-use std::io::{self, Read};
 use std::path::Path;
 
 use crate::error::Error;
+use crate::input;
 
 pub mod dotenv;
 pub mod env_dir;
@@ -25,11 +24,6 @@ pub use env_dir::read_env_dir;
 pub use heroku_json::parse_heroku_json;
 use index::Index;
 pub use process::read_process;
-
-/// The largest input read from one file or stdin. Heroku caps all of an
-/// app's config vars together at 64 KiB, so this is generous; it only keeps a
-/// hostile input from taking the dyno's memory.
-pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// One config var.
 #[derive(Clone, PartialEq, Eq)]
@@ -158,36 +152,29 @@ pub struct ParseError {
     pub line: usize,
     /// What is wrong, in words that hold no input.
     pub reason: String,
+    /// The input holds more than [`input::MAX_VARS`] vars: parsing stopped
+    /// there, well formed or not.
+    pub too_many_vars: bool,
 }
 
-/// Reads a whole file (or stdin for `-`) up to [`MAX_INPUT_BYTES`].
-///
-/// # Errors
-/// The path cannot be opened or read, is a directory, or is too large.
-pub fn read_input(path: &Path) -> Result<Vec<u8>, Error> {
-    let mut buf = Vec::new();
-    if path.as_os_str() == "-" {
-        io::stdin()
-            .lock()
-            .take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::Read(path.to_owned(), e))?;
-    } else {
-        let file = fs::File::open(path).map_err(|e| Error::Read(path.to_owned(), e))?;
-        let meta = file
-            .metadata()
-            .map_err(|e| Error::Read(path.to_owned(), e))?;
-        if meta.is_dir() {
-            return Err(Error::IsADirectory(path.to_owned()));
+impl ParseError {
+    /// What is wrong at a line (0: no useful line).
+    pub(crate) fn at(line: usize, reason: impl Into<String>) -> Self {
+        ParseError {
+            line,
+            reason: reason.into(),
+            too_many_vars: false,
         }
-        file.take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::Read(path.to_owned(), e))?;
     }
-    if buf.len() as u64 > MAX_INPUT_BYTES {
-        return Err(Error::TooLarge(path.to_owned(), MAX_INPUT_BYTES));
+
+    /// More than [`input::MAX_VARS`] vars, found at a line.
+    pub(crate) fn too_many_vars(line: usize) -> Self {
+        ParseError {
+            line,
+            reason: format!("more than {} config vars", input::MAX_VARS),
+            too_many_vars: true,
+        }
     }
-    Ok(buf)
 }
 
 /// How to tell a saved environment's format.
@@ -207,7 +194,13 @@ pub enum Detect {
 /// # Errors
 /// The content is in no known format, or is malformed for its format.
 pub fn parse(path: &Path, content: &[u8], how: Detect) -> Result<Env, Error> {
-    let parse_error = |e: ParseError| Error::Parse(path.to_owned(), e.line, e.reason);
+    let parse_error = |e: ParseError| {
+        if e.too_many_vars {
+            Error::TooManyVars(path.to_owned(), input::MAX_VARS)
+        } else {
+            Error::Parse(path.to_owned(), e.line, e.reason)
+        }
+    };
     // Each way parses the content once: detection by a trial parse, then
     // the parse again, read every env file twice.
     let json = match how {
@@ -217,7 +210,13 @@ pub fn parse(path: &Path, content: &[u8], how: Detect) -> Result<Env, Error> {
     let vars = if json {
         parse_heroku_json(content).map_err(parse_error)?
     } else if how == Detect::Strict {
-        parse_dotenv(content).map_err(|_| Error::UnknownFormat(path.to_owned()))?
+        parse_dotenv(content).map_err(|e| {
+            if e.too_many_vars {
+                parse_error(e)
+            } else {
+                Error::UnknownFormat(path.to_owned())
+            }
+        })?
     } else {
         parse_dotenv(content).map_err(parse_error)?
     };
@@ -231,9 +230,9 @@ fn label(path: &Path) -> String {
 /// Reads a saved environment from a file or stdin (`-`).
 ///
 /// # Errors
-/// See [`read_input`] and [`parse`].
+/// See [`input::read`] and [`parse`].
 pub fn read_file(path: &Path, how: Detect) -> Result<Env, Error> {
-    let content = read_input(path)?;
+    let content = input::read(path, input::Kind::FileOrStream, input::MAX_INPUT_BYTES)?;
     parse(path, &content, how)
 }
 

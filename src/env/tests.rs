@@ -77,13 +77,30 @@ fn heroku_json() {
     assert!(err.reason.contains('A') && !err.reason.contains("secret"));
     let err = parse_heroku_json(br#"{"A":"SECRET"#).unwrap_err();
     assert!(!err.reason.contains("SECRET"));
+    // Deep nesting is walked without recursion or a tree: no stack
+    // overflow, and the value is refused for what it is.
     let deep = format!("{{\"A\":{}", "[".repeat(100_000));
     let err = parse_heroku_json(deep.as_bytes()).unwrap_err();
+    assert!(err.reason.contains("not valid JSON"), "{}", err.reason);
+    let deep = format!("{{\"A\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let err = parse_heroku_json(deep.as_bytes()).unwrap_err();
     assert!(
-        err.reason.contains("nested more than 128 levels"),
+        err.reason.contains("value of A is not a string"),
         "{}",
         err.reason
     );
+    // Too many vars is found before anything is built.
+    let many = format!(
+        "{{{}\"Z\":\"\"}}",
+        "\"A\":\"\",".repeat(crate::input::MAX_VARS)
+    );
+    assert!(
+        parse_heroku_json(many.as_bytes())
+            .unwrap_err()
+            .too_many_vars
+    );
+    let many = "A=\n".repeat(crate::input::MAX_VARS + 1);
+    assert!(parse_dotenv(many.as_bytes()).unwrap_err().too_many_vars);
 }
 
 #[test]
