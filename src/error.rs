@@ -25,6 +25,10 @@ pub enum Error {
     #[error("{path} holds more than {1} config vars, the most securekey reads from one environment; a Heroku app's config vars are at most 64 KB in all", path = crate::key::shown(.0.as_os_str()))]
     TooManyVars(PathBuf, usize),
 
+    /// More vars to check than one run checks (`select::MAX_CHECKED`).
+    #[error("more than {0} config vars to check in one run; a Heroku app has a handful (lint fewer apps at a time, or pass the required NAMES)")]
+    TooManyChecked(usize),
+
     /// A settings or key file that is a FIFO, a device or a socket.
     #[error("{path} is not a regular file; securekey reads settings and key files only from regular files (a FIFO would block the boot)", path = crate::key::shown(.0.as_os_str()))]
     NotRegularFile(PathBuf),

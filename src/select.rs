@@ -16,6 +16,12 @@ pub const DEFAULT_REQUIRED: &str = "SECURE_KEY";
 /// The setting that lists required vars, comma- or space-separated.
 pub const REQUIRE_VAR: &str = "SECUREKEY_REQUIRE";
 
+/// The most vars one run checks (across every app, in `lint`): a Heroku
+/// app has a few key vars, and each checked var keeps a report and its
+/// findings until the end of the run (about 1 KiB), so this bounds memory
+/// far below a dyno's 512 MiB.
+pub const MAX_CHECKED: usize = 100_000;
+
 /// The per-app settings file, at the app root.
 pub const CONFIG_FILE: &str = "securekey.json";
 

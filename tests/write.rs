@@ -406,11 +406,7 @@ fn as_root_the_key_file_and_new_folders_belong_to_the_apps_user() {
         let m = fs::symlink_metadata(p).unwrap();
         (m.uid(), m.gid())
     };
-    let expected = if me == 0 {
-        (uid, gid)
-    } else {
-        owner(&other)
-    };
+    let expected = if me == 0 { (uid, gid) } else { owner(&other) };
     for made in [".securekey", ".securekey/sub", ".securekey/sub/keys.json"] {
         assert_eq!(owner(&home.join(made)), expected, "{made}");
     }

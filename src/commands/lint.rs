@@ -11,7 +11,7 @@ use securekey::key::shown;
 use securekey::report::Report;
 use securekey::select::{self, REQUIRE_VAR};
 
-use super::{Common, log_vars};
+use super::{Common, log_vars, within_cap};
 
 /// One `lint` source: a label and a path.
 fn parse_lint_source(arg: &str) -> (String, PathBuf) {
@@ -61,6 +61,7 @@ pub(super) fn run(sources: &[String], common: &Common) -> Result<Report, Error> 
                 value: None,
             });
         }
+        within_cap(report.vars.len() + selected.len())?;
         tracing::info!(app = %app, source = %env.source, checked = selected.len(), "linting");
         // Fix commands name the Heroku app: the env's own HEROKU_APP_NAME,
         // else the label when it can be an app name (not `s1.json`).

@@ -92,6 +92,7 @@ fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Repor
         Path::new("."),
     )?;
     let selected = select::select(&env, &required, common.discover);
+    within_cap(selected.len())?;
     tracing::info!(
         source = %env.source,
         vars = env.vars.len(),
@@ -109,6 +110,14 @@ fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Repor
     };
     report.apply(&common.policy);
     Ok(report)
+}
+
+/// Refuses a run that would check more than [`select::MAX_CHECKED`] vars.
+fn within_cap(checked: usize) -> Result<(), Error> {
+    if checked > select::MAX_CHECKED {
+        return Err(Error::TooManyChecked(select::MAX_CHECKED));
+    }
+    Ok(())
 }
 
 fn log_vars(vars: &[VarReport]) {
