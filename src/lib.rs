@@ -30,6 +30,7 @@ pub mod error;
 pub mod exit;
 pub mod key;
 pub mod key_file;
+pub mod redact;
 pub mod report;
 pub mod select;
 
