@@ -26,7 +26,9 @@ pub enum Error {
     TooManyVars(PathBuf, usize),
 
     /// More vars to check than one run checks (`select::MAX_CHECKED`).
-    #[error("more than {0} config vars to check in one run; a Heroku app has a handful (lint fewer apps at a time, or pass the required NAMES)")]
+    #[error(
+        "more than {0} config vars to check in one run; a Heroku app has a handful (lint fewer apps at a time, or pass the required NAMES)"
+    )]
     TooManyChecked(usize),
 
     /// A settings or key file that is a FIFO, a device or a socket.

@@ -37,14 +37,14 @@ pub mod select;
 
 pub use error::Error;
 
-// Used by the binary half of this package; the lint checks each crate of
-// the package on its own.
-use clap as _;
 pub use key::{Key, KeyId, KeyPair, Slot};
 pub use key_file::KeyFile;
+
+// Used by the binary half of this package; the lint checks each crate of
+// the package on its own.
 #[cfg(test)]
 use proptest as _;
-use tracing_subscriber as _;
+use {clap as _, dlmalloc as _, tracing_subscriber as _};
 
 /// Reads one config var from the process environment as a pair, for apps
 /// that do not use the key file.
