@@ -17,4 +17,5 @@ mod leak;
 mod lint;
 mod props;
 mod rotation;
+mod safety;
 mod write;

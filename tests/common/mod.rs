@@ -182,3 +182,239 @@ impl TestEnv {
         path
     }
 }
+
+// ------------------------------------------- hostile input (tests/safety.rs)
+//
+// A run that may hang, crash, or blow up its output or memory still ends in
+// a verdict: it is killed past a generous deadline (no test measures time;
+// a hang fails instead of stalling), output past what a test needs is
+// counted, not kept, and memory is bounded with an address-space limit.
+
+/// Longest a hostile-input run may take before it is killed.
+pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Bytes of each stream an [`Outcome`] keeps; the rest is counted.
+pub const KEPT_OUTPUT: usize = 16 << 20;
+
+/// How a run ended, with its raw output.
+pub struct Outcome {
+    /// The exit code, unless a signal ended the process.
+    pub code: Option<i32>,
+    /// The signal that ended it (SIGABRT: a panic, or an allocation past
+    /// the memory limit; SIGKILL: the deadline).
+    pub signal: Option<i32>,
+    pub timed_out: bool,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// Bytes written to each stream, kept or not.
+    pub stdout_len: u64,
+    pub stderr_len: u64,
+}
+
+impl Outcome {
+    /// Asserts an exit with 0, 1 or 2 within the deadline (no signal, no
+    /// hang) and returns the code. The message names the case only.
+    pub fn clean_exit(&self, case: &str) -> i32 {
+        assert!(
+            !self.timed_out,
+            "{case}: still running after {DEADLINE:?}; killed"
+        );
+        assert_eq!(
+            self.signal, None,
+            "{case}: ended by a signal, not an exit code"
+        );
+        let code = self.code.unwrap();
+        assert!(matches!(code, 0..=2), "{case}: exit {code}, want 0, 1 or 2");
+        code
+    }
+
+    /// Asserts the exit code (after [`Outcome::clean_exit`]). On a mismatch
+    /// the message shows stderr only when it holds no key material.
+    pub fn assert_code(&self, case: &str, expected: i32) -> &Self {
+        let code = self.clean_exit(case);
+        if code != expected {
+            let stderr = if leaked_window(&self.stderr, ALL_KEYS).is_none() {
+                String::from_utf8_lossy(&self.stderr[..self.stderr.len().min(2000)]).into_owned()
+            } else {
+                "(withheld: holds key material)".to_owned()
+            };
+            panic!("{case}: exit {code}, want {expected}; stderr: {stderr}");
+        }
+        self
+    }
+
+    /// Total bytes written to stdout and stderr.
+    pub fn output_len(&self) -> u64 {
+        self.stdout_len + self.stderr_len
+    }
+
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+
+    /// Asserts that neither stream holds a window of `keys` (see
+    /// [`assert_no_window`]).
+    pub fn no_window(&self, case: &str, keys: &[&str]) -> &Self {
+        assert_no_window(&self.stdout, &format!("{case}: stdout"), keys);
+        assert_no_window(&self.stderr, &format!("{case}: stderr"), keys);
+        self
+    }
+}
+
+/// Runs `cmd` with stdout and stderr piped (and `input` on stdin, else
+/// nothing) until it exits, or kills it past [`DEADLINE`].
+pub fn run_with_deadline(cmd: &mut Command, input: Option<Vec<u8>>) -> Outcome {
+    use std::io::{Read, Write};
+    use std::os::unix::process::ExitStatusExt;
+
+    fn drain(mut from: impl Read + Send + 'static) -> std::thread::JoinHandle<(Vec<u8>, u64)> {
+        std::thread::spawn(move || {
+            let (mut kept, mut total) = (Vec::new(), 0u64);
+            let mut buf = vec![0u8; 64 * 1024];
+            while let Ok(n @ 1..) = from.read(&mut buf) {
+                total += n as u64;
+                let room = KEPT_OUTPUT.saturating_sub(kept.len());
+                kept.extend_from_slice(&buf[..n.min(room)]);
+            }
+            (kept, total)
+        })
+    }
+
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    let mut child = cmd.spawn().unwrap();
+    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+        // The binary may stop reading early (a cap): that is its right.
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+    }
+    let out = drain(child.stdout.take().unwrap());
+    let err = drain(child.stderr.take().unwrap());
+    let started = std::time::Instant::now();
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > DEADLINE {
+            timed_out = true;
+            let _ = child.kill();
+            break child.wait().unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    let (stdout, stdout_len) = out.join().unwrap();
+    let (stderr, stderr_len) = err.join().unwrap();
+    Outcome {
+        code: status.code(),
+        signal: status.signal(),
+        timed_out,
+        stdout,
+        stderr,
+        stdout_len,
+        stderr_len,
+    }
+}
+
+/// The letters and digits of `text`, upper-cased: what is left of a key
+/// once separators, mask characters and case are taken away.
+pub fn squeezed(text: &[u8]) -> Vec<u8> {
+    text.iter()
+        .filter(|b| b.is_ascii_alphanumeric())
+        .map(u8::to_ascii_uppercase)
+        .collect()
+}
+
+/// The first (key number, offset) of an 8-char window of one of `keys`
+/// that `text` holds, separators removed and case ignored.
+pub fn leaked_window(text: &[u8], keys: &[&str]) -> Option<(usize, usize)> {
+    let mut windows: std::collections::HashMap<Vec<u8>, (usize, usize)> =
+        std::collections::HashMap::new();
+    for (k, key) in keys.iter().enumerate() {
+        for (at, w) in squeezed(key.as_bytes()).windows(8).enumerate() {
+            windows.entry(w.to_vec()).or_insert((k, at));
+        }
+    }
+    squeezed(text)
+        .windows(8)
+        .find_map(|w| windows.get(w).copied())
+}
+
+/// Asserts that `text` holds no 8 chars in a row of any of `keys`, whatever
+/// separators or case disguise them. The message names the case, the key's
+/// number and the window's offset, never the text or the key.
+pub fn assert_no_window(text: &[u8], case: &str, keys: &[&str]) {
+    if let Some((k, at)) = leaked_window(text, keys) {
+        panic!("{case}: holds 8 chars of key #{k} at offset {at} (output withheld)");
+    }
+}
+
+/// A 64-hex key for `i`, the same on every run (splitmix64, no RNG crate).
+pub fn gen_key(i: u64) -> String {
+    let mut x = i
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(0x2545_F491_4F6C_DD1D);
+    let mut key = String::with_capacity(64);
+    for _ in 0..4 {
+        x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        std::fmt::Write::write_fmt(&mut key, format_args!("{:016X}", z ^ (z >> 31))).unwrap();
+    }
+    key
+}
+
+impl TestEnv {
+    /// Like [`TestEnv::cmd`], under an address-space limit of `kib` KiB
+    /// (`ulimit -v` in /bin/sh, then exec): past it an allocation fails and
+    /// the process aborts, so a test asserts a memory bound without timing.
+    pub fn cmd_limited<I, S>(&self, args: I, kib: u64) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = Command::new("/bin/sh");
+        cmd.arg("-c")
+            .arg("ulimit -v \"$1\" || exit 99; shift; exec \"$@\"")
+            .arg("sh")
+            .arg(kib.to_string())
+            .arg(Self::bin())
+            .args(args)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", self.path())
+            .current_dir(self.path())
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// `securekey exec-d` as the CNB launcher runs it, with fd 3 open on
+    /// `fd3`: for writing (truncated), or read-only. Only `vars` (plus PATH
+    /// and HOME) are set.
+    pub fn exec_d(&self, fd3: &Path, writable: bool, vars: &[(&str, &str)]) -> Outcome {
+        let redirect = if writable { "3>\"$f\"" } else { "3<\"$f\"" };
+        let mut cmd = Command::new("/bin/sh");
+        cmd.arg("-c")
+            .arg(format!("f=$1; shift; exec \"$@\" {redirect}"))
+            .arg("sh")
+            .arg(fd3)
+            .arg(Self::bin())
+            .arg("exec-d")
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", self.path())
+            .envs(vars.iter().copied())
+            .current_dir(self.path());
+        run_with_deadline(&mut cmd, None)
+    }
+}
