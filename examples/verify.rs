@@ -21,7 +21,7 @@ use std::ffi::OsString;
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-use securekey::key::shown;
+use securekey::redact::untrusted;
 use securekey::{KeyFile, Slot};
 
 const USAGE: &str = "usage: verify (verify | present) VAR";
@@ -48,12 +48,9 @@ fn run() -> Result<ExitCode, String> {
     let command = parse_args(std::env::args_os().skip(1).collect())?;
     let keys = KeyFile::load_default().map_err(|e| e.to_string())?;
     let (Command::Verify(var) | Command::Present(var)) = &command;
-    let pair = keys.get(var).ok_or_else(|| {
-        format!(
-            "no {} in the key file",
-            shown(std::ffi::OsStr::new(var.as_str()))
-        )
-    })?;
+    let pair = keys
+        .get(var)
+        .ok_or_else(|| format!("no {} in the key file", untrusted(var)))?;
     let mut out = std::io::stdout().lock();
     let written = match command {
         Command::Verify(_) => {

@@ -5,24 +5,25 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::key::Slot;
+use crate::redact::Untrusted;
 
 /// A usage, configuration or I/O failure.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file or stdin could not be read.
-    #[error("cannot read {path}: {1}", path = crate::key::shown(.0.as_os_str()))]
+    #[error("cannot read {path}: {1}", path = Untrusted::path(.0))]
     Read(PathBuf, #[source] io::Error),
 
     /// A path that should be a file is a directory.
-    #[error("{path} is a directory; pass a file (or use --env-dir for an ENV_DIR)", path = crate::key::shown(.0.as_os_str()))]
+    #[error("{path} is a directory; pass a file (or use --env-dir for an ENV_DIR)", path = Untrusted::path(.0))]
     IsADirectory(PathBuf),
 
     /// An input past the cap on what securekey reads (`input::MAX_*`).
-    #[error("{path} holds more than {1} bytes, the most securekey reads from one input; a Heroku app's config vars are at most 64 KB in all", path = crate::key::shown(.0.as_os_str()))]
+    #[error("{path} holds more than {1} bytes, the most securekey reads from one input; a Heroku app's config vars are at most 64 KB in all", path = Untrusted::path(.0))]
     TooLarge(PathBuf, u64),
 
     /// An environment with more vars than securekey reads.
-    #[error("{path} holds more than {1} config vars, the most securekey reads from one environment; a Heroku app's config vars are at most 64 KB in all", path = crate::key::shown(.0.as_os_str()))]
+    #[error("{path}: too many config vars: more than {1}, the most securekey reads from one environment; a Heroku app's config vars are at most 64 KB in all", path = Untrusted::path(.0))]
     TooManyVars(PathBuf, usize),
 
     /// More vars to check than one run checks (`select::MAX_CHECKED`).
@@ -31,20 +32,26 @@ pub enum Error {
     )]
     TooManyChecked(usize),
 
+    /// Lint's key vars together hold more than one input may.
+    #[error(
+        "the key vars of the lint sources hold more than {0} bytes together, the most securekey checks in one run; lint fewer apps at a time"
+    )]
+    LintTooLarge(u64),
+
     /// A settings or key file that is a FIFO, a device or a socket.
-    #[error("{path} is not a regular file; securekey reads settings and key files only from regular files (a FIFO would block the boot)", path = crate::key::shown(.0.as_os_str()))]
+    #[error("{path} is not a regular file; securekey reads settings and key files only from regular files (a FIFO would block the boot)", path = Untrusted::path(.0))]
     NotRegularFile(PathBuf),
 
     /// A saved environment in no format securekey knows.
-    #[error("{path}: unknown format; expected `heroku config --json`, `heroku config --shell`, a dotenv file or an ENV_DIR", path = crate::key::shown(.0.as_os_str()))]
+    #[error("{path}: unknown format; expected `heroku config --json`, `heroku config --shell`, a dotenv file or an ENV_DIR", path = Untrusted::path(.0))]
     UnknownFormat(PathBuf),
 
     /// A saved environment that is malformed for its format.
-    #[error("{path}{line}: {2}", path = crate::key::shown(.0.as_os_str()), line = line_suffix(*.1))]
+    #[error("{path}{line}: {2}", path = Untrusted::path(.0), line = line_suffix(*.1))]
     Parse(PathBuf, usize, String),
 
     /// `securekey.json` is not what it should be.
-    #[error("{path}: {1}; expected {{\"require\": [\"SECURE_KEY\", …]}}", path = crate::key::shown(.0.as_os_str()))]
+    #[error("{path}: {1}; expected {{\"require\": [\"SECURE_KEY\", …]}}", path = Untrusted::path(.0))]
     Config(PathBuf, String),
 
     /// A var name given on the command line or in settings is not a name.
@@ -53,19 +60,19 @@ pub enum Error {
     BadName(String),
 
     /// A key file could not be written.
-    #[error("cannot write the key file {path}: {1}", path = crate::key::shown(.0.as_os_str()))]
+    #[error("cannot write the key file {path}: {1}", path = Untrusted::path(.0))]
     Write(PathBuf, #[source] io::Error),
 
     /// The key file path is a symlink, which is never followed.
-    #[error("refusing to write the key file {path}: it is a symlink; remove it or choose another --output", path = crate::key::shown(.0.as_os_str()))]
+    #[error("refusing to write the key file {path}: it is a symlink; remove it or choose another --output", path = Untrusted::path(.0))]
     Symlink(PathBuf),
 
     /// A key file could not be read.
-    #[error("cannot read the key file {path}: {1}", path = crate::key::shown(.0.as_os_str()))]
+    #[error("cannot read the key file {path}: {1}", path = Untrusted::path(.0))]
     KeyFileRead(PathBuf, #[source] io::Error),
 
     /// A key file is not a valid key file.
-    #[error("cannot load the key file {path}: {1}", path = crate::key::shown(.0.as_os_str()))]
+    #[error("cannot load the key file {path}: {1}", path = Untrusted::path(.0))]
     KeyFile(PathBuf, #[source] KeyFileError),
 
     /// A config var read by the library is missing or malformed.

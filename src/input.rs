@@ -21,7 +21,7 @@ pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_VARS: usize = 1_000_000;
 
 /// The most read from a settings file (`securekey.json`): a list of names.
-pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+pub const MAX_CONFIG_BYTES: u64 = 64 * 1024;
 
 /// What a path may be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,41 +12,6 @@ use subtle::ConstantTimeEq;
 /// The number of hex chars in a key the add-on writes today (32 random bytes).
 pub const KEY_HEX_LEN: usize = 64;
 
-/// Whether text given where a name, a path or a label belongs may be key
-/// material pasted by mistake (`securekey check --env-file "$SECURE_KEY"`):
-/// a run of 16 or more hex chars, or of 32 or more letters and digits (a
-/// pre-2013 base36 key). Such text is never shown; messages say so instead.
-#[must_use]
-pub fn looks_like_key(text: &[u8]) -> bool {
-    let (mut hex_run, mut alnum_run) = (0usize, 0usize);
-    for &b in text {
-        hex_run = if b.is_ascii_hexdigit() {
-            hex_run + 1
-        } else {
-            0
-        };
-        alnum_run = if b.is_ascii_alphanumeric() {
-            alnum_run + 1
-        } else {
-            0
-        };
-        if hex_run >= 16 || alnum_run >= 32 {
-            return true;
-        }
-    }
-    false
-}
-
-/// A path (or label) for a message: as given, unless it looks like a key.
-#[must_use]
-pub fn shown(text: &std::ffi::OsStr) -> String {
-    if looks_like_key(std::os::unix::ffi::OsStrExt::as_bytes(text)) {
-        "<not shown: it looks like a key>".to_owned()
-    } else {
-        text.to_string_lossy().into_owned()
-    }
-}
-
 /// Which of the two keys in `LATEST,PREVIOUS`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Slot {
@@ -417,26 +382,6 @@ mod tests {
     fn to_bytes_decodes_hex() {
         let key = Key::parse(A.as_bytes()).unwrap();
         assert_eq!(hex::encode_upper(key.to_bytes()), A);
-    }
-
-    #[test]
-    fn key_like_text() {
-        assert!(looks_like_key(A.as_bytes()));
-        assert!(looks_like_key(format!("{A},{B}").as_bytes()));
-        assert!(looks_like_key(&A.as_bytes()[10..26]));
-        assert!(looks_like_key(
-            b"2fi9ugflsiscwcdv3g2aq2v2c2nwam2elripnkjbn1s6n5m6c4"
-        ));
-        for fine in [
-            "SERVICE_ONE_SECURE_KEY",
-            "s1.json",
-            "/tmp/.tmpAbC123/app.env",
-            "service-1",
-        ] {
-            assert!(!looks_like_key(fine.as_bytes()), "{fine}");
-        }
-        assert_eq!(shown(std::ffi::OsStr::new("s1.json")), "s1.json");
-        assert!(!shown(std::ffi::OsStr::new(A)).contains(&A[..8]));
     }
 
     #[test]

@@ -20,7 +20,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::error::{Error, KeyFileError};
 use crate::input;
-use crate::key::{Key, KeyPair, Slot, shown};
+use crate::key::{Key, KeyPair, Slot};
+use crate::redact::untrusted;
 
 /// The key file format's version.
 pub const FORMAT_VERSION: u32 = 1;
@@ -123,7 +124,7 @@ impl KeyFile {
             .ok_or(KeyFileError::NoKeys)?;
         let mut file = KeyFile::new();
         for (var, entry) in keys {
-            let shown_var = || shown(std::ffi::OsStr::new(var));
+            let shown_var = || untrusted(var).to_string();
             let field = |name: String| {
                 entry.get(&name).ok_or_else(|| KeyFileError::Missing {
                     var: shown_var(),

@@ -2,8 +2,6 @@
 //! written by tracing-subscriber's `fmt` layer. Nothing logged anywhere
 //! holds key material: only names, ids and counts.
 
-use std::io;
-
 use tracing::level_filters::LevelFilter;
 
 use crate::cli::Common;
@@ -30,7 +28,7 @@ pub(crate) fn init(common: &Common, color: bool) {
     let setting = std::env::var(LOG_VAR).ok();
     // Only fails if a subscriber is already set, which nothing else does.
     let _ = tracing_subscriber::fmt()
-        .with_writer(io::stderr)
+        .with_writer(crate::output::stderr)
         .with_max_level(level(common, setting.as_deref()))
         .without_time()
         .with_target(false)

@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod logging;
+mod output;
 
 // Used by the library half of this package; the lint checks each crate of
 // the package on its own.
@@ -16,6 +17,9 @@ use thiserror as _;
 use {proptest as _, tempfile as _};
 
 use securekey::exit::ExitCode;
+use securekey::redact::Untrusted;
+
+use crate::output::say;
 
 // musl's allocator maps and unmaps pages for a run's few hundred small
 // allocations (56 mmap/munmap calls per check, a fifth of the run). SPEC §9
@@ -32,13 +36,12 @@ fn main() -> std::process::ExitCode {
         Ok(config) => config,
         Err(err) => {
             // clap's messages repeat the offending argument; when any
-            // argument looks like a key (a value pasted where a name or path
-            // belongs), say so instead of showing it.
-            if err.use_stderr()
-                && std::env::args_os().any(|a| securekey::key::looks_like_key(a.as_encoded_bytes()))
-            {
-                eprintln!(
-                    "securekey: error: invalid arguments, and one looks like a key, so none is shown; pass config var NAMES, never values (see securekey --help)"
+            // argument is not fit to print as it is (key-shaped: a value
+            // pasted where a name or path belongs; control characters; or
+            // absurdly long), say so instead of showing it.
+            if err.use_stderr() && std::env::args_os().any(|a| !Untrusted::os(&a).is_verbatim()) {
+                say!(
+                    "securekey: error: invalid arguments, and one looks like a key (or holds control characters, or is very long), so none is shown; pass config var NAMES, never values (see securekey --help)"
                 );
                 return ExitCode::Failure.into();
             }
@@ -55,7 +58,7 @@ fn main() -> std::process::ExitCode {
     match commands::run(&config) {
         Ok(code) => code.into(),
         Err(err) => {
-            eprintln!("securekey: error: {err}");
+            say!("securekey: error: {err}");
             ExitCode::Failure.into()
         }
     }

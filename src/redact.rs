@@ -590,7 +590,7 @@ const CLASS: [u8; 256] = {
 ///
 /// A key id (8 hex digits of SHA-256) is masked only if it happens to equal
 /// 8 chars of some key: odds of about 57 in 4 billion per key.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Mask {
     /// Each value's letters and digits, upper-cased, each value followed by
     /// a 0 byte.
@@ -1058,6 +1058,7 @@ impl Window {
 /// A set of windows: open addressing, linear probing, 0 for an empty slot
 /// (a window of 8 ASCII letters and digits is never 0), and a multiplier
 /// drawn at random per process, so no input can make the probes collide.
+#[derive(Clone)]
 struct WindowSet {
     slots: Vec<u64>,
     len: usize,

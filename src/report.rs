@@ -3,11 +3,12 @@
 //! here: no type in this module can hold key material.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::checks::{CheckId, Finding, Group, Severity, VarReport};
-use crate::key::KeyId;
+use crate::key::{KeyId, Slot};
+use crate::redact::untrusted;
+use serde_json::json;
 
 /// The version of the JSON report format.
 pub const FORMAT_VERSION: u32 = 1;
@@ -48,7 +49,7 @@ impl Report {
         self.findings.retain(|f| {
             let allowed = policy.allow.contains(&f.check);
             if allowed {
-                tracing::debug!(check = %f.check, var = %f.var, "finding allowed by --allow");
+                tracing::debug!(check = %f.check, var = %untrusted(&f.var), "finding allowed by --allow");
             }
             !allowed
         });
@@ -99,89 +100,80 @@ impl Report {
         }
     }
 
-    /// Renders the report.
+    /// Renders the report, written as it goes (its size is linear in the
+    /// vars and findings: every name is printed through
+    /// [`Untrusted`](crate::redact::Untrusted), which bounds it).
     ///
     /// # Errors
     /// Writing to `out` failed.
     pub fn render(&self, out: &mut dyn Write, format: OutputFormat, color: bool) -> io::Result<()> {
-        let text = match format {
-            OutputFormat::Human => self.human(color),
-            OutputFormat::Json => self.json(),
-        };
-        out.write_all(text.as_bytes())?;
+        match format {
+            OutputFormat::Human => self.human(out, color)?,
+            OutputFormat::Json => self.json(out)?,
+        }
         out.flush()
     }
 
-    /// One line per finding, for `-q`: `error[length] VAR (previous): … — fix: …`.
-    #[must_use]
-    pub fn finding_lines(&self) -> Vec<String> {
-        self.findings
-            .iter()
-            .map(|f| finding_line(f, false))
-            .collect()
-    }
-
-    fn human(&self, color: bool) -> String {
+    fn human(&self, out: &mut dyn Write, color: bool) -> io::Result<()> {
         let paint = Paint(color);
-        let mut s = String::new();
+        // Names pad to the longest, up to a cap: one absurd name must not
+        // widen every line.
         let width = self
             .vars
             .iter()
-            .map(|v| v.var.len())
+            .map(|v| v.var.chars().count())
             .max()
             .unwrap_or(0)
-            .max(10);
+            .clamp(10, MAX_NAME_COLUMN);
         let by_var = self.findings_by_var();
         let mut app: Option<&str> = None;
         for (i, var) in self.vars.iter().enumerate() {
             if var.app.is_some() && var.app.as_deref() != app {
                 app = var.app.as_deref();
-                let _ = writeln!(
-                    s,
+                writeln!(
+                    out,
                     "{}",
                     paint.bold(&format!("== {}", app.unwrap_or_default()))
-                );
+                )?;
             }
             let status = Report::status(var, &by_var[i]);
-            let _ = write!(s, "{:<width$}  {:<7}", var.var, paint.status(status));
+            let name = untrusted(&var.var).to_string();
+            write!(out, "{name:<width$}  {:<7}", paint.status(status))?;
             if var.present {
-                let _ = write!(
-                    s,
+                write!(
+                    out,
                     "  latest {}  previous {}",
                     id_or_dash(var.latest_id),
                     id_or_dash(var.previous_id)
-                );
+                )?;
             }
-            s.push('\n');
+            writeln!(out)?;
             for f in &by_var[i] {
-                let _ = writeln!(s, "  {}", finding_body(f, &paint));
-                let _ = writeln!(s, "    fix: {}", f.fix);
+                writeln!(out, "  {}", finding_body(f, &paint))?;
+                writeln!(out, "    fix: {}", f.fix)?;
             }
         }
         if let Some(groups) = &self.groups {
-            let _ = writeln!(
-                s,
+            writeln!(
+                out,
                 "{}",
                 paint.bold("== add-on groups (vars holding one pair)")
-            );
+            )?;
             if groups.is_empty() {
-                s.push_str("  none\n");
+                writeln!(out, "  none")?;
             }
             for g in groups {
-                let members: Vec<String> =
-                    g.members.iter().map(|(a, v)| format!("{a} {v}")).collect();
+                write!(out, "  latest {} previous {}: ", g.latest_id, g.previous_id)?;
+                for (j, (app, var)) in g.members.iter().enumerate() {
+                    let sep = if j == 0 { "" } else { ", " };
+                    write!(out, "{sep}{app} {}", untrusted(var))?;
+                }
                 let sync = if g.members.len() > 1 {
                     " — in sync"
                 } else {
                     ""
                 };
-                let _ = writeln!(
-                    s,
-                    "  latest {} previous {}: {}{sync}",
-                    g.latest_id,
-                    g.previous_id,
-                    members.join(", ")
-                );
+                writeln!(out, "{sync}")?;
             }
         }
         let errors = self.count(Severity::Error);
@@ -192,88 +184,85 @@ impl Report {
             .zip(&by_var)
             .filter(|(v, f)| Report::status(v, f) == "ok")
             .count();
-        let _ = writeln!(
-            s,
+        writeln!(
+            out,
             "{} {} checked: {ok} ok; {errors} {}, {warnings} {}{}",
             self.vars.len(),
             plural(self.vars.len(), "var", "vars"),
             plural(errors, "error", "errors"),
             plural(warnings, "warning", "warnings"),
             if self.ok() { "" } else { " — failing" }
-        );
-        s
+        )
     }
 
-    fn json(&self) -> String {
-        let mut s = String::with_capacity(256 + 160 * (self.vars.len() + self.findings.len()));
-        let _ = write!(
-            s,
+    /// The JSON report of SPEC §5, one element at a time (`serde_json`
+    /// writes each; the envelope is fixed text).
+    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
+        write!(
+            out,
             "{{\"version\":{FORMAT_VERSION},\"ok\":{},\"keys\":[",
             self.ok()
-        );
+        )?;
         for (i, v) in self.vars.iter().filter(|v| v.present).enumerate() {
-            if i > 0 {
-                s.push(',');
-            }
-            s.push('{');
+            let mut key = json!({
+                "var": untrusted(&v.var).to_string(),
+                "source": v.source,
+                "latest_id": v.latest_id.map(|id| id.to_string()),
+                "previous_id": v.previous_id.map(|id| id.to_string()),
+            });
             if let Some(app) = &v.app {
-                let _ = write!(s, "\"app\":{},", json_str(app));
+                key["app"] = json!(app);
             }
-            let _ = write!(
-                s,
-                "\"var\":{},\"source\":{},\"latest_id\":{},\"previous_id\":{}}}",
-                json_str(&v.var),
-                json_str(&v.source),
-                json_id(v.latest_id),
-                json_id(v.previous_id)
-            );
+            element(out, i, &key)?;
         }
-        s.push_str("],\"findings\":[");
+        write!(out, "],\"findings\":[")?;
         for (i, f) in self.findings.iter().enumerate() {
-            if i > 0 {
-                s.push(',');
-            }
-            s.push('{');
+            let mut finding = json!({
+                "check": f.check.as_str(),
+                "severity": f.severity.as_str(),
+                "var": untrusted(&f.var).to_string(),
+                "slot": f.slot.map(Slot::as_str),
+                "message": format!("{}. Fix: {}", f.message, f.fix),
+            });
             if let Some(app) = &f.app {
-                let _ = write!(s, "\"app\":{},", json_str(app));
+                finding["app"] = json!(app);
             }
-            let _ = write!(
-                s,
-                "\"check\":{},\"severity\":{},\"var\":{},\"slot\":{},\"message\":{}}}",
-                json_str(f.check.as_str()),
-                json_str(f.severity.as_str()),
-                json_str(&f.var),
-                f.slot
-                    .map_or_else(|| "null".to_owned(), |s| json_str(s.as_str())),
-                json_str(&format!("{}. Fix: {}", f.message, f.fix))
-            );
+            element(out, i, &finding)?;
         }
-        s.push(']');
+        write!(out, "]")?;
         if let Some(groups) = &self.groups {
-            s.push_str(",\"groups\":[");
+            write!(out, ",\"groups\":[")?;
             for (i, g) in groups.iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                let _ = write!(
-                    s,
-                    "{{\"latest_id\":\"{}\",\"previous_id\":\"{}\",\"members\":[",
-                    g.latest_id, g.previous_id
-                );
-                for (j, (app, var)) in g.members.iter().enumerate() {
-                    if j > 0 {
-                        s.push(',');
-                    }
-                    let _ = write!(s, "{{\"app\":{},\"var\":{}}}", json_str(app), json_str(var));
-                }
-                s.push_str("]}");
+                let members: Vec<serde_json::Value> = g
+                    .members
+                    .iter()
+                    .map(|(app, var)| json!({"app": app, "var": untrusted(var).to_string()}))
+                    .collect();
+                let group = json!({
+                    "latest_id": g.latest_id.to_string(),
+                    "previous_id": g.previous_id.to_string(),
+                    "members": members,
+                });
+                element(out, i, &group)?;
             }
-            s.push(']');
+            write!(out, "]")?;
         }
-        s.push_str("}\n");
-        s
+        writeln!(out, "}}")
     }
 }
+
+/// One element of a JSON array, after a comma unless it is the first.
+fn element(out: &mut dyn Write, index: usize, value: &serde_json::Value) -> io::Result<()> {
+    if index > 0 {
+        out.write_all(b",")?;
+    }
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::from)
+}
+
+/// The widest the human report pads a var's name to; longer names are
+/// printed in full (up to [`Untrusted`](crate::redact::Untrusted)'s own
+/// cap), unpadded.
+const MAX_NAME_COLUMN: usize = 40;
 
 /// A finding on one line, for `-q` and the boot log.
 #[must_use]
@@ -282,11 +271,12 @@ pub fn finding_line(f: &Finding, color: bool) -> String {
 }
 
 fn finding_body(f: &Finding, paint: &Paint) -> String {
+    let var = untrusted(&f.var);
     let place = match (&f.app, f.slot) {
-        (Some(app), Some(slot)) => format!("{app} {} ({slot})", f.var),
-        (Some(app), None) => format!("{app} {}", f.var),
-        (None, Some(slot)) => format!("{} ({slot})", f.var),
-        (None, None) => f.var.clone(),
+        (Some(app), Some(slot)) => format!("{app} {var} ({slot})"),
+        (Some(app), None) => format!("{app} {var}"),
+        (None, Some(slot)) => format!("{var} ({slot})"),
+        (None, None) => var.to_string(),
     };
     format!(
         "{}[{}] {place}: {}",
@@ -302,14 +292,6 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 
 fn id_or_dash(id: Option<KeyId>) -> String {
     id.map_or_else(|| "-".repeat(8), |id| id.to_string())
-}
-
-fn json_id(id: Option<KeyId>) -> String {
-    id.map_or_else(|| "null".to_owned(), |id| format!("\"{id}\""))
-}
-
-fn json_str(s: &str) -> String {
-    serde_json::Value::from(s).to_string()
 }
 
 /// ANSI colour, only when asked for (a terminal, and no `NO_COLOR`).

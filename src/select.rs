@@ -9,6 +9,7 @@ use crate::env::{Env, is_var_name};
 use crate::error::Error;
 use crate::input;
 use crate::key::KEY_HEX_LEN;
+use crate::redact::{Untrusted, untrusted};
 
 /// The var checked when nothing else is required.
 pub const DEFAULT_REQUIRED: &str = "SECURE_KEY";
@@ -144,7 +145,7 @@ fn parse_config(path: &Path, content: &[u8]) -> Result<Vec<String>, Error> {
 /// (a comma, or a long run of hex) is refused without being echoed: it was
 /// pasted where a name belongs.
 fn validate_name(name: &str, what: &str) -> Result<String, Error> {
-    if name.contains(',') || crate::key::looks_like_key(name.as_bytes()) {
+    if name.contains(',') || crate::redact::looks_like_key(name.as_bytes()) {
         return Err(Error::BadName(format!(
             "{what} looks like a key, not a config var name; pass the var's NAME (e.g. SECURE_KEY), never its value"
         )));
@@ -188,8 +189,8 @@ pub fn is_pair_shaped(value: &[u8]) -> bool {
 
 /// The vars to check: the required ones in order (each once), then (unless
 /// `discover` is off) every other var with a key name or a pair-shaped
-/// value, in the environment's order. Vars with non-UTF-8 names are skipped
-/// with a warning: no app could read them by name.
+/// value, in the environment's order. Vars whose names are not config var
+/// names are skipped with a warning: no app could set them on Heroku.
 #[must_use]
 pub fn select<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Selected<'e>> {
     // A set, not a scan per name: required lists come from files and
@@ -213,18 +214,26 @@ pub fn select<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Sele
         if !(is_key_var_name(&var.name) || by_value) {
             continue;
         }
-        match std::str::from_utf8(&var.name) {
-            Ok(name) if seen.contains(name) => {}
-            Ok(name) => out.push(Selected {
+        // A name no app could set on Heroku (from JSON or the process
+        // env: spaces, quotes, control characters) is skipped, never put
+        // into a report or a fix command.
+        let name = match std::str::from_utf8(&var.name) {
+            Ok(name) if is_var_name(&var.name) => name,
+            _ => {
+                tracing::warn!(
+                    name = %Untrusted::new(&var.name),
+                    source = %untrusted(&env.source),
+                    "skipping a var whose name is not a config var name (letters, digits and _)"
+                );
+                continue;
+            }
+        };
+        if !seen.contains(name) {
+            out.push(Selected {
                 name: name.to_owned(),
                 required: false,
                 value: Some(&var.value),
-            }),
-            Err(_) => tracing::warn!(
-                name = %crate::key::shown(std::os::unix::ffi::OsStrExt::from_bytes(&var.name)),
-                source = %env.source,
-                "skipping a var whose name is not UTF-8"
-            ),
+            });
         }
     }
     out

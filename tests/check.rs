@@ -356,7 +356,10 @@ fn non_utf8_names_and_values_are_reported_not_panics() {
             .unwrap()
             .contains("not UTF-8")
     );
-    assert!(stderr.contains("not UTF-8"), "the skipped name is logged");
+    assert!(
+        stderr.contains("not a config var name") && stderr.contains(r"X\xffX_SECURE_KEY"),
+        "the skipped name is logged, escaped"
+    );
 }
 
 #[test]

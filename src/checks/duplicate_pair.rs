@@ -1,6 +1,7 @@
 //! `duplicate-pair`: two vars of one app hold the same pair.
 
 use super::{CheckId, Ctx, Problem, VarReport, same_pair_groups};
+use crate::redact::untrusted;
 
 /// One finding on every var of a group but the first, naming the first.
 pub(super) fn check(reports: &[VarReport], app: Option<&str>) -> Vec<(String, Problem)> {
@@ -22,11 +23,13 @@ pub(super) fn check(reports: &[VarReport], app: Option<&str>) -> Vec<(String, Pr
                     CheckId::DuplicatePair,
                     None,
                     format!(
-                        "{var} holds the same pair as {} ({ids}); fine when both are attachments of one add-on, but a copy made by hand stops rotating with it",
-                        first.var
+                        "{} holds the same pair as {} ({ids}); fine when both are attachments of one add-on, but a copy made by hand stops rotating with it",
+                        ctx.name(),
+                        untrusted(&first.var)
                     ),
                     format!(
-                        "if {var} was pasted by hand: {}",
+                        "if {} was pasted by hand: {}",
+                        ctx.name(),
                         ctx.reattach()
                     ),
                 ),

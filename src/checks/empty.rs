@@ -10,7 +10,7 @@ pub(super) fn value(ctx: &Ctx<'_>, value: &[u8]) -> Option<Problem> {
             None,
             format!(
                 "{} is set but {}",
-                ctx.var,
+                ctx.name(),
                 if value.is_empty() {
                     "empty"
                 } else {

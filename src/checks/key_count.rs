@@ -18,7 +18,7 @@ pub(super) fn check(ctx: &Ctx<'_>, value: &[u8]) -> Option<Problem> {
             None,
             format!(
                 "{} holds {what}; the add-on always writes two keys, LATEST,PREVIOUS",
-                ctx.var
+                ctx.name()
             ),
             ctx.reattach(),
         )

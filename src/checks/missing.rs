@@ -5,7 +5,7 @@ use super::{CheckId, Ctx, Problem};
 pub(super) fn check(ctx: &Ctx<'_>) -> Problem {
     let app = ctx.app_flag();
     let fix = match ctx.alias() {
-        Some("SECURE") => format!(
+        _ if ctx.var == "SECURE_KEY" => format!(
             "add the add-on: `heroku addons:create securekey:fortnightly {app}`, or attach an existing one: `heroku addons:attach <securekey-addon> --as SECURE {app}`"
         ),
         Some(alias) => format!(
@@ -18,7 +18,7 @@ pub(super) fn check(ctx: &Ctx<'_>) -> Problem {
     Problem::new(
         CheckId::Missing,
         None,
-        format!("{} is required but not set", ctx.var),
+        format!("{} is required but not set", ctx.name()),
         fix,
     )
 }

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::str::FromStr;
 
 use crate::key::{Key, KeyId, KeyPair, Slot};
+use crate::redact::{self, Untrusted, untrusted};
 use crate::select::Selected;
 
 mod case;
@@ -195,16 +196,26 @@ pub(crate) struct Ctx<'a> {
     pub(crate) app: Option<&'a str>,
 }
 
-impl Ctx<'_> {
-    /// `-a APP` with `HEROKU_APP_NAME` (or the lint label), else a placeholder.
+impl<'a> Ctx<'a> {
+    /// The var's name as printed: escaped, shortened, never key-shaped
+    /// (SPEC §10).
+    pub(crate) fn name(&self) -> Untrusted<'a> {
+        untrusted(self.var)
+    }
+
+    /// `-a APP` with `HEROKU_APP_NAME` (or the lint label) when it is a
+    /// Heroku app name, else `-a <app>`: nothing a shell would run.
     pub(crate) fn app_flag(&self) -> String {
-        format!("-a {}", self.app.unwrap_or("<app>"))
+        redact::app_flag(self.app)
     }
 
     /// The attachment name whose `_KEY` var this is (`SERVICE_ONE_SECURE`
-    /// for `SERVICE_ONE_SECURE_KEY`), if the var has that form.
-    pub(crate) fn alias(&self) -> Option<&str> {
-        self.var.strip_suffix("_KEY").filter(|a| !a.is_empty())
+    /// for `SERVICE_ONE_SECURE_KEY`), if the var has that form, as printed.
+    pub(crate) fn alias(&self) -> Option<Untrusted<'a>> {
+        self.var
+            .strip_suffix("_KEY")
+            .filter(|a| !a.is_empty())
+            .map(untrusted)
     }
 
     /// The fix for a value the add-on did not write: let it write it again.
@@ -216,15 +227,14 @@ impl Ctx<'_> {
     /// copied from) rather than on this app.
     pub(crate) fn reattach_from(&self, owner: Option<&str>) -> String {
         let app = self.app_flag();
-        let find = owner.map_or_else(|| app.clone(), |o| format!("-a {o}"));
+        let find = owner.map_or_else(|| app.clone(), |o| redact::app_flag(Some(o)));
+        let var = self.name();
         match self.alias() {
             Some(alias) => format!(
-                "if it was set by hand, unset it and attach the add-on under this name, so the add-on writes it: `heroku config:unset {var} {app} && heroku addons:attach <securekey-addon> --as {alias} {app}` (the add-on's name: `heroku addons {find}`)",
-                var = self.var
+                "if it was set by hand, unset it and attach the add-on under this name, so the add-on writes it: `heroku config:unset {var} {app} && heroku addons:attach <securekey-addon> --as {alias} {app}` (the add-on's name: `heroku addons {find}`)"
             ),
             None => format!(
-                "if it was set by hand, set {var} from the add-on's own var, or attach the add-on under a name ending in _KEY: `heroku addons:attach <securekey-addon> --as NAME {app}` (the add-on's name: `heroku addons {find}`)",
-                var = self.var
+                "if it was set by hand, set {var} from the add-on's own var, or attach the add-on under a name ending in _KEY: `heroku addons:attach <securekey-addon> --as NAME {app}` (the add-on's name: `heroku addons {find}`)"
             ),
         }
     }
@@ -512,8 +522,8 @@ fn on_each<'r>(
 /// `app VAR` or `VAR`.
 fn place(r: &VarReport) -> String {
     match &r.app {
-        Some(app) => format!("{app} {}", r.var),
-        None => r.var.clone(),
+        Some(app) => format!("{} {}", untrusted(app), untrusted(&r.var)),
+        None => untrusted(&r.var).to_string(),
     }
 }
 

@@ -19,7 +19,7 @@ pub(super) fn check<'a>(ctx: &Ctx<'_>, value: &'a [u8]) -> (&'a [u8], Option<Pro
         None,
         format!(
             "{} is wrapped in quotes, so apps that read the var get the quotes as part of the key",
-            ctx.var
+            ctx.name()
         ),
         format!(
             "set it without the quotes (quotes in a .env file are syntax; in `heroku config:set` they end up in the value); {}",

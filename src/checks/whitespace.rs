@@ -10,7 +10,7 @@ pub(super) fn value(ctx: &Ctx<'_>, value: &[u8]) -> Option<Problem> {
             None,
             format!(
                 "{} has whitespace around its value; the key file holds the trimmed keys, but apps that read the var see the whitespace",
-                ctx.var
+                ctx.name()
             ),
             fix(ctx),
         )

@@ -13,6 +13,7 @@ use securekey::exit::ExitCode;
 use securekey::key_file;
 
 use super::{Common, Source, check_one, emit, write};
+use crate::output::say;
 
 /// The setting that says what a failed boot does: `strict` stops it, `off`
 /// skips the key file, anything else logs and goes on.
@@ -23,7 +24,7 @@ const BOOT_VAR: &str = "SECUREKEY_BOOT";
 pub(super) fn run(names: &[String], common: &Common) -> Result<ExitCode, Error> {
     let boot = std::env::var(BOOT_VAR).unwrap_or_default();
     if !matches!(boot.as_str(), "" | "strict" | "off") {
-        eprintln!(
+        say!(
             "securekey: warning: {BOOT_VAR} is neither `strict` nor `off`; a broken key will be logged and the process started"
         );
     }
@@ -51,7 +52,7 @@ pub(super) fn run(names: &[String], common: &Common) -> Result<ExitCode, Error> 
         // strict.
         Err(e) if strict => return Err(e),
         Err(e) => {
-            eprintln!(
+            say!(
                 "securekey: error: {e}; the process starts without a key file (set {BOOT_VAR}=strict to stop the launch instead)"
             );
             return Ok(ExitCode::Ok);
@@ -68,12 +69,12 @@ pub(super) fn run(names: &[String], common: &Common) -> Result<ExitCode, Error> 
     match (ok, strict) {
         (true, _) => Ok(ExitCode::Ok),
         (false, true) => {
-            eprintln!("securekey: {BOOT_VAR}=strict stops the launch");
+            say!("securekey: {BOOT_VAR}=strict stops the launch");
             Ok(ExitCode::Findings)
         }
         (false, false) if written => Ok(ExitCode::Ok),
         (false, false) => {
-            eprintln!(
+            say!(
                 "securekey: the process starts without a key file (set {BOOT_VAR}=strict to stop the launch instead)"
             );
             Ok(ExitCode::Ok)

@@ -1,34 +1,37 @@
 //! `lint`: saved environments of several apps side by side, with the
 //! cross-app checks (`copied`, `swapped`).
 
-use std::ffi::OsStr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use securekey::checks;
 use securekey::env;
 use securekey::error::Error;
-use securekey::key::shown;
+use securekey::input;
+use securekey::redact::{self, untrusted};
 use securekey::report::Report;
 use securekey::select::{self, REQUIRE_VAR};
 
 use super::{Common, log_vars, within_cap};
+use crate::output;
 
-/// One `lint` source: a label and a path.
-fn parse_lint_source(arg: &str) -> (String, PathBuf) {
+/// One `lint` source: its label as given and its path.
+fn parse_lint_source(arg: &str) -> (&str, PathBuf) {
     // `APP=PATH`; a path with `=` in it but no app before it stays a path.
     if let Some((app, path)) = arg.split_once('=')
         && !app.is_empty()
         && !app.contains('/')
         && !path.is_empty()
     {
-        return (shown(OsStr::new(app)), PathBuf::from(path));
+        return (app, PathBuf::from(path));
     }
     let path = PathBuf::from(arg);
     let label = if arg == "-" {
-        "stdin".to_owned()
+        "stdin"
     } else {
-        path.file_name()
-            .map_or_else(|| shown(OsStr::new(arg)), shown)
+        Path::new(arg)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or(arg)
     };
     (label, path)
 }
@@ -39,8 +42,12 @@ pub(super) fn run(sources: &[String], common: &Common) -> Result<Report, Error> 
         groups: Some(Vec::new()),
         ..Report::default()
     };
+    let mut key_bytes: u64 = 0;
     for arg in sources {
-        let (app, path) = parse_lint_source(arg);
+        let (label, path) = parse_lint_source(arg);
+        // Kept in its printed form (escaped, shortened, never key-shaped):
+        // every var of the app repeats it.
+        let app = untrusted(label).to_string();
         let env = if path.as_os_str() != "-" && path.is_dir() {
             env::read_env_dir(&path)?
         } else {
@@ -62,14 +69,26 @@ pub(super) fn run(sources: &[String], common: &Common) -> Result<Report, Error> 
             });
         }
         within_cap(report.vars.len() + selected.len())?;
+        // The mask keeps every checked value to the end of the run: the
+        // values of all sources together get one input's cap.
+        key_bytes += selected
+            .iter()
+            .filter_map(|s| s.value)
+            .map(|v| v.len() as u64)
+            .sum::<u64>();
+        if key_bytes > input::MAX_INPUT_BYTES {
+            return Err(Error::LintTooLarge(input::MAX_INPUT_BYTES));
+        }
+        output::know(selected.iter().filter_map(|s| s.value));
         tracing::info!(app = %app, source = %env.source, checked = selected.len(), "linting");
         // Fix commands name the Heroku app: the env's own HEROKU_APP_NAME,
-        // else the label when it can be an app name (not `s1.json`).
+        // else the label when it can be an app name (not `s1.json`); only
+        // a valid app name is kept (a 1 MB one would be repeated per var).
         let app_name = env
-            .get("HEROKU_APP_NAME")
-            .and_then(|a| std::str::from_utf8(a).ok())
-            .map(str::to_owned)
-            .or_else(|| is_app_name(&app).then(|| app.clone()));
+            .get_str("HEROKU_APP_NAME")
+            .or(Some(label))
+            .filter(|name| redact::is_heroku_app_name(name))
+            .map(str::to_owned);
         let (mut vars, mut findings) =
             checks::check_env(&selected, &env.source, app_name.as_deref());
         for v in &mut vars {
@@ -88,16 +107,6 @@ pub(super) fn run(sources: &[String], common: &Common) -> Result<Report, Error> 
     Ok(report)
 }
 
-/// Heroku app names: lowercase letters, digits and dashes, starting with a
-/// letter, at most 30 chars.
-fn is_app_name(label: &str) -> bool {
-    label.len() <= 30
-        && label.starts_with(|c: char| c.is_ascii_lowercase())
-        && label
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,18 +115,16 @@ mod tests {
     fn lint_source_labels() {
         assert_eq!(
             parse_lint_source("service-1=s1.json"),
-            ("service-1".into(), "s1.json".into())
+            ("service-1", "s1.json".into())
         );
         assert_eq!(
             parse_lint_source("dir/s1.json"),
-            ("s1.json".into(), "dir/s1.json".into())
+            ("s1.json", "dir/s1.json".into())
         );
         assert_eq!(
             parse_lint_source("./a=b/x.env"),
-            ("x.env".into(), "./a=b/x.env".into())
+            ("x.env", "./a=b/x.env".into())
         );
-        assert_eq!(parse_lint_source("-"), ("stdin".into(), "-".into()));
-        assert!(is_app_name("service-1"));
-        assert!(!is_app_name("s1.json") && !is_app_name("Service") && !is_app_name("1app"));
+        assert_eq!(parse_lint_source("-"), ("stdin", "-".into()));
     }
 }

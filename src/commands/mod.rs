@@ -9,10 +9,12 @@ use securekey::env::{self, Env};
 use securekey::error::Error;
 use securekey::exit::ExitCode;
 use securekey::key_file;
+use securekey::redact::{self, untrusted};
 use securekey::report::{self, OutputFormat, Report};
 use securekey::select::{self, REQUIRE_VAR};
 
 use crate::cli::{Command, Common, Config, Source};
+use crate::output;
 
 mod exec_d;
 mod lint;
@@ -93,6 +95,7 @@ fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Repor
     )?;
     let selected = select::select(&env, &required, common.discover);
     within_cap(selected.len())?;
+    output::know(selected.iter().filter_map(|s| s.value));
     tracing::info!(
         source = %env.source,
         vars = env.vars.len(),
@@ -100,7 +103,11 @@ fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Repor
         required_from = ?from,
         "checking config vars"
     );
-    let app = setting(&env, source, "HEROKU_APP_NAME").and_then(|a| String::from_utf8(a).ok());
+    // Fix commands name the app only by a valid Heroku app name: shell
+    // syntax or a key pasted there never reaches a suggested command.
+    let app = setting(&env, source, "HEROKU_APP_NAME")
+        .and_then(|a| String::from_utf8(a).ok())
+        .filter(|a| redact::is_heroku_app_name(a));
     let (vars, findings) = checks::check_env(&selected, &env.source, app.as_deref());
     log_vars(&vars);
     let mut report = Report {
@@ -124,7 +131,7 @@ fn log_vars(vars: &[VarReport]) {
     for v in vars {
         tracing::debug!(
             app = v.app.as_deref().unwrap_or(""),
-            var = %v.var,
+            var = %untrusted(&v.var),
             required = v.required,
             present = v.present,
             latest_id = %v.latest_id.map(|i| i.to_string()).unwrap_or_default(),
@@ -139,16 +146,20 @@ fn log_vars(vars: &[VarReport]) {
 /// phase's to show).
 fn emit(report: &Report, common: &Common) -> Result<(), Error> {
     let result = if common.quiet {
-        let mut err = io::stderr().lock();
         let color = color_for(&io::stderr());
+        let mut err = output::stderr();
         report
             .findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .try_for_each(|f| writeln!(err, "securekey: {}", report::finding_line(f, color)))
+            .and_then(|()| err.finish())
     } else {
         let color = common.format == OutputFormat::Human && color_for(&io::stdout());
-        report.render(&mut io::stdout().lock(), common.format, color)
+        let mut out = output::stdout();
+        report
+            .render(&mut out, common.format, color)
+            .and_then(|()| out.finish())
     };
     match result {
         // A closed pipe (`securekey check | head`) is the reader's choice.

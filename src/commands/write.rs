@@ -6,9 +6,11 @@ use std::path::Path;
 
 use securekey::checks::{CheckId, Severity};
 use securekey::error::Error;
-use securekey::key::shown;
 use securekey::key_file::KeyFile;
+use securekey::redact::{Untrusted, untrusted};
 use securekey::report::Report;
+
+use crate::output::say;
 
 /// Writes the key file when the report allows it, and says on stderr what
 /// was (not) written. Returns whether a file was written.
@@ -33,9 +35,9 @@ pub(super) fn key_file(report: &Report, path: &Path) -> Result<bool, Error> {
         match &v.pair {
             Some(pair) => file.insert(v.var.clone(), pair.clone()),
             None if !blocking => {
-                eprintln!(
+                say!(
                     "securekey: error: {} has no well-formed LATEST,PREVIOUS pair (its findings were allowed), and the key file needs its keys",
-                    v.var
+                    untrusted(&v.var)
                 );
                 whole = false;
             }
@@ -43,11 +45,11 @@ pub(super) fn key_file(report: &Report, path: &Path) -> Result<bool, Error> {
         }
     }
     if !whole {
-        eprintln!("securekey: the key file was not written (an existing one is untouched)");
+        say!("securekey: the key file was not written (an existing one is untouched)");
         return Ok(false);
     }
     file.write(path)?;
-    tracing::info!(path = %shown(path.as_os_str()), pairs = file.len(), "wrote the key file");
+    tracing::info!(path = %Untrusted::path(path), pairs = file.len(), "wrote the key file");
     let reported = |var: &str| {
         report
             .findings
@@ -56,12 +58,16 @@ pub(super) fn key_file(report: &Report, path: &Path) -> Result<bool, Error> {
     };
     for (var, pair) in file.iter().filter(|(_, p)| p.previous().is_none()) {
         if reported(var) {
-            eprintln!(
-                "securekey: error: {var} has no previous key (the add-on wrote `NEW,`): the key file holds its latest key alone ({}), so clients still on the previous key are refused until the add-on's next rotation",
+            say!(
+                "securekey: error: {} has no previous key (the add-on wrote `NEW,`): the key file holds its latest key alone ({}), so clients still on the previous key are refused until the add-on's next rotation",
+                untrusted(var),
                 pair.latest()
             );
         } else {
-            tracing::info!(var, "no previous key (allowed): wrote the latest key alone");
+            tracing::info!(
+                var = %untrusted(var),
+                "no previous key (allowed): wrote the latest key alone"
+            );
         }
     }
     Ok(true)

@@ -6,6 +6,7 @@ use serde_json::value::RawValue;
 
 use super::{ParseError, Var, strip_bom};
 use crate::input;
+use crate::redact::Untrusted;
 
 /// Parses `heroku config --json`: one object whose values are strings
 /// (or null, for a var set to nothing). Vars come sorted by name; a name
@@ -76,7 +77,7 @@ pub fn parse_heroku_json(content: &[u8]) -> Result<Vec<Var>, ParseError> {
                     0,
                     format!(
                         "the value of {} is not a string",
-                        crate::key::shown(std::ffi::OsStr::new(&name))
+                        Untrusted::new(name.as_bytes())
                     ),
                 ));
             }

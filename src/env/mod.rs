@@ -12,6 +12,7 @@ use std::path::Path;
 
 use crate::error::Error;
 use crate::input;
+use crate::redact::Untrusted;
 
 pub mod dotenv;
 pub mod env_dir;
@@ -223,8 +224,10 @@ pub fn parse(path: &Path, content: &[u8], how: Detect) -> Result<Env, Error> {
     Ok(Env::new(label(path), vars))
 }
 
+/// A path as the env's `source`: its printed form (escaped, shortened,
+/// never key-shaped), kept as such, so a report can print it as it is.
 fn label(path: &Path) -> String {
-    crate::key::shown(path.as_os_str())
+    Untrusted::path(path).to_string()
 }
 
 /// Reads a saved environment from a file or stdin (`-`).
