@@ -426,3 +426,37 @@ fn as_root_the_key_file_and_new_folders_belong_to_the_apps_user() {
         assert_eq!(owner(&shared.join("keys.json")), (4242, 4243));
     }
 }
+
+/// exec.d (Fir) meets the add-on's `NEW,` as the Cedar boot does: the key
+/// file holds the latest key alone, the launcher is told where it is, the
+/// process starts (exit 0), and nothing claims no file was written; under
+/// `SECUREKEY_BOOT=strict` the launch stops, the file written all the same.
+#[test]
+fn exec_d_writes_the_latest_key_alone_after_the_addons_new_comma() {
+    let t = TestEnv::new();
+    let fd3 = t.path().join("fd3");
+    let new_comma = format!("{A},");
+    let out = t.exec_d(&fd3, true, &[("SECURE_KEY", &new_comma)]);
+    assert_eq!(out.assert_code("NEW, at launch", 0).stdout, b"");
+    let stderr = out.stderr_text();
+    assert!(stderr.contains("latest key alone"));
+    assert!(!stderr.contains("not written"));
+    let key_file = t.path().join(".securekey/keys.json");
+    let toml = fs::read_to_string(&fd3).unwrap();
+    assert_eq!(
+        toml,
+        format!("SECUREKEY_FILE = \"{}\"\n", key_file.display())
+    );
+    let file = KeyFile::load(&key_file).unwrap();
+    assert!(file.get("SECURE_KEY").unwrap().previous().is_none());
+
+    fs::remove_file(&key_file).unwrap();
+    let out = t.exec_d(
+        &fd3,
+        true,
+        &[("SECURE_KEY", &new_comma), ("SECUREKEY_BOOT", "strict")],
+    );
+    out.assert_code("NEW, at launch, strict", 1);
+    assert!(out.stderr_text().contains("strict stops the launch"));
+    assert!(KeyFile::load(&key_file).is_ok());
+}

@@ -196,11 +196,13 @@ dyno() {
 }
 
 key_file="$app/.securekey/keys.json"
-# holds LATEST PREVIOUS: the key file has this pair for SECURE_KEY.
+# holds LATEST PREVIOUS: the key file has this pair for SECURE_KEY
+# (PREVIOUS `None`: the latest key alone).
 holds() {
   python3 -c 'import json, sys
 entry = json.load(open(sys.argv[1]))["keys"]["SECURE_KEY"]
-sys.exit(0 if (entry["latest"], entry["previous"]) == (sys.argv[2], sys.argv[3]) else 1)' "$key_file" "$1" "$2"
+previous = None if sys.argv[3] == "None" else sys.argv[3]
+sys.exit(0 if (entry["latest"], entry["previous"]) == (sys.argv[2], previous) else 1)' "$key_file" "$1" "$2"
 }
 
 status=0
@@ -257,6 +259,19 @@ if [[ "$status" -eq 0 ]] && grep -q '^web: up' "$out/web-broken.out" && [[ ! -e 
 else
   not_ok "web dyno: a broken key is logged and the dyno boots without a key file" \
     "exit $status" "$(show "$out/web-broken.err")"
+fi
+
+# The add-on could not read its key during a rotation and wrote `NEW,`: the
+# dyno boots with the latest key alone, and nothing says no file was written.
+status=0
+dyno web-new-comma "$web_cmd" "SECURE_KEY=$KEY_A," || status=$?
+if [[ "$status" -eq 0 ]] && grep -q '^web: up' "$out/web-new-comma.out" && holds "$KEY_A" None &&
+  grep -q 'latest key alone' "$out/web-new-comma.err" &&
+  ! grep -q 'not written' "$out/web-new-comma.err"; then
+  ok "web dyno: the add-on's NEW, boots with the latest key alone"
+else
+  not_ok "web dyno: the add-on's NEW, boots with the latest key alone" \
+    "exit $status" "$(show "$out/web-new-comma.err")"
 fi
 
 status=0
