@@ -1,0 +1,258 @@
+//! Windows for [`Mask`](super::Mask): the last 8 letters and digits of a
+//! text packed into a `u64`, and what holds and answers for them (the set,
+//! the filter in front of a set, what screening has learned).
+
+const ALNUM: u8 = 1;
+pub(super) const DIGIT: u8 = 2;
+/// A letter that is not a hex digit.
+pub(super) const NONHEX: u8 = 4;
+
+/// The class bits of each byte.
+pub(super) const CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b: u8 = 0;
+    loop {
+        table[b as usize] = if b.is_ascii_digit() {
+            ALNUM | DIGIT
+        } else if b.is_ascii_hexdigit() {
+            ALNUM
+        } else if b.is_ascii_alphabetic() {
+            ALNUM | NONHEX
+        } else {
+            0
+        };
+        if b == u8::MAX {
+            break;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// The last (up to 8) letters and digits of a text, upper-cased, packed
+/// one byte each into a `u64`, with a bit per char for digits and letters
+/// outside `A-F`.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Window {
+    pub(super) chars: u64,
+    pub(super) digits: u8,
+    pub(super) nonhex: u8,
+    pub(super) len: u8,
+}
+
+impl Window {
+    pub(super) fn push(&mut self, upper: u8, class: u8) {
+        self.chars = (self.chars << 8) | u64::from(upper);
+        self.digits = (self.digits << 1) | u8::from(class & DIGIT != 0);
+        self.nonhex = (self.nonhex << 1) | u8::from(class & NONHEX != 0);
+        self.len = (self.len + 1).min(8);
+    }
+
+    pub(super) fn of(chars: impl Iterator<Item = u8>) -> Self {
+        let mut window = Window::default();
+        for c in chars {
+            window.push(c, CLASS[usize::from(c)]);
+        }
+        window
+    }
+
+    /// A window worth keeping from a value: 8 chars, all hex or with a digit.
+    pub(super) fn is_material(&self) -> bool {
+        self.len == 8 && (self.nonhex == 0 || self.digits != 0)
+    }
+
+    /// The chars, oldest first.
+    pub(super) fn chars(&self) -> impl Iterator<Item = u8> {
+        let (chars, len) = (self.chars, self.len);
+        (0..len)
+            .rev()
+            .map(move |i| chars.to_be_bytes()[7 - usize::from(i)])
+    }
+
+    /// After `data` has gone by, keeping at most 7 chars: a window that
+    /// starts in the next batch holds at least one char of it.
+    pub(super) fn advance(&mut self, data: &[u8]) {
+        for &b in data {
+            let class = CLASS[usize::from(b)];
+            if class != 0 {
+                self.push(b.to_ascii_uppercase(), class);
+            }
+        }
+        self.len = self.len.min(7);
+    }
+}
+
+/// A set of windows: open addressing, linear probing, 0 for an empty slot
+/// (a window of 8 ASCII letters and digits is never 0), and a multiplier
+/// drawn at random per process, so no input can make the probes collide.
+#[derive(Clone)]
+pub(super) struct WindowSet {
+    slots: Vec<u64>,
+    pub(super) len: usize,
+    shift: u32,
+    multiplier: u64,
+}
+
+impl WindowSet {
+    pub(super) fn with_capacity(n: usize) -> Self {
+        let slots = (n.max(8) * 2).next_power_of_two();
+        WindowSet {
+            slots: vec![0; slots],
+            len: 0,
+            shift: 64 - slots.trailing_zeros(),
+            multiplier: random_odd(),
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        self.slots.iter().copied().filter(|&w| w != 0)
+    }
+
+    fn slot(&self, w: u64) -> usize {
+        // The top bits of the product: less than `slots.len()`, which fits.
+        #[allow(clippy::cast_possible_truncation)]
+        let slot = (w.wrapping_mul(self.multiplier) >> self.shift) as usize;
+        slot
+    }
+
+    pub(super) fn insert(&mut self, w: u64) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(w);
+        loop {
+            match self.slots[i] {
+                0 => {
+                    self.slots[i] = w;
+                    self.len += 1;
+                    return;
+                }
+                s if s == w => return,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    pub(super) fn contains(&self, w: u64) -> bool {
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(w);
+        loop {
+            match self.slots[i] {
+                0 => return false,
+                s if s == w => return true,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        let bigger = old.len() * 2;
+        self.slots = vec![0; bigger];
+        self.shift = 64 - bigger.trailing_zeros();
+        self.len = 0;
+        for w in old.into_iter().filter(|&w| w != 0) {
+            self.insert(w);
+        }
+    }
+}
+
+/// An odd number drawn at random (std's per-process hash keys).
+fn random_odd() -> u64 {
+    use std::hash::BuildHasher;
+    std::hash::RandomState::new().hash_one(0x5EC0_12E7_u64) | 1
+}
+
+/// A bitmap in front of a small [`WindowSet`]: 16 bits per window, so a
+/// pass over a million windows of material mostly stays in the cache.
+pub(super) struct Filter {
+    bits: Vec<u64>,
+    shift: u32,
+    multiplier: u64,
+}
+
+impl Filter {
+    pub(super) fn of(set: &WindowSet) -> Self {
+        let bits = (set.len * 16).next_power_of_two().max(64);
+        let mut filter = Filter {
+            bits: vec![0; bits / 64],
+            shift: 64 - bits.trailing_zeros(),
+            multiplier: set.multiplier,
+        };
+        for w in set.iter() {
+            let (word, bit) = filter.at(w);
+            filter.bits[word] |= bit;
+        }
+        filter
+    }
+
+    fn at(&self, w: u64) -> (usize, u64) {
+        // The top bits of the product: less than the number of bits.
+        #[allow(clippy::cast_possible_truncation)]
+        let i = (w.wrapping_mul(self.multiplier) >> self.shift) as usize;
+        (i / 64, 1 << (i % 64))
+    }
+
+    pub(super) fn may_hold(&self, w: u64) -> bool {
+        let (word, bit) = self.at(w);
+        self.bits[word] & bit != 0
+    }
+}
+
+/// What is known of which windows are the material's.
+pub(super) enum Known<'a> {
+    /// All of it.
+    Index(&'a WindowSet),
+    /// The windows screened so far, and which of them are the material's
+    /// (few: a filter answers most questions).
+    Screened {
+        asked: WindowSet,
+        hits: WindowSet,
+        filter: Filter,
+    },
+}
+
+impl Known<'_> {
+    pub(super) fn screened(asked: WindowSet, hits: WindowSet) -> Self {
+        let filter = Filter::of(&hits);
+        Known::Screened {
+            asked,
+            hits,
+            filter,
+        }
+    }
+
+    /// Whether `w`, a window that was screened, is the material's.
+    pub(super) fn is_hit(&self, w: u64) -> bool {
+        match self {
+            Known::Index(set) => set.contains(w),
+            Known::Screened { hits, filter, .. } => filter.may_hold(w) && hits.contains(w),
+        }
+    }
+
+    /// Whether `w` is the material's; `None` when it was not screened.
+    pub(super) fn lookup(&self, w: u64) -> Option<bool> {
+        match self {
+            Known::Index(set) => Some(set.contains(w)),
+            Known::Screened { asked, .. } => asked.contains(w).then(|| self.is_hit(w)),
+        }
+    }
+
+    pub(super) fn learn(&mut self, more_asked: &WindowSet, more_hits: &WindowSet) {
+        if let Known::Screened {
+            asked,
+            hits,
+            filter,
+        } = self
+        {
+            more_asked.iter().for_each(|w| asked.insert(w));
+            more_hits.iter().for_each(|w| hits.insert(w));
+            *filter = Filter::of(hits);
+        }
+    }
+}
