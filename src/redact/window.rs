@@ -2,6 +2,9 @@
 //! text packed into a `u64`, and what holds and answers for them (the set,
 //! the filter in front of a set, what screening has learned).
 
+use std::collections::HashSet;
+use std::hash::{BuildHasher, Hasher, RandomState};
+
 const ALNUM: u8 = 1;
 pub(super) const DIGIT: u8 = 2;
 /// A letter that is not a hex digit.
@@ -82,90 +85,67 @@ impl Window {
     }
 }
 
-/// A set of windows: open addressing, linear probing, 0 for an empty slot
-/// (a window of 8 ASCII letters and digits is never 0), and a multiplier
-/// drawn at random per process, so no input can make the probes collide.
-#[derive(Clone)]
-pub(super) struct WindowSet {
-    slots: Vec<u64>,
-    pub(super) len: usize,
-    shift: u32,
+/// A set of windows: std's, hashed by [`Multiply`].
+pub(super) type WindowSet = HashSet<u64, Multiply>;
+
+/// Hashes a window (already a number: it wants mixing, not `SipHash`) with
+/// one multiply, folded: the high half of the 128-bit product goes into
+/// the low one, so every char of the window reaches the low bits std takes
+/// its bucket from. The seed and the odd multiplier are drawn at random
+/// for each set (std's per-process hash keys), so no input can be chosen
+/// to make the windows collide.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Multiply {
+    seed: u64,
     multiplier: u64,
 }
 
-impl WindowSet {
-    pub(super) fn with_capacity(n: usize) -> Self {
-        let slots = (n.max(8) * 2).next_power_of_two();
-        WindowSet {
-            slots: vec![0; slots],
-            len: 0,
-            shift: 64 - slots.trailing_zeros(),
-            multiplier: random_odd(),
-        }
-    }
-
-    pub(super) fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    pub(super) fn iter(&self) -> impl Iterator<Item = u64> + '_ {
-        self.slots.iter().copied().filter(|&w| w != 0)
-    }
-
-    fn slot(&self, w: u64) -> usize {
-        // The top bits of the product: less than `slots.len()`, which fits.
-        #[allow(clippy::cast_possible_truncation)]
-        let slot = (w.wrapping_mul(self.multiplier) >> self.shift) as usize;
-        slot
-    }
-
-    pub(super) fn insert(&mut self, w: u64) {
-        if (self.len + 1) * 2 > self.slots.len() {
-            self.grow();
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = self.slot(w);
-        loop {
-            match self.slots[i] {
-                0 => {
-                    self.slots[i] = w;
-                    self.len += 1;
-                    return;
-                }
-                s if s == w => return,
-                _ => i = (i + 1) & mask,
-            }
-        }
-    }
-
-    pub(super) fn contains(&self, w: u64) -> bool {
-        let mask = self.slots.len() - 1;
-        let mut i = self.slot(w);
-        loop {
-            match self.slots[i] {
-                0 => return false,
-                s if s == w => return true,
-                _ => i = (i + 1) & mask,
-            }
-        }
-    }
-
-    fn grow(&mut self) {
-        let old = std::mem::take(&mut self.slots);
-        let bigger = old.len() * 2;
-        self.slots = vec![0; bigger];
-        self.shift = 64 - bigger.trailing_zeros();
-        self.len = 0;
-        for w in old.into_iter().filter(|&w| w != 0) {
-            self.insert(w);
+impl Multiply {
+    pub(super) fn random() -> Self {
+        let keys = RandomState::new();
+        Multiply {
+            seed: keys.hash_one(0x5EC0_12E7_u64),
+            multiplier: keys.hash_one(0x0DD_u64) | 1,
         }
     }
 }
 
-/// An odd number drawn at random (std's per-process hash keys).
-fn random_odd() -> u64 {
-    use std::hash::BuildHasher;
-    std::hash::RandomState::new().hash_one(0x5EC0_12E7_u64) | 1
+impl BuildHasher for Multiply {
+    type Hasher = MultiplyHasher;
+
+    fn build_hasher(&self) -> MultiplyHasher {
+        MultiplyHasher {
+            state: self.seed,
+            multiplier: self.multiplier,
+        }
+    }
+}
+
+/// The [`Hasher`] of [`Multiply`].
+pub(super) struct MultiplyHasher {
+    state: u64,
+    multiplier: u64,
+}
+
+impl Hasher for MultiplyHasher {
+    fn write_u64(&mut self, w: u64) {
+        let product = u128::from(self.state ^ w) * u128::from(self.multiplier);
+        // The two halves of the product.
+        #[allow(clippy::cast_possible_truncation)]
+        let (low, high) = (product as u64, (product >> 64) as u64);
+        self.state = low ^ high;
+    }
+
+    // Only `u64`s are hashed here: `write_u64` is the one that counts.
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.state
+    }
 }
 
 /// A bitmap in front of a small [`WindowSet`]: 16 bits per window, so a
@@ -178,13 +158,13 @@ pub(super) struct Filter {
 
 impl Filter {
     pub(super) fn of(set: &WindowSet) -> Self {
-        let bits = (set.len * 16).next_power_of_two().max(64);
+        let bits = (set.len() * 16).next_power_of_two().max(64);
         let mut filter = Filter {
             bits: vec![0; bits / 64],
             shift: 64 - bits.trailing_zeros(),
-            multiplier: set.multiplier,
+            multiplier: set.hasher().multiplier,
         };
-        for w in set.iter() {
+        for &w in set {
             let (word, bit) = filter.at(w);
             filter.bits[word] |= bit;
         }
@@ -230,16 +210,16 @@ impl Known<'_> {
     /// Whether `w`, a window that was screened, is the material's.
     pub(super) fn is_hit(&self, w: u64) -> bool {
         match self {
-            Known::Index(set) => set.contains(w),
-            Known::Screened { hits, filter, .. } => filter.may_hold(w) && hits.contains(w),
+            Known::Index(set) => set.contains(&w),
+            Known::Screened { hits, filter, .. } => filter.may_hold(w) && hits.contains(&w),
         }
     }
 
     /// Whether `w` is the material's; `None` when it was not screened.
     pub(super) fn lookup(&self, w: u64) -> Option<bool> {
         match self {
-            Known::Index(set) => Some(set.contains(w)),
-            Known::Screened { asked, .. } => asked.contains(w).then(|| self.is_hit(w)),
+            Known::Index(set) => Some(set.contains(&w)),
+            Known::Screened { asked, .. } => asked.contains(&w).then(|| self.is_hit(w)),
         }
     }
 
@@ -250,8 +230,8 @@ impl Known<'_> {
             filter,
         } = self
         {
-            more_asked.iter().for_each(|w| asked.insert(w));
-            more_hits.iter().for_each(|w| hits.insert(w));
+            asked.extend(more_asked);
+            hits.extend(more_hits);
             *filter = Filter::of(hits);
         }
     }

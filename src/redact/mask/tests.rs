@@ -240,7 +240,7 @@ fn measure_10000_key_vars() {
             unknown.len()
         );
         let started = Instant::now();
-        let index = mask.index().len;
+        let index = mask.index().len();
         let indexed = started.elapsed();
         eprintln!(
             "round {round}: {} windows; add_value x10,000 {built:?}; mask a {} KB report {masked:?} (changed: {changed}); full set (only built when a batch holds key material) {indexed:?} for {index}",
@@ -286,8 +286,8 @@ fn measure_a_realistic_app() {
 
 fn known_len(known: &Known<'_>) -> (usize, usize) {
     match known {
-        Known::Index(set) => (set.len, set.len),
-        Known::Screened { asked, hits, .. } => (asked.len, hits.len),
+        Known::Index(set) => (set.len(), set.len()),
+        Known::Screened { asked, hits, .. } => (asked.len(), hits.len()),
     }
 }
 
