@@ -19,7 +19,7 @@
 //! ```
 //!
 //! The rest of the crate is the `securekey` binary's engine: sources
-//! ([`env`]), variable selection ([`select`]), checks ([`checks`]) and the
+//! ([`env`](mod@env)), variable selection ([`select`]), checks ([`checks`]) and the
 //! report ([`report`]).
 
 #![warn(missing_docs)]
