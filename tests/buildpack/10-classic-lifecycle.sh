@@ -29,16 +29,6 @@ key_windows "$work/key-windows"
 # and the HOME Heroku would set.
 base_path="/usr/local/bin:/usr/bin:/bin"
 
-# Writes an ENV_DIR as Heroku does: one file per config var, the exact value
-# (no trailing newline). env_dir DIR NAME=VALUE…
-env_dir() {
-  local dir="$1" kv
-  shift
-  mkdir -p "$dir"
-  for kv in "$@"; do
-    printf '%s' "${kv#*=}" >"$dir/${kv%%=*}"
-  done
-}
 
 # compile NAME BUILDPACK BUILD_DIR CACHE_DIR ENV_DIR [VAR=VALUE…]: runs
 # bin/compile in a cleared environment (plus VAR=VALUE), output to

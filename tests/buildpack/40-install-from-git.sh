@@ -57,17 +57,6 @@ if [[ "$arch" != x86_64 && "$arch" != aarch64 ]]; then
   exit 0
 fi
 
-# The config vars of the app, as Heroku hands them to a build (ENV_DIR: one
-# file per var, the exact value). A real-shaped key pair is among them.
-# env_dir DIR NAME=VALUE…
-env_dir() {
-  local dir="$1" kv
-  shift
-  mkdir -p "$dir"
-  for kv in "$@"; do
-    printf '%s' "${kv#*=}" >"$dir/${kv%%=*}"
-  done
-}
 
 # compile NAME [VAR=VALUE…] -- [CONFIG_VAR=VALUE…]: bin/compile of the git
 # buildpack into $work/build_NAME with the cache $work/cache_NAME (unless

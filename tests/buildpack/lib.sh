@@ -95,3 +95,14 @@ git_tree_copy() {
   fi
   rm -rf "$dest/buildpack/vendor" "$dest/dist" "$dest/target"
 }
+
+# Writes an ENV_DIR as Heroku hands it to a build: one file per config
+# var, the exact value (no trailing newline). env_dir DIR NAME=VALUE…
+env_dir() {
+  local dir="$1" kv
+  shift
+  mkdir -p "$dir"
+  for kv in "$@"; do
+    printf '%s' "${kv#*=}" >"$dir/${kv%%=*}"
+  done
+}

@@ -127,13 +127,19 @@ impl TestEnv {
         S: AsRef<OsStr>,
     {
         let mut cmd = Command::new(Self::bin());
-        cmd.args(args)
-            .env_clear()
+        cmd.args(args);
+        self.clean(&mut cmd);
+        cmd
+    }
+
+    /// A cleared environment (PATH, and HOME the temp dir), run in the temp
+    /// dir, no stdin.
+    fn clean(&self, cmd: &mut Command) {
+        cmd.env_clear()
             .env("PATH", "/usr/bin:/bin")
             .env("HOME", self.path())
             .current_dir(self.path())
             .stdin(Stdio::null());
-        cmd
     }
 
     /// Runs with extra env vars.
@@ -389,12 +395,8 @@ impl TestEnv {
             .arg("sh")
             .arg(kib.to_string())
             .arg(Self::bin())
-            .args(args)
-            .env_clear()
-            .env("PATH", "/usr/bin:/bin")
-            .env("HOME", self.path())
-            .current_dir(self.path())
-            .stdin(Stdio::null());
+            .args(args);
+        self.clean(&mut cmd);
         cmd
     }
 
