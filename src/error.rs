@@ -67,6 +67,10 @@ pub enum Error {
     #[error("refusing to write the key file {path}: it is a symlink; remove it or choose another --output", path = Untrusted::path(.0))]
     Symlink(PathBuf),
 
+    /// A symlink another user made is on the key file's path.
+    #[error("refusing to write the key file through {path}: it is a symlink owned by another user, which could send the keys anywhere; make it a folder", path = Untrusted::path(.0))]
+    ForeignSymlink(PathBuf),
+
     /// A key file could not be read.
     #[error("cannot read the key file {path}: {1}", path = Untrusted::path(.0))]
     KeyFileRead(PathBuf, #[source] io::Error),
@@ -84,6 +88,12 @@ pub enum Error {
         "file descriptor 3 is not open for writing: `securekey exec-d` is run by the CNB launcher, which reads its output there ({0})"
     )]
     Fd3(#[source] io::Error),
+
+    /// Writing to file descriptor 3 failed.
+    #[error(
+        "cannot write to file descriptor 3, where the CNB launcher reads exec.d's output ({0})"
+    )]
+    Fd3Write(#[source] io::Error),
 
     /// File descriptor 3 was opened read-only: exec.d output has nowhere to go.
     #[error(

@@ -268,26 +268,15 @@ fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Error> {
         }
         _ => {}
     }
+    if let Some(link) = foreign_symlink(&dir) {
+        return Err(Error::ForeignSymlink(link));
+    }
     // Who the app is: the owner of the folder the key file goes in, or of
     // its nearest existing parent ($HOME, when the folder is new).
     let owner = nearest_existing(&dir).map_err(err)?;
     let created = create_folders(&dir).map_err(err)?;
 
-    // Unique per process and per call, so concurrent writers (two dynos'
-    // boot scripts never share a disk, but two processes in one can) never
-    // share a temp file; `create_new` (O_EXCL) never follows a symlink.
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}-{}",
-        file_name.to_string_lossy(),
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(FILE_MODE)
-        .open(&tmp)
-        .map_err(err)?;
+    let (tmp, mut file) = create_temp(&dir, file_name).map_err(err)?;
     let mut guard = TempGuard(Some(&tmp));
     // The umask may have taken bits away; set exactly 0600.
     file.set_permissions(Permissions::from_mode(FILE_MODE))
@@ -308,6 +297,54 @@ fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Error> {
     fs::rename(&tmp, path).map_err(err)?;
     guard.0 = None;
     Ok(())
+}
+
+/// Creates the temp file in `dir`, mode 0600 before the umask. The name is
+/// unique per process, per call and by chance, so concurrent writers (two
+/// processes in one dyno) never share one, and a temp file left by a boot
+/// that was killed (a restarted container reuses its pids) never blocks the
+/// next: a name taken is tried again with another. `create_new` (`O_EXCL`)
+/// never follows a symlink.
+fn create_temp(dir: &Path, file_name: &std::ffi::OsStr) -> std::io::Result<(PathBuf, fs::File)> {
+    use std::hash::{BuildHasher, RandomState};
+    let chance = RandomState::new();
+    let mut tries = 0u32;
+    loop {
+        let tmp = dir.join(format!(
+            ".{}.tmp-{}-{}-{:08x}",
+            file_name.to_string_lossy(),
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            chance.hash_one(tries) & 0xffff_ffff
+        ));
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(FILE_MODE)
+            .open(&tmp)
+        {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 16 => tries += 1,
+            other => return other.map(|file| (tmp, file)),
+        }
+    }
+}
+
+/// A symlink on the way to `dir` that neither root nor the writer made.
+/// Under Dokku the writer runs as root in a `$HOME` the app's user owns: a
+/// link that user planted (`~/.securekey -> /etc/x`) would send root's
+/// write, and the keys, anywhere.
+fn foreign_symlink(dir: &Path) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    // /proc/self belongs to the process's effective user.
+    let writer = fs::metadata("/proc/self").map(|m| m.uid()).ok();
+    dir.ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| {
+            fs::symlink_metadata(a).is_ok_and(|m| {
+                m.file_type().is_symlink() && m.uid() != 0 && Some(m.uid()) != writer
+            })
+        })
+        .map(Path::to_owned)
 }
 
 /// The metadata of `dir`, or of its nearest parent that exists.

@@ -32,34 +32,48 @@ use crate::output::say;
 static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
 
 fn main() -> std::process::ExitCode {
+    let code = run();
+    // stderr may still hold masked output (see output.rs).
+    output::finish();
+    code.into()
+}
+
+fn run() -> ExitCode {
     let config = match cli::parse() {
         Ok(config) => config,
-        Err(err) => {
-            // clap's messages repeat the offending argument; when any
-            // argument is not fit to print as it is (key-shaped: a value
-            // pasted where a name or path belongs; control characters; or
-            // absurdly long), say so instead of showing it.
-            if err.use_stderr() && std::env::args_os().any(|a| !Untrusted::os(&a).is_verbatim()) {
-                say!(
-                    "securekey: error: invalid arguments, and one looks like a key (or holds control characters, or is very long), so none is shown; pass config var NAMES, never values (see securekey --help)"
-                );
-                return ExitCode::Failure.into();
-            }
-            // --help and --version are "errors" that print to stdout.
-            let _ = err.print();
-            return if err.use_stderr() {
-                ExitCode::Failure.into()
-            } else {
-                ExitCode::Ok.into()
-            };
-        }
+        Err(err) => return usage_error(&err),
     };
     logging::init(&config.common, commands::color_for(&std::io::stderr()));
     match commands::run(&config) {
-        Ok(code) => code.into(),
+        Ok(code) => code,
         Err(err) => {
             say!("securekey: error: {err}");
-            ExitCode::Failure.into()
+            ExitCode::Failure
         }
     }
+}
+
+/// clap's error (or `--help`, `--version`), printed safely.
+fn usage_error(err: &clap::Error) -> ExitCode {
+    if !err.use_stderr() {
+        // --help and --version are "errors" that print to stdout.
+        let _ = err.print();
+        return ExitCode::Ok;
+    }
+    // clap's messages repeat the offending argument; when any argument is
+    // not fit to print as it is (key-shaped: a value pasted where a name or
+    // path belongs; control characters; or absurdly long), say so instead
+    // of showing it.
+    if std::env::args_os().any(|a| !Untrusted::os(&a).is_verbatim()) {
+        say!(
+            "securekey: error: invalid arguments, and one looks like a key (or holds control characters, or is very long), so none is shown; pass config var NAMES, never values (see securekey --help)"
+        );
+        return ExitCode::Failure;
+    }
+    // A shorter piece of a key var's value (`--allow 3F6D463C2A79`) is no
+    // key shape: the mask, which knows the env's key vars, catches it.
+    let env = securekey::env::read_process();
+    output::know(securekey::select::key_values(&env));
+    say!("{}", err.render().to_string().trim_end());
+    ExitCode::Failure
 }

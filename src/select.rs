@@ -176,6 +176,18 @@ pub fn is_setting_name(name: &[u8]) -> bool {
     name.starts_with(b"SECUREKEY_") && !name.ends_with(b"_KEY")
 }
 
+/// The values of every var that is a key var by its name or its value,
+/// whether or not it is checked: what the output mask must know (with
+/// `--no-discover`, or before arguments are parsed, too).
+pub fn key_values(env: &Env) -> impl Iterator<Item = &[u8]> {
+    env.vars()
+        .iter()
+        .filter(|v| {
+            is_key_var_name(&v.name) || (is_pair_shaped(&v.value) && !is_setting_name(&v.name))
+        })
+        .map(|v| v.value.as_slice())
+}
+
 /// Whether a value has the exact shape of a current pair: 64 uppercase hex,
 /// a comma, 64 uppercase hex.
 #[must_use]
@@ -209,7 +221,7 @@ pub fn select<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Sele
     if !discover {
         return out;
     }
-    for var in &env.vars {
+    for var in env.vars() {
         let by_value = is_pair_shaped(&var.value) && !is_setting_name(&var.name);
         if !(is_key_var_name(&var.name) || by_value) {
             continue;

@@ -460,3 +460,56 @@ fn exec_d_writes_the_latest_key_alone_after_the_addons_new_comma() {
     assert!(out.stderr_text().contains("strict stops the launch"));
     assert!(KeyFile::load(&key_file).is_ok());
 }
+
+/// Under Dokku the writer runs as root in a `$HOME` the app's user owns: a
+/// symlink that user planted on the key file's path would send root's write
+/// elsewhere, so it is refused (exit 2) and the target is untouched. A
+/// symlink the writer itself (or root) made is a folder like any other.
+#[test]
+fn a_symlink_another_user_made_on_the_key_files_path_is_refused() {
+    use std::os::unix::fs::{MetadataExt, lchown};
+    let t = TestEnv::new();
+    let victim = t.path().join("victim");
+    fs::create_dir(&victim).unwrap();
+    fs::write(victim.join("keys.json"), "precious").unwrap();
+    let app = t.path().join("app");
+    fs::create_dir(&app).unwrap();
+    symlink(&victim, app.join(".securekey")).unwrap();
+    let root = fs::metadata(&app).unwrap().uid() == 0;
+    if root {
+        lchown(app.join(".securekey"), Some(32_767), Some(32_767)).unwrap();
+    }
+    let run = t.run_env(
+        ["write", "-q", "-o", "app/.securekey/keys.json"],
+        &[("SECURE_KEY", &pair(A, B))],
+    );
+    if root {
+        run.code(2);
+        assert!(run.stderr.contains("symlink owned by another user"));
+        assert_eq!(fs::read(victim.join("keys.json")).unwrap(), b"precious");
+        assert_eq!(entries(&victim), ["keys.json"]);
+    } else {
+        // Not root: the link is the writer's own, and is followed.
+        run.code(0);
+        assert!(KeyFile::load(victim.join("keys.json")).is_ok());
+    }
+}
+
+/// A boot killed between creating its temp file and the rename leaves the
+/// temp file; a restarted container reuses its pids, so a name made of the
+/// pid and a counter alone was taken at every later boot (exit 2).
+#[test]
+fn temp_files_left_by_a_killed_boot_never_block_the_next() {
+    let t = TestEnv::new();
+    let dir = t.path().join("k");
+    fs::create_dir(&dir).unwrap();
+    for pid in 1..=4096 {
+        fs::write(dir.join(format!(".keys.json.tmp-{pid}-0")), "").unwrap();
+    }
+    t.run_env(
+        ["write", "-q", "-o", "k/keys.json"],
+        &[("SECURE_KEY", &pair(A, B))],
+    )
+    .code(0);
+    assert!(KeyFile::load(dir.join("keys.json")).is_ok());
+}

@@ -27,11 +27,7 @@ pub(super) fn check(reports: &[VarReport], app: Option<&str>) -> Vec<(String, Pr
                         ctx.name(),
                         untrusted(&first.var)
                     ),
-                    format!(
-                        "if {} was pasted by hand: {}",
-                        ctx.name(),
-                        ctx.reattach()
-                    ),
+                    ctx.reattach(),
                 ),
             ));
         }

@@ -9,7 +9,7 @@ pub(super) fn check(ctx: &Ctx<'_>) -> Problem {
         Some(Slot::Previous),
         "the previous key (after the comma) is empty, so clients holding it are refused and there is no grace period; the add-on writes `NEW,` when it could not read the current key during a rotation".to_owned(),
         format!(
-            "the next rotation fills it; to release before then, allow it in release phase only (`release: securekey check --allow previous-empty`): every client with the old key must log in again, and dynos boot without a key file until the pair is whole; {}",
+            "the next rotation fills it; to release before then, allow it in release phase only (`release: securekey check --allow previous-empty`): every client with the old key must log in again, and dynos boot with the latest key alone until the pair is whole; {}",
             ctx.reattach()
         ),
     )

@@ -41,10 +41,12 @@ pub(super) fn run(names: &[String], common: &Common) -> Result<ExitCode, Error> 
         ..common.clone()
     };
     let path = absolute(&key_file::boot_path());
-    let outcome = check_one(names, &Source::Process, &quiet).and_then(|report| {
-        emit(&report, &quiet)?;
-        Ok((write::key_file(&report, &path)?, report.ok()))
-    });
+    let outcome = utf8_path(&path)
+        .and_then(|()| check_one(names, &Source::Process, &quiet))
+        .and_then(|report| {
+            emit(&report, &quiet)?;
+            Ok((write::key_file(&report, &path)?, report.ok()))
+        });
     let (written, ok) = match outcome {
         Ok(done) => done,
         // A configuration error (a typo in SECUREKEY_REQUIRE, a malformed
@@ -64,7 +66,7 @@ pub(super) fn run(names: &[String], common: &Common) -> Result<ExitCode, Error> 
             key_file::FILE_VAR,
             toml_str(&path.to_string_lossy())
         );
-        fd3.write_all(line.as_bytes()).map_err(Error::Fd3)?;
+        fd3.write_all(line.as_bytes()).map_err(Error::Fd3Write)?;
     }
     match (ok, strict) {
         (true, _) => Ok(ExitCode::Ok),
@@ -110,6 +112,21 @@ fn open_fd3() -> Result<File, Error> {
         .append(true)
         .open("/proc/self/fd/3")
         .map_err(Error::Fd3)
+}
+
+/// The launcher's TOML carries text: a path that is not UTF-8 would reach
+/// the app as another path.
+fn utf8_path(path: &Path) -> Result<(), Error> {
+    match path.to_str() {
+        Some(_) => Ok(()),
+        None => Err(Error::Write(
+            path.to_owned(),
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the path is not UTF-8, and the launcher's TOML carries text only; set SECUREKEY_FILE to a UTF-8 path",
+            ),
+        )),
+    }
 }
 
 fn absolute(path: &Path) -> PathBuf {

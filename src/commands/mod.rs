@@ -95,10 +95,16 @@ fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Repor
     )?;
     let selected = select::select(&env, &required, common.discover);
     within_cap(selected.len())?;
-    output::know(selected.iter().filter_map(|s| s.value));
+    // Every key var's value, checked or not (`--no-discover`).
+    output::know(
+        selected
+            .iter()
+            .filter_map(|s| s.value)
+            .chain(select::key_values(&env)),
+    );
     tracing::info!(
         source = %env.source,
-        vars = env.vars.len(),
+        vars = env.vars().len(),
         checked = selected.len(),
         required_from = ?from,
         "checking config vars"
@@ -153,7 +159,7 @@ fn emit(report: &Report, common: &Common) -> Result<(), Error> {
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .try_for_each(|f| writeln!(err, "securekey: {}", report::finding_line(f, color)))
-            .and_then(|()| err.finish())
+            .and_then(|()| err.flush())
     } else {
         let color = common.format == OutputFormat::Human && color_for(&io::stdout());
         let mut out = output::stdout();

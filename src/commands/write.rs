@@ -2,6 +2,7 @@
 //! the key file, all or nothing, with the one exception SPEC §6 makes for
 //! the add-on's `NEW,`.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use securekey::checks::{CheckId, Severity};
@@ -50,12 +51,14 @@ pub(super) fn key_file(report: &Report, path: &Path) -> Result<bool, Error> {
     }
     file.write(path)?;
     tracing::info!(path = %Untrusted::path(path), pairs = file.len(), "wrote the key file");
-    let reported = |var: &str| {
-        report
-            .findings
-            .iter()
-            .any(|f| f.check == CheckId::PreviousEmpty && f.var == var)
-    };
+    // One set, not a scan of the findings per var.
+    let reported: HashSet<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.check == CheckId::PreviousEmpty)
+        .map(|f| f.var.as_str())
+        .collect();
+    let reported = |var: &str| reported.contains(var);
     for (var, pair) in file.iter().filter(|(_, p)| p.previous().is_none()) {
         if reported(var) {
             say!(
