@@ -44,6 +44,7 @@ pub use key_file::KeyFile;
 // the package on its own.
 #[cfg(test)]
 use proptest as _;
+#[cfg(feature = "cli")]
 use {clap as _, dlmalloc as _, tracing_subscriber as _};
 
 /// Reads one config var from the process environment as a pair, for apps
