@@ -106,21 +106,63 @@ bp_sha256() {
   printf '%s' "${sum%% *}"
 }
 
-# bp_fetch URL OUT: downloads URL to OUT with curl: fails on an HTTP error,
-# retries transient failures (timeouts, 408, 429, 5xx), bounded in time by
-# BP_FETCH_TIME seconds per file. On failure sets BP_FETCH_PROBLEM to why,
-# in words (curl's own message is not shown: it may repeat the URL).
+# The most a download may be, in KiB: far above a release's files (the
+# binary is about 1 MiB, SHA256SUMS a few lines), low enough that a hostile
+# or broken server cannot fill the build's disk.
+BP_BINARY_MAX_KIB=$((32 * 1024))
+BP_SUMS_MAX_KIB=64
+
+# A size in KiB as the build log shows it: 32 MiB, 64 KiB.
+bp_kib_shown() {
+  if (($1 % 1024 == 0)); then
+    printf '%s MiB' "$(($1 / 1024))"
+  else
+    printf '%s KiB' "$1"
+  fi
+}
+
+# bp_fetch URL OUT MAX_KIB: downloads URL to OUT with curl: fails on an HTTP
+# error, retries transient failures (timeouts, 408, 429, 5xx), bounded in
+# time by BP_FETCH_TIME seconds per file and in size by MAX_KIB. Returns 0
+# when OUT is there; 2 when the file is larger than MAX_KIB; 1 on any other
+# failure. On failure sets BP_FETCH_PROBLEM to why, in words (curl's own
+# message is not shown: it may repeat the URL).
+#
+# An https URL follows redirects to https only: a redirect must not
+# downgrade the download to plain http. An http URL (a mirror of your own,
+# or the tests' local server) may be redirected to http or https.
+#
+# curl's --max-filesize stops a file whose size the server announces; a
+# body without Content-Length is not stopped by it on every curl (not
+# before 8.4), so the file size limit of the process (ulimit -f, in KiB)
+# stops curl writing past MAX_KIB in any case. SIGXFSZ is ignored so that
+# curl gets a write error (exit 23) instead of being killed. ulimit fails
+# only when the build's hard limit is lower still, which bounds curl anyway.
 BP_FETCH_TIME=120
 bp_fetch() {
-  local url="$1" out="$2" code="" status=0 connect=10
+  local url="$1" out="$2" max_kib="$3" code="" status=0 connect=10 protocols="=http,https" size
   BP_FETCH_PROBLEM=""
   if ((BP_FETCH_TIME < connect)); then connect="$BP_FETCH_TIME"; fi
-  code="$(curl --silent --fail --location --proto '=http,https' --proto-redir '=http,https' \
-    --connect-timeout "$connect" --max-time "$BP_FETCH_TIME" \
-    --retry 3 --retry-max-time "$BP_FETCH_TIME" \
-    --output "$out" --write-out '%{http_code}' -- "$url")" || status=$?
+  if [[ "$url" == https://* ]]; then protocols="=https"; fi
+  code="$(
+    trap '' XFSZ
+    ulimit -f "$max_kib" 2>/dev/null || true
+    exec curl --silent --fail --location --proto "$protocols" --proto-redir "$protocols" \
+      --max-filesize "${max_kib}K" \
+      --connect-timeout "$connect" --max-time "$BP_FETCH_TIME" \
+      --retry 3 --retry-max-time "$BP_FETCH_TIME" \
+      --output "$out" --write-out '%{http_code}' -- "$url"
+  )" || status=$?
+  if ((status == 23)); then
+    size="$(stat -c %s -- "$out" 2>/dev/null)" || size=0
+    if ((size >= max_kib * 1024)); then status=63; fi
+  fi
   case "$status" in
     0) return 0 ;;
+    63)
+      BP_FETCH_PROBLEM="larger than $(bp_kib_shown "$max_kib"), the most allowed for it"
+      return 2
+      ;;
     22)
       if [[ "$code" == 404 ]]; then
         BP_FETCH_PROBLEM="HTTP 404: not found (no such release, or no such file in it)"
@@ -128,8 +170,16 @@ bp_fetch() {
         BP_FETCH_PROBLEM="HTTP ${code:-error}"
       fi
       ;;
+    1)
+      if [[ "$protocols" == "=https" ]]; then
+        BP_FETCH_PROBLEM="redirected to a URL that is not https (refused: an https download is never downgraded)"
+      else
+        BP_FETCH_PROBLEM="redirected to a URL that is not http(s)"
+      fi
+      ;;
     6) BP_FETCH_PROBLEM="could not resolve the host (no network, or no DNS)" ;;
     7) BP_FETCH_PROBLEM="could not connect (no network, or nothing listening at that address)" ;;
+    23) BP_FETCH_PROBLEM="could not write the file (is the build's disk full?)" ;;
     28) BP_FETCH_PROBLEM="timed out (${BP_FETCH_TIME}s)" ;;
     35 | 51 | 53 | 54 | 58 | 59 | 60 | 77 | 80 | 83 | 90 | 91) BP_FETCH_PROBLEM="TLS error (curl exit $status)" ;;
     *) BP_FETCH_PROBLEM="curl failed (exit $status)" ;;
@@ -237,11 +287,12 @@ bp_release_cached() {
 # binary. Returns 0 when the binary is there; 1 when the release could not
 # be reached or cannot be checked (a cargo build may stand in), with
 # BP_DOWNLOAD_PROBLEM saying why; 2 when the download is refused (its
-# SHA-256 does not match), after a ` !     ` error.
+# SHA-256 does not match, or a file is larger than its limit: see
+# bp_fetch), after a ` !     ` error.
 # shellcheck disable=SC2034 # BP_BINARY and BP_DOWNLOAD_* are read by the caller.
 bp_download_release() {
   local cache_dir="$1" version="$2" arch="$3"
-  local final root tmp asset url sums_url actual expected
+  local final root tmp asset url sums_url actual expected from fetched=0
   final="$(bp_release_cache "$cache_dir" "$version" "$arch")"
   root="$(bp_release_cache "$cache_dir")"
   asset="securekey-$arch"
@@ -259,15 +310,33 @@ bp_download_release() {
   tmp="$(mktemp -d "$root/.download.XXXXXX")" || return 2
 
   bp_info "Downloading securekey v$version for $arch from $(bp_url_shown "$url")"
-  if [[ "${#BP_PINS[@]}" -eq 0 ]] && ! bp_fetch "$sums_url" "$tmp/SHA256SUMS"; then
-    BP_DOWNLOAD_PROBLEM="$(bp_url_shown "$sums_url"): $BP_FETCH_PROBLEM"
-  elif ! bp_fetch "$url" "$tmp/securekey"; then
-    BP_DOWNLOAD_PROBLEM="$(bp_url_shown "$url"): $BP_FETCH_PROBLEM"
+  if [[ "${#BP_PINS[@]}" -eq 0 ]]; then
+    from="$sums_url"
+    bp_fetch "$sums_url" "$tmp/SHA256SUMS" "$BP_SUMS_MAX_KIB" || fetched=$?
   fi
-  if [[ -n "$BP_DOWNLOAD_PROBLEM" ]]; then
-    rm -rf "$tmp"
-    return 1
+  if [[ "$fetched" -eq 0 ]]; then
+    from="$url"
+    bp_fetch "$url" "$tmp/securekey" "$BP_BINARY_MAX_KIB" || fetched=$?
   fi
+  case "$fetched" in
+    0) ;;
+    2)
+      # Like a checksum mismatch: the server sent something that is not the
+      # release, and a cargo build standing in would hide it.
+      rm -rf "$tmp"
+      bp_error "Refused securekey v$version for $arch: ${from##*/} is $BP_FETCH_PROBLEM." \
+        "URL: $(bp_url_shown "$from")" \
+        "Nothing was installed. The server does not serve the release's files there: if you set" \
+        "SECUREKEY_DOWNLOAD_URL, check that mirror. Or use the packaged buildpack instead:" \
+        "  heroku buildpacks:add $(bp_url_shown "$BP_DOWNLOAD_BASE")/v$version/securekey-buildpack-$version.tgz"
+      return 2
+      ;;
+    *)
+      rm -rf "$tmp"
+      BP_DOWNLOAD_PROBLEM="$(bp_url_shown "$from"): $BP_FETCH_PROBLEM"
+      return 1
+      ;;
+  esac
 
   actual="$(bp_sha256 "$tmp/securekey")" || actual="unreadable"
   if [[ "${#BP_PINS[@]}" -gt 0 ]]; then

@@ -6,15 +6,18 @@
 # Ruby or Node app. bin/compile downloads the released binary for its own
 # version and arch from SECUREKEY_DOWNLOAD_URL. A release is played by
 # serving v<version>/ (a copy of what scripts/package wrote into DIST_DIR)
-# from `python3 -m http.server` on 127.0.0.1: no internet needed.
+# from a python3 http.server on 127.0.0.1 (and the same over TLS, with a
+# self-signed certificate, when openssl is there): no internet needed.
 #
 # Cases: a download installs and runs, and is cached; a later build with the
 # server stopped uses the cache; a tampered binary, a SECUREKEY_SHA256
-# mismatch, a 404, a closed port, an unknown host and an unknown arch each
-# fail with a ` !     ` error that names the URL and installs nothing (no
-# binary in the slug or the cache); the pin stands in for a missing
-# SHA256SUMS; cargo builds only when the download could not be reached, never
-# after a checksum mismatch. No build log holds key material.
+# mismatch, a 404, a closed port, an unknown host, an unknown arch, a file
+# larger than its limit (announced or not) and an https download redirected
+# to http each fail with a ` !     ` error that names the URL and installs
+# nothing (no binary in the slug or the cache); redirects that keep the
+# scheme are followed; the pin stands in for a missing SHA256SUMS; cargo
+# builds only when the download could not be reached, never after a checksum
+# mismatch or an oversized file. No build log holds key material.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,16 +32,17 @@ arch="$(bp_arch)"
 asset="securekey-$arch"
 
 work="$(mktemp -d)"
-server_pid=""
-stop_server() {
-  if [[ -n "$server_pid" ]]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-  fi
+server_pids=()
+stop_servers() {
+  local pid
+  for pid in "${server_pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  server_pids=()
 }
-trap 'stop_server; rm -rf "$work"' EXIT
-trap 'exit 1' HUP INT TERM # the server is stopped on any way out
+trap 'stop_servers; rm -rf "$work"' EXIT
+trap 'exit 1' HUP INT TERM # the servers are stopped on any way out
 out="$work/out" # every build log
 mkdir -p "$out" "$work/build-home"
 key_windows "$work/key-windows"
@@ -121,7 +125,9 @@ fi
 # ------------------------------------------------------- the releases
 # srv/good/v<version>/: the release as published (every file in DIST_DIR);
 # srv/tampered/: the binary changed after SHA256SUMS was made; srv/nosums/:
-# a release without SHA256SUMS; srv/missing/: no v<version>/ at all.
+# a release without SHA256SUMS; srv/missing/: no v<version>/ at all;
+# srv/oversized/: a binary of 33 MiB (sparse: no disk used), over the
+# 32 MiB limit; srv/bigsums/: a SHA256SUMS over its 64 KiB limit.
 srv="$work/srv"
 mkdir -p "$srv/good/v$version" "$srv/missing"
 cp "$dist"/* "$srv/good/v$version/"
@@ -129,6 +135,10 @@ cp -R "$srv/good" "$srv/tampered"
 printf 'x' >>"$srv/tampered/v$version/$asset"
 cp -R "$srv/good" "$srv/nosums"
 rm "$srv/nosums/v$version/SHA256SUMS"
+cp -R "$srv/good" "$srv/oversized"
+truncate -s 33M "$srv/oversized/v$version/$asset"
+cp -R "$srv/good" "$srv/bigsums"
+head -c 70000 /dev/zero | tr '\0' '#' >>"$srv/bigsums/v$version/SHA256SUMS"
 # Every file of the release is listed (DIST_DIR may also hold files of
 # other versions from earlier runs), and each one matches.
 listed="$(awk '{ print $2 }' "$srv/good/v$version/SHA256SUMS" 2>/dev/null | LC_ALL=C sort | tr '\n' ' ')"
@@ -142,17 +152,80 @@ fi
 binary_sum="$(bp_sha256 "$srv/good/v$version/$asset")"
 other_sum="$(bp_sha256 "$srv/good/v$version/securekey-buildpack-$version.tgz")"
 
-# The server binds port 0 (a free one) and prints its port once it listens;
-# the fifo hands that line over without any waiting loop.
-mkfifo "$work/server.fifo"
-python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$srv" \
-  >"$work/server.fifo" 2>"$out/server.log" &
-server_pid=$!
-serving=""
-read -r serving <"$work/server.fifo" || true
-port="$(sed -n 's/^Serving HTTP on [^ ]* port \([0-9][0-9]*\) .*/\1/p' <<<"$serving")"
-if [[ -z "$port" ]]; then
-  not_ok "python3 -m http.server serves the release" "$serving" "$(show "$out/server.log")"
+# The release server: python3's http.server for the files, plus answers a
+# plain file server never gives: /moved/PATH redirects to /PATH on the same
+# server (same scheme); /elsewhere/PATH redirects to REDIRECT_TO/PATH
+# (another server); /stream/PATH answers 40 MiB of zeros with no
+# Content-Length (the body ends when the connection closes). With CERT and
+# KEY it serves https.
+cat >"$work/server.py" <<'PY'
+import http.server, ssl, sys
+
+directory, redirect_to = sys.argv[1], sys.argv[2]
+STREAM = 40 * 1024 * 1024
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=directory, **kwargs)
+
+    def redirect(self, location):
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self):
+        if self.path.startswith("/moved/"):
+            return self.redirect(self.path[len("/moved"):])
+        if self.path.startswith("/elsewhere/"):
+            return self.redirect(redirect_to + self.path[len("/elsewhere"):])
+        if self.path.startswith("/stream/"):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.end_headers()
+            chunk, left = bytes(65536), STREAM
+            try:
+                while left > 0:
+                    self.wfile.write(chunk)
+                    left -= len(chunk)
+            except OSError:
+                pass
+            return None
+        return super().do_GET()
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+if len(sys.argv) > 4:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[3], sys.argv[4])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+print(f"Serving on 127.0.0.1 port {server.server_address[1]}", flush=True)
+server.serve_forever()
+PY
+
+# serve NAME REDIRECT_TO [CERT KEY]: starts a release server on a free port
+# (port 0) and sets `port` to it, or says why and returns 1. The server
+# prints its port once it listens; a fifo hands that line over without any
+# waiting loop.
+serve() {
+  local name="$1" line=""
+  shift
+  port=""
+  mkfifo "$work/$name.fifo"
+  python3 -u "$work/server.py" "$srv" "$@" >"$work/$name.fifo" 2>"$out/$name.log" &
+  server_pids+=("$!")
+  read -r line <"$work/$name.fifo" || true
+  port="$(sed -n 's/^Serving on [^ ]* port \([0-9][0-9]*\)$/\1/p' <<<"$line")"
+  [[ -n "$port" ]] || {
+    printf '#   %s\n' "$line"
+    show "$out/$name.log"
+    return 1
+  }
+}
+
+if ! serve server ""; then
+  not_ok "python3's http.server serves the release"
   finish install
   exit 1
 fi
@@ -336,8 +409,98 @@ else
     "exit $status" "$(show "$out/cargo-tampered.out")" "$(show "$out/cargo-tampered.err")"
 fi
 
-# ------------------------------------------------- the server stopped
-stop_server
+# ------------------------------------------------------ size limits
+# The size the server announces (Content-Length) is over the limit: curl
+# does not even start the transfer.
+status=0
+compile oversized -- "SECUREKEY_DOWNLOAD_URL=$url/oversized" || status=$?
+if failed_clearly oversized "$status" "Refused securekey v$version for $arch" "larger than 32 MiB" \
+  "$url/oversized/v$version/$asset" "Nothing was installed" "securekey-buildpack-$version.tgz"; then
+  ok "a binary larger than 32 MiB is refused with a ' !     ' error naming the URL; nothing installed"
+else
+  not_ok "a binary larger than 32 MiB is refused with a ' !     ' error naming the URL; nothing installed" \
+    "exit $status" "$(show "$out/oversized.out")" "$(show "$out/oversized.err")"
+fi
+
+# No size announced: the body goes on past the limit, and the download is
+# cut there (with the pin, so that SHA256SUMS is not asked for).
+status=0
+compile stream -- "SECUREKEY_DOWNLOAD_URL=$url/stream" "SECUREKEY_SHA256=$binary_sum" || status=$?
+if failed_clearly stream "$status" "larger than 32 MiB" "$url/stream/v$version/$asset"; then
+  ok "a body with no Content-Length is cut at 32 MiB and refused; nothing installed or cached"
+else
+  not_ok "a body with no Content-Length is cut at 32 MiB and refused; nothing installed or cached" \
+    "exit $status" "$(show "$out/stream.out")" "$(show "$out/stream.err")"
+fi
+
+status=0
+compile bigsums -- "SECUREKEY_DOWNLOAD_URL=$url/bigsums" || status=$?
+if failed_clearly bigsums "$status" "larger than 64 KiB" "$url/bigsums/v$version/SHA256SUMS"; then
+  ok "a SHA256SUMS larger than 64 KiB is refused; nothing installed"
+else
+  not_ok "a SHA256SUMS larger than 64 KiB is refused; nothing installed" \
+    "exit $status" "$(show "$out/bigsums.out")" "$(show "$out/bigsums.err")"
+fi
+
+status=0
+compile cargo-oversized PATH="$work/fake-cargo:$base_path" -- "SECUREKEY_DOWNLOAD_URL=$url/oversized" || status=$?
+if failed_clearly cargo-oversized "$status" "larger than 32 MiB" && ! grep -q "cargo" "$out/cargo-oversized.out"; then
+  ok "an oversized binary is refused even with cargo on PATH (no silent fallback)"
+else
+  not_ok "an oversized binary is refused even with cargo on PATH (no silent fallback)" \
+    "exit $status" "$(show "$out/cargo-oversized.out")" "$(show "$out/cargo-oversized.err")"
+fi
+
+# --------------------------------------------------------- redirects
+# An http base URL (a mirror of your own) may be redirected over http.
+status=0
+compile moved -- "SECUREKEY_DOWNLOAD_URL=$url/moved/good" || status=$?
+if [[ "$status" -eq 0 ]] && "$work/build_moved/.heroku/securekey/bin/securekey" --version | grep -qxF "securekey $version"; then
+  ok "an http download follows an http redirect"
+else
+  not_ok "an http download follows an http redirect" "exit $status" "$(show "$out/moved.out")" "$(show "$out/moved.err")"
+fi
+
+# An https base URL follows https redirects only. The TLS server's
+# certificate is self-signed for 127.0.0.1; curl trusts it through
+# CURL_CA_BUNDLE in the build's env.
+tls="$work/tls"
+mkdir -p "$tls"
+if command -v openssl >/dev/null 2>&1 && python3 -c 'import ssl' 2>/dev/null &&
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$tls/key.pem" -out "$tls/cert.pem" >"$out/openssl.log" 2>&1; then
+  if serve tls-server "$url" "$tls/cert.pem" "$tls/key.pem"; then
+    tls_url="https://127.0.0.1:$port"
+    status=0
+    compile https-moved CURL_CA_BUNDLE="$tls/cert.pem" -- "SECUREKEY_DOWNLOAD_URL=$tls_url/moved/good" || status=$?
+    if [[ "$status" -eq 0 ]] && grep -qF "from $tls_url/moved/good/v$version/$asset" "$out/https-moved.out" &&
+      "$work/build_https-moved/.heroku/securekey/bin/securekey" --version | grep -qxF "securekey $version"; then
+      ok "an https download follows an https redirect"
+    else
+      not_ok "an https download follows an https redirect" \
+        "exit $status" "$(show "$out/https-moved.out")" "$(show "$out/https-moved.err")"
+    fi
+
+    # /elsewhere/ sends it to the plain http server, which has the release.
+    status=0
+    compile downgrade CURL_CA_BUNDLE="$tls/cert.pem" -- "SECUREKEY_DOWNLOAD_URL=$tls_url/elsewhere/good" || status=$?
+    if failed_clearly downgrade "$status" "redirected to a URL that is not https" \
+      "$tls_url/elsewhere/good/v$version/SHA256SUMS" "cargo is not on PATH"; then
+      ok "an https download redirected to http is refused with a ' !     ' error; nothing installed"
+    else
+      not_ok "an https download redirected to http is refused with a ' !     ' error; nothing installed" \
+        "exit $status" "$(show "$out/downgrade.out")" "$(show "$out/downgrade.err")"
+    fi
+  else
+    not_ok "python3's http.server serves the release over TLS"
+  fi
+else
+  ok "# SKIP the https redirects: no openssl (or no ssl module in python3) to make a certificate"
+fi
+
+# ------------------------------------------------ the servers stopped
+stop_servers
 
 status=0
 CACHE="$work/cache_download" compile rebuild -- "SECUREKEY_DOWNLOAD_URL=$url/good" || status=$?
