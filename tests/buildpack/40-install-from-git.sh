@@ -496,7 +496,8 @@ if command -v openssl >/dev/null 2>&1 && python3 -c 'import ssl' 2>/dev/null &&
     not_ok "python3's http.server serves the release over TLS"
   fi
 else
-  ok "# SKIP the https redirects: no openssl (or no ssl module in python3) to make a certificate"
+  # scripts/setup installs openssl: its absence is a broken machine, not a pass.
+  not_ok "the https redirects: no openssl (or no ssl module in python3) to make a certificate"
 fi
 
 # ------------------------------------------------ the servers stopped
