@@ -7,6 +7,15 @@ use std::ops::Range;
 /// Hex digits, any case, that make a stretch of text key-shaped: 16 is a
 /// quarter of a key, and twice the 8 that SPEC §10 forbids.
 pub const MIN_HEX_RUN: usize = 16;
+/// Hex digits a run needs to count towards a key with runs near it: a key
+/// grouped in 8s, the 8 that SPEC §10 forbids. Fewer hold no 8 of a key in
+/// a row; a lone run of 8 to 15 is fine (`DEADBEEF`, a key id).
+const MIN_HEX_GROUP: usize = 8;
+/// The most bytes, of anything (letters included), between two runs of
+/// [`MIN_HEX_GROUP`] that still count as one key: a key grouped in 8s and
+/// joined by a letter or a word (`_SECURE_`). Wider gaps would join key
+/// ids in a sentence (`latest 9c1e04ab previous 51f0d2c3`).
+const MAX_HEX_GAP: usize = 8;
 
 /// Lowercase letters and digits per window in the pre-2013 base36 test.
 const BASE36_WINDOW: usize = 32;
@@ -37,14 +46,19 @@ pub fn looks_like_key(text: &[u8]) -> bool {
 
 /// The key-shaped stretches of `text`, in order, as byte ranges. The rule:
 ///
-/// - **Hex**: [`MIN_HEX_RUN`] or more hex digits (any case) with nothing
-///   but *separators* between them. A separator is any byte that is not an
+/// - **Hex**: a *run* is hex digits (any case) with nothing but
+///   *separators* between them. A separator is any byte that is not an
 ///   ASCII letter or digit (spaces, tabs, newlines, `-._:/,`, control
 ///   characters, any non-ASCII byte), and any number of them may sit
 ///   between two digits: a key folded over lines, grouped in 8s with spaces
 ///   or joined with dashes is one run. So is a terminal control sequence
 ///   (`ESC [ 0 m`), letter and all. A letter outside `a-f` ends the run.
-///   The span runs from its first hex digit to its last.
+///   Runs of 8 or more digits, each at most 8 bytes of anything (letters
+///   included) after the one before, make a *chain*: a key grouped in 8s
+///   and joined by a letter or a word (`…g…`, `…_SECURE_…`) is one chain.
+///   Shorter runs in a gap do not count, for or against it. A chain
+///   (a single run too) of [`MIN_HEX_RUN`] or more digits in all is
+///   key-shaped; the span runs from its first hex digit to its last.
 /// - **Base36** (pre-2013 keys, about 50 lowercase letters and digits): 32
 ///   lowercase letters and digits in a row (separators skipped; an
 ///   uppercase letter ends the row) in which digits and letters alternate
@@ -55,10 +69,18 @@ pub fn looks_like_key(text: &[u8]) -> bool {
 ///
 /// Var names, paths and messages do not match: `SECURE_KEY`,
 /// `SECUREKEY_CHARCOAL_KEY`, `/tmp/.tmpAbC123/s1.env`, `DEADBEEF` (8 hex
-/// digits are fine). Accepted false positives: a name whose hex-letter
-/// words add up to 16 (`FACADE_BEEF_CAFE_ADDED_SECURE_KEY`), a UUID or a
-/// long number in a path, text full of numbered parts (`a1/b2/c3/…`). Each
-/// is shown as [`REDACTED`](super::REDACTED), which says why.
+/// digits are fine), two key ids in a sentence (`latest 9c1e04ab previous
+/// 51f0d2c3`: 10 bytes apart). Accepted false positives: a name whose
+/// hex-letter words add up to 16 (`FACADE_BEEF_CAFE_ADDED_SECURE_KEY`) or
+/// that holds two 8-hex words close together (`DEADBEEF_TO_FEEDFACE`,
+/// `9c1e04ab or 51f0d2c3`), a UUID or a long number in a path, text full
+/// of numbered parts (`a1/b2/c3/…`). Each is shown as
+/// [`REDACTED`](super::REDACTED), which says why.
+///
+/// Not caught: a key in groups of 7 or fewer joined by letters (no 8 of it
+/// in a row are printed), or groups of 8 or more each more than 8 bytes
+/// from the next (an 8-char piece of a key var's value is still masked by
+/// [`Mask`](super::Mask)).
 #[must_use]
 pub fn key_spans(text: &[u8]) -> KeySpans<'_> {
     KeySpans {
@@ -149,39 +171,101 @@ fn after_escape(text: &[u8], pos: usize) -> usize {
     }
 }
 
-/// Runs of hex digits with separators between them (see [`key_spans`]).
+/// Hex runs, and the chains of them that make one key (see [`key_spans`]).
 #[derive(Debug, Default)]
 struct HexRuns {
     pos: usize,
+    /// The run being read: where its first digit is, where its last one
+    /// ends, and how many digits it has so far.
     start: usize,
     end: usize,
     count: usize,
+    /// Runs of [`MIN_HEX_GROUP`] or more read so far whose chain may still
+    /// go on: the next such run may start within [`MAX_HEX_GAP`] of it.
+    chain: Option<HexChain>,
+}
+
+/// Runs of [`MIN_HEX_GROUP`] or more hex digits, each at most
+/// [`MAX_HEX_GAP`] bytes after the one before.
+#[derive(Debug)]
+struct HexChain {
+    start: usize,
+    end: usize,
+    digits: usize,
 }
 
 impl HexRuns {
+    /// Where the earliest span found from here on could start.
+    fn earliest_start(&self) -> usize {
+        match &self.chain {
+            Some(chain) => chain.start,
+            None if self.count > 0 => self.start,
+            None => self.pos,
+        }
+    }
+
     fn next_before(&mut self, text: &[u8], horizon: usize) -> Option<Range<usize>> {
-        while let Some(&b) = text.get(self.pos) {
-            if self.count == 0 && self.pos >= horizon {
+        loop {
+            // A chain is over once the next run can only start beyond the
+            // gap; so when a run ends, it is near enough to join the chain.
+            let next_start = if self.count > 0 { self.start } else { self.pos };
+            if self
+                .chain
+                .as_ref()
+                .is_some_and(|chain| next_start.saturating_sub(chain.end) > MAX_HEX_GAP)
+            {
+                if let Some(span) = self.take_chain() {
+                    return Some(span);
+                }
+            }
+            if self.earliest_start() >= horizon {
                 return None;
             }
-            self.pos = after_escape(text, self.pos);
+            let Some(&b) = text.get(self.pos) else {
+                self.end_run();
+                return self.take_chain();
+            };
+            let here = self.pos;
+            self.pos = after_escape(text, here);
             if b.is_ascii_hexdigit() {
                 if self.count == 0 {
-                    self.start = self.pos - 1;
+                    self.start = here;
                 }
                 self.count += 1;
                 self.end = self.pos;
             } else if b.is_ascii_alphanumeric() {
-                if let Some(span) = self.take() {
-                    return Some(span);
-                }
+                self.end_run();
             }
         }
-        self.take()
     }
 
-    fn take(&mut self) -> Option<Range<usize>> {
-        (std::mem::take(&mut self.count) >= MIN_HEX_RUN).then_some(self.start..self.end)
+    /// Ends the run being read: a run of [`MIN_HEX_GROUP`] or more joins
+    /// the chain (which `next_before` has ended if the run is too far from
+    /// it), or starts one.
+    fn end_run(&mut self) {
+        let digits = std::mem::take(&mut self.count);
+        if digits < MIN_HEX_GROUP {
+            return;
+        }
+        match &mut self.chain {
+            Some(chain) => {
+                chain.end = self.end;
+                chain.digits += digits;
+            }
+            None => {
+                self.chain = Some(HexChain {
+                    start: self.start,
+                    end: self.end,
+                    digits,
+                });
+            }
+        }
+    }
+
+    /// The chain as a span if it is key-shaped; either way it is over.
+    fn take_chain(&mut self) -> Option<Range<usize>> {
+        let chain = self.chain.take()?;
+        (chain.digits >= MIN_HEX_RUN).then_some(chain.start..chain.end)
     }
 }
 
@@ -285,17 +369,7 @@ mod tests {
     #[test]
     fn key_shaped_text() {
         let lower = A.to_ascii_lowercase();
-        let mixed: String = A
-            .chars()
-            .enumerate()
-            .map(|(i, c)| {
-                if i % 2 == 0 {
-                    c.to_ascii_lowercase()
-                } else {
-                    c
-                }
-            })
-            .collect();
+        let mixed = mixed_case(A);
         let positives = [
             A.to_owned(),
             format!("{A},{B}"),
@@ -359,6 +433,8 @@ mod tests {
             "/tmp/d20240115-57-1xk3lm2/SECURE_KEY",
             "latest 9c1e04ab previous 51f0d2c3",
             "error: unexpected argument 'deadbeef' found",
+            "DEADBEEF_SECURE_KEY_FEEDFACE",
+            "DEADBEEF_SECURE_ZZ_CAFE_BEAD",
         ];
         for text in negatives {
             assert!(!looks_like_key(text.as_bytes()), "negative {text:?}");
@@ -370,15 +446,103 @@ mod tests {
         assert!(!looks_like_key(BASE36.to_ascii_uppercase().as_bytes()));
     }
 
+    /// Every other char lowercase.
+    fn mixed_case(key: &str) -> String {
+        key.chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if i % 2 == 0 {
+                    c.to_ascii_lowercase()
+                } else {
+                    c
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn runs_of_8_near_each_other_are_one_key() {
+        let lower = A.to_ascii_lowercase();
+        let mixed = mixed_case(A);
+        // In 8s (or more) joined by letters or words, as `sed
+        // 's/.\{8\}/&_SECURE_/g'` makes it.
+        let positives = [
+            grouped(A, 8, "g"),
+            grouped(&lower, 8, "g"),
+            grouped(&mixed, 8, "G"),
+            grouped(A, 8, "_SECURE_"),
+            format!("{}_SECURE_", grouped(&lower, 8, "_SECURE_")),
+            format!("X_{}_SECURE_KEY", grouped(&mixed, 8, "_SECURE_")),
+            grouped(A, 8, "xyz"),
+            grouped(&mixed, 8, "xyz"),
+            grouped(A, 12, "-zz-"),
+            grouped(A, 8, "QQQQQQQQ"),
+            format!("{}g{}", &A[..8], &A[8..16]),
+            format!("{}g{}", &A[..16], &A[16..24]),
+            format!("{}zzzzzzzz{}", &A[..8], &A[8..16]),
+            // Documented false positives: two 8-hex words within 8 bytes.
+            "DEADBEEF_TO_FEEDFACE".to_owned(),
+            "9c1e04ab or 51f0d2c3".to_owned(),
+        ];
+        for (i, text) in positives.iter().enumerate() {
+            assert!(looks_like_key(text.as_bytes()), "positive #{i}");
+        }
+        // The gap is 8 bytes at most; a lone 8 to 15 digits is fine, and
+        // so are runs of 7 joined by letters (no 8 of the key in a row).
+        let negatives = [
+            format!("{}zzzzzzzzz{}", &A[..8], &A[8..16]),
+            format!("{}g", &A[..15]),
+            format!("{}g{}", &A[..15], &A[15..22]),
+            grouped(A, 7, "g"),
+            "DEADBEEF_SECURE_KEY_FEEDFACE".to_owned(),
+            "DEADBEEF_SECURE_ZZ_CAFE_BEAD".to_owned(),
+        ];
+        for (i, text) in negatives.iter().enumerate() {
+            assert!(!looks_like_key(text.as_bytes()), "negative #{i}");
+        }
+    }
+
+    #[test]
+    fn a_chain_is_read_no_further_than_its_gap() {
+        // Nothing before the horizon: a lone run of 8 is over 8 bytes
+        // after it, and the 1 MiB after that is not read.
+        let text = format!("DEADBEEF{}", "g".repeat(1 << 20));
+        let mut spans = key_spans(text.as_bytes());
+        assert_eq!(spans.next_before(4), None);
+        assert!(spans.hex.pos <= 8 + MAX_HEX_GAP + 1);
+        // A key-shaped chain is read to its end, and then as far.
+        let text = format!("{}{}", grouped(A, 8, "g"), "g".repeat(1 << 20));
+        let mut spans = key_spans(text.as_bytes());
+        assert_eq!(spans.next_before(1), Some(0..64 + 7));
+        assert!(spans.hex.pos <= 64 + 7 + MAX_HEX_GAP + 1);
+    }
+
     #[test]
     fn spans_are_the_key_and_no_more() {
         let text = format!("X_{}_SECURE_KEY", grouped(A, 8, " "));
         let spans: Vec<_> = key_spans(text.as_bytes()).collect();
         assert_eq!(spans, vec![2..2 + 64 + 7; 1]);
+        let text = format!("{A} is not in {B}");
+        let spans: Vec<_> = key_spans(text.as_bytes()).collect();
+        // "i" ends the first run; the keys are 11 bytes apart, two spans.
+        assert_eq!(spans, [0..64, 75..139]);
+        // 8 bytes apart or fewer, one chain: one span.
         let text = format!("{A} or {B}");
         let spans: Vec<_> = key_spans(text.as_bytes()).collect();
-        // "or" ends the first run; both keys are caught.
-        assert_eq!(spans, [0..64, 68..132]);
+        assert_eq!(spans, vec![0..132; 1]);
+        // A chain runs from its first run's first digit to its last run's
+        // last.
+        let text = format!("X_{}_SECURE_KEY", grouped(A, 8, "g"));
+        let spans: Vec<_> = key_spans(text.as_bytes()).collect();
+        assert_eq!(spans, vec![2..2 + 64 + 7; 1]);
+        // `E_` before each group is part of the run that follows it.
+        let text = format!("X_{}_SECURE_KEY", grouped(A, 8, "_SECURE_"));
+        let spans: Vec<_> = key_spans(text.as_bytes()).collect();
+        assert_eq!(spans, vec![2..2 + 64 + 7 * 8; 1]);
+        // A lone run of 8 to 15 before or after a chain stays out of it.
+        let text = format!("DEADBEEF_SECURE_KEY_{}", grouped(A, 8, "g"));
+        let spans: Vec<_> = key_spans(text.as_bytes()).collect();
+        assert_eq!(spans, vec![20..20 + 64 + 7; 1]);
         // A base36 span takes the whole key, whichever windows passed.
         let text = format!("/tmp/x/{BASE36}.env");
         let spans: Vec<_> = key_spans(text.as_bytes()).collect();

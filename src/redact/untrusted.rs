@@ -268,7 +268,19 @@ mod tests {
         let path = format!("/tmp/{}/x.env", grouped(&A.to_ascii_lowercase(), 8, " "));
         assert_eq!(shown(path), format!("/tmp/{REDACTED}/x.env"));
         assert_eq!(shown(format!("{A},{B}")), REDACTED);
-        assert_eq!(shown(format!("{A}x{B}")), format!("{REDACTED}x{REDACTED}"));
+        // Within 8 bytes, two keys are one stretch; further apart, two.
+        assert_eq!(shown(format!("{A}x{B}")), REDACTED);
+        assert_eq!(
+            shown(format!("{A} is not in {B}")),
+            format!("{REDACTED} is not in {REDACTED}")
+        );
+        // In 8s joined by a word, as `sed 's/.\{8\}/&_SECURE_/g'` makes it.
+        let joined = format!("{}_SECURE_", grouped(A, 8, "_SECURE_"));
+        assert_eq!(shown(&joined), format!("{REDACTED}_SECURE_"));
+        assert_eq!(
+            shown(format!("X_{}_KEY", grouped(A, 8, "g"))),
+            format!("X_{REDACTED}_KEY")
+        );
     }
 
     #[test]
@@ -347,6 +359,28 @@ mod tests {
         out
     }
 
+    /// `key` in groups of 8 to 16, their sizes taken from `sizes` where
+    /// that leaves at least 8 for the last group.
+    fn in_groups<'k>(key: &'k str, sizes: &[usize]) -> Vec<&'k str> {
+        let mut groups = Vec::new();
+        let mut rest = key;
+        for &n in sizes {
+            let n = if rest.len() <= 16 {
+                rest.len()
+            } else {
+                n.min(rest.len() - 8)
+            };
+            let (group, tail) = rest.split_at(n);
+            groups.push(group);
+            rest = tail;
+            if rest.is_empty() {
+                break;
+            }
+        }
+        assert!(rest.is_empty() && groups.iter().all(|g| (8..=16).contains(&g.len())));
+        groups
+    }
+
     proptest! {
         #[test]
         fn untrusted_never_shows_a_window_of_a_pasted_key(
@@ -371,6 +405,26 @@ mod tests {
         ) {
             let key_text = if lower { key.to_ascii_lowercase() } else { key.clone() };
             let out = shown(grouped(&key_text, n, &sep));
+            prop_assert!(leaked(out.as_bytes(), &key).is_none());
+        }
+
+        #[test]
+        fn untrusted_never_shows_a_window_of_a_key_joined_by_words(
+            key in hex_key(),
+            cases in proptest::collection::vec(any::<bool>(), 64),
+            sizes in proptest::collection::vec(8usize..=16, 8),
+            seps in proptest::collection::vec("[ -/:-~]{1,8}", 8),
+            before in "[ -~\u{e9}\n]{0,30}",
+            after in "[ -~\u{e9}\n]{0,30}",
+        ) {
+            let no_seps = vec![String::new(); 64];
+            let key_text = pasted(&key, &cases, &no_seps);
+            let mut joined = String::new();
+            for (group, sep) in in_groups(&key_text, &sizes).into_iter().zip(&seps) {
+                joined.push_str(group);
+                joined.push_str(sep);
+            }
+            let out = shown(format!("{before}{joined}{after}"));
             prop_assert!(leaked(out.as_bytes(), &key).is_none());
         }
 
