@@ -74,6 +74,8 @@ pub fn required(
     app_dir: &Path,
 ) -> Result<(Vec<String>, RequiredFrom), Error> {
     if !args.is_empty() {
+        let names: Vec<&str> = args.iter().map(String::as_str).collect();
+        refuse_a_split_key(&names, "the arguments")?;
         let names = args
             .iter()
             .enumerate()
@@ -110,8 +112,13 @@ pub fn required(
 pub fn require_setting(value: &[u8]) -> Result<Vec<String>, Error> {
     let text = std::str::from_utf8(value)
         .map_err(|_| Error::BadName(format!("{REQUIRE_VAR} is not UTF-8")))?;
-    text.split(|c: char| c == ',' || c.is_ascii_whitespace())
+    let names: Vec<&str> = text
+        .split(|c: char| c == ',' || c.is_ascii_whitespace())
         .filter(|s| !s.is_empty())
+        .collect();
+    refuse_a_split_key(&names, &format!("the names in {REQUIRE_VAR}"))?;
+    names
+        .into_iter()
         .enumerate()
         .map(|(i, n)| validate_name(n, &format!("{REQUIRE_VAR} entry {}", i + 1)))
         .collect()
@@ -126,6 +133,14 @@ fn parse_config(path: &Path, content: &[u8]) -> Result<Vec<String>, Error> {
         .ok_or_else(|| bad("no \"require\" list"))?
         .as_array()
         .ok_or_else(|| bad("\"require\" is not a list"))?;
+    let names: Vec<&str> = require
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    refuse_a_split_key(
+        &names,
+        &format!("the names in {} \"require\"", path.display()),
+    )?;
     require
         .iter()
         .enumerate()
@@ -139,6 +154,21 @@ fn parse_config(path: &Path, content: &[u8]) -> Result<Vec<String>, Error> {
             )
         })
         .collect()
+}
+
+/// Required names that, read together, are key-shaped: a key cut into
+/// valid names (`ABCDEF01 BCDEF012 …` by a shell, commas or a JSON list)
+/// is refused like a key given as one name, without being echoed. Each
+/// piece alone is too short to look like a key, but printed one per line
+/// the pieces spell it (SPEC §10: grouped with spaces or other separators).
+/// One name is [`validate_name`]'s.
+fn refuse_a_split_key(names: &[&str], what: &str) -> Result<(), Error> {
+    if names.len() > 1 && crate::redact::looks_like_key(names.join(" ").as_bytes()) {
+        return Err(Error::BadName(format!(
+            "{what} look like a key together, not config var names; pass the vars' NAMES (e.g. SECURE_KEY), never a value"
+        )));
+    }
+    Ok(())
 }
 
 /// A name must be a config var name. A value that looks like key material
@@ -329,6 +359,35 @@ mod tests {
             required(&[], None, dir.path()),
             Err(Error::Config(..))
         ));
+    }
+
+    /// Found by fuzz/pipeline: each 8-char piece of this key starts with a
+    /// letter, so each is a valid name, and was printed as a missing var.
+    #[test]
+    fn a_key_cut_into_valid_names_is_refused() {
+        let key = "ABCDEF01BCDEF012CDEF0123DEF01234EF012345F0123456A1234567B2345678";
+        let pieces: Vec<String> = key
+            .as_bytes()
+            .chunks(8)
+            .map(|c| String::from_utf8(c.to_vec()).unwrap())
+            .collect();
+        let no_echo = |err: Error| {
+            let err = err.to_string();
+            assert!(err.contains("look like a key"), "{err}");
+            assert!(pieces.iter().all(|p| !err.contains(p.as_str())), "{err}");
+        };
+        let dir = tempfile::tempdir().unwrap();
+        no_echo(required(&pieces, None, dir.path()).unwrap_err());
+        no_echo(required(&pieces[..2], None, dir.path()).unwrap_err());
+        for sep in [",", " ", ", ", "\n"] {
+            no_echo(require_setting(pieces.join(sep).as_bytes()).unwrap_err());
+        }
+        let config = serde_json::json!({ "require": pieces }).to_string();
+        std::fs::write(dir.path().join(CONFIG_FILE), config).unwrap();
+        no_echo(required(&[], None, dir.path()).unwrap_err());
+        // Names that only share hex letters are names.
+        let names = vec!["FACE_KEY".to_owned(), "BEEF_KEY".to_owned()];
+        assert_eq!(required(&names, None, dir.path()).unwrap().0, names);
     }
 
     #[test]

@@ -1131,3 +1131,71 @@ fn control_characters_in_lint_labels_and_paths_are_escaped() {
         }
     }
 }
+
+// ------------------------------------- found by fuzz/ (the pipeline target)
+//
+// Each class the fuzz target found, with the real binary. The target's
+// inputs were minimised; these are the same classes with real keys.
+
+/// A key every 8-char piece of which starts with a letter: each piece is a
+/// valid var name by itself, and too short to look like a key.
+const LETTER_PIECES: &str = "ABCDEF01BCDEF012CDEF0123DEF01234EF012345F0123456A1234567B2345678";
+
+fn pieces(key: &str) -> Vec<String> {
+    key.as_bytes()
+        .chunks(8)
+        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_key_cut_into_valid_names_is_never_echoed_as_required_names() {
+    let t = TestEnv::new();
+    t.write("k.env", format!("SECURE_KEY={}\n", pair(C, D)));
+    let keys = [LETTER_PIECES];
+    let names = pieces(LETTER_PIECES);
+    // As a shell splits `securekey check $KEY_IN_8S`.
+    let mut args = vec!["check".to_owned(), "--env-file".into(), "k.env".into()];
+    args.extend(names.iter().cloned());
+    for mode in MODES {
+        let case = format!("arguments {mode:?}");
+        let out = run(&t, &refs(&with_mode(&refs(&args), mode)), &[]);
+        out.assert_code(&case, 2);
+        out.no_window(&case, &keys);
+    }
+    for sep in [" ", ",", "\n"] {
+        let require = names.join(sep);
+        for mode in MODES {
+            let case = format!("SECUREKEY_REQUIRE joined by {sep:?} {mode:?}");
+            let out = run(
+                &t,
+                &refs(&with_mode(&["check"], mode)),
+                &[("SECUREKEY_REQUIRE", &require), ("SECURE_KEY", &pair(C, D))],
+            );
+            out.assert_code(&case, 2);
+            out.no_window(&case, &keys);
+        }
+    }
+    // A saved env's own setting, in lint.
+    t.write(
+        "app.env",
+        format!(
+            "SECUREKEY_REQUIRE=\"{}\"\nSECURE_KEY={}\n",
+            names.join(" "),
+            pair(C, D)
+        ),
+    );
+    for mode in MODES {
+        let case = format!("lint SECUREKEY_REQUIRE {mode:?}");
+        let out = run(&t, &refs(&with_mode(&["lint", "app.env"], mode)), &[]);
+        out.assert_code(&case, 2);
+        out.no_window(&case, &keys);
+    }
+    t.write(
+        "securekey.json",
+        serde_json::json!({ "require": names }).to_string(),
+    );
+    let out = run(&t, &["check", "--env-file", "k.env"], &[]);
+    out.assert_code("securekey.json", 2);
+    out.no_window("securekey.json", &keys);
+}
