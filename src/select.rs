@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::env::{Env, is_var_name};
+use crate::env::{Env, Var, is_var_name};
 use crate::error::Error;
 use crate::input;
 use crate::key::KEY_HEX_LEN;
@@ -220,7 +220,8 @@ pub fn is_pair_shaped(value: &[u8]) -> bool {
 /// The vars to check: the required ones in order (each once), then (unless
 /// `discover` is off) every other var with a key name or a pair-shaped
 /// value, in the environment's order. Vars whose names are not config var
-/// names are skipped with a warning: no app could set them on Heroku.
+/// names are skipped: no app could set them on Heroku ([`warn_skipped`]
+/// says so).
 #[must_use]
 pub fn select<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Selected<'e>> {
     // A set, not a scan per name: required lists come from files and
@@ -239,24 +240,12 @@ pub fn select<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Sele
     if !discover {
         return out;
     }
-    for var in &env.vars {
-        let by_value = is_pair_shaped(&var.value) && !is_setting_name(&var.name);
-        if !(is_key_var_name(&var.name) || by_value) {
-            continue;
-        }
+    for var in env.vars.iter().filter(|v| discoverable(v)) {
         // A name no app could set on Heroku (from JSON or the process
         // env: spaces, quotes, control characters) is skipped, never put
         // into a report or a fix command.
-        let name = match std::str::from_utf8(&var.name) {
-            Ok(name) if is_var_name(&var.name) => name,
-            _ => {
-                tracing::warn!(
-                    name = %Untrusted::new(&var.name),
-                    source = %untrusted(&env.source),
-                    "skipping a var whose name is not a config var name (letters, digits and _)"
-                );
-                continue;
-            }
+        let Some(name) = config_var_name(var) else {
+            continue;
         };
         if !seen.contains(name) {
             out.push(Selected {
@@ -269,10 +258,44 @@ pub fn select<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Sele
     out
 }
 
+/// Whether discovery would check a var: a key name, or a pair-shaped
+/// value (but the tool's own settings).
+fn discoverable(var: &Var) -> bool {
+    is_key_var_name(&var.name) || (is_pair_shaped(&var.value) && !is_setting_name(&var.name))
+}
+
+/// A var's name, when it is a config var name.
+fn config_var_name(var: &Var) -> Option<&str> {
+    std::str::from_utf8(&var.name)
+        .ok()
+        .filter(|_| is_var_name(&var.name))
+}
+
+/// Warns of each var [`select`] skipped for its name (with `discover`).
+///
+/// Call it once the output's mask knows the selected values, not before:
+/// a skipped name is printed (redacted only where it looks like a key by
+/// itself), and it may hold a piece of a checked key (SPEC §10).
+pub fn warn_skipped(env: &Env, discover: bool) {
+    if !discover {
+        return;
+    }
+    for var in env
+        .vars
+        .iter()
+        .filter(|v| discoverable(v) && config_var_name(v).is_none())
+    {
+        tracing::warn!(
+            name = %Untrusted::new(&var.name),
+            source = %untrusted(&env.source),
+            "skipping a var whose name is not a config var name (letters, digits and _)"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::env::Var;
 
     const PAIR: &str = "3F6D463C2A79289DC5B3C13A4EB2736B0D51A80234CAEAF0EA12D15F12E9FDEE,CF8BBE474F57D9CA1DB402B2D19873E2F05ABED1213256FB761E166A2C8E6EBA";
 

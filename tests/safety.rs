@@ -1199,3 +1199,42 @@ fn a_key_cut_into_valid_names_is_never_echoed_as_required_names() {
     out.assert_code("securekey.json", 2);
     out.no_window("securekey.json", &keys);
 }
+
+/// A var skipped for its name (spaces: from JSON or the process env) is
+/// named in a warning; the name held 12 chars of the checked key, and the
+/// warning was printed before the mask knew the checked values.
+#[test]
+fn a_skipped_name_with_a_piece_of_a_checked_key_is_masked() {
+    let t = TestEnv::new();
+    let name = format!("x {}_SECURE_KEY", &A[..12]);
+    let value = pair(A, B);
+    t.write(
+        "app.json",
+        serde_json::json!({ "SECURE_KEY": value, name.clone(): "1" }).to_string(),
+    );
+    for mode in [&[][..], &["-vv"], &["--format", "json"]] {
+        // Straight from the binary: /bin/sh (the memory limit's) drops a
+        // var whose name is no shell name.
+        let case = format!("process env {mode:?}");
+        let out = t.run_env(
+            with_mode(&["check"], mode),
+            &[("SECURE_KEY", value.as_str()), (name.as_str(), "1")],
+        );
+        out.no_leak();
+        assert!(
+            out.stderr.contains("not a config var name"),
+            "{case}: the warning is gone"
+        );
+        for (what, args) in [
+            ("--heroku-json", vec!["check", "--heroku-json", "app.json"]),
+            ("lint", vec!["lint", "app.json"]),
+        ] {
+            let case = format!("{what} {mode:?}");
+            let out = run(&t, &refs(&with_mode(&args, mode)), &[]);
+            out.clean_exit(&case);
+            out.no_window(&case, ALL_KEYS);
+            // The warning is still there, with the piece masked.
+            stderr_says(&out, &case, &["not a config var name"]);
+        }
+    }
+}

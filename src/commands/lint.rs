@@ -80,6 +80,8 @@ pub(super) fn run(sources: &[String], common: &Common) -> Result<Report, Error> 
             return Err(Error::LintTooLarge(input::MAX_INPUT_BYTES));
         }
         output::know(selected.iter().filter_map(|s| s.value));
+        // Only now: a skipped name may hold a piece of a checked key.
+        select::warn_skipped(&env, common.discover);
         tracing::info!(app = %app, source = %env.source, checked = selected.len(), "linting");
         // Fix commands name the Heroku app: the env's own HEROKU_APP_NAME,
         // else the label when it can be an app name (not `s1.json`); only

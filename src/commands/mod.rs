@@ -96,6 +96,8 @@ fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Repor
     let selected = select::select(&env, &required, common.discover);
     within_cap(selected.len())?;
     output::know(selected.iter().filter_map(|s| s.value));
+    // Only now: a skipped name may hold a piece of a checked key.
+    select::warn_skipped(&env, common.discover);
     tracing::info!(
         source = %env.source,
         vars = env.vars.len(),
