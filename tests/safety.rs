@@ -1238,3 +1238,36 @@ fn a_skipped_name_with_a_piece_of_a_checked_key_is_masked() {
         }
     }
 }
+
+/// A lint argument that is a key cut by the `=` of `APP=PATH`, or by the
+/// last `/` of a path: the label (in every header and finding) or the path
+/// (in errors) was printed alone, too short to look like a key.
+#[test]
+fn a_key_cut_into_a_lint_label_and_path_is_never_printed() {
+    let t = TestEnv::new();
+    let keys = [LETTER_PIECES];
+    let good = format!("SECURE_KEY={}\n", pair(C, D));
+    // `ABCDEF01=BCDEF012`, with and without a file by that path.
+    let at_eq = format!("{}={}", &LETTER_PIECES[..8], &LETTER_PIECES[8..16]);
+    let at_slash = format!("{}/{}", &LETTER_PIECES[..24], &LETTER_PIECES[24..32]);
+    t.write(&at_slash, &good);
+    for args in [
+        vec!["lint", at_eq.as_str()],
+        vec!["lint", at_slash.as_str()],
+        vec!["lint", "k.env", at_eq.as_str()],
+    ] {
+        for mode in MODES {
+            let case = format!("{args:?} {mode:?}");
+            let out = run(&t, &refs(&with_mode(&args, mode)), &[]);
+            out.clean_exit(&case);
+            out.no_window(&case, &keys);
+        }
+    }
+    t.write(&LETTER_PIECES[8..16], &good);
+    for mode in MODES {
+        let case = format!("{at_eq} with a file at its path {mode:?}");
+        let out = run(&t, &refs(&with_mode(&["lint", &at_eq], mode)), &[]);
+        out.clean_exit(&case);
+        out.no_window(&case, &keys);
+    }
+}
