@@ -67,7 +67,8 @@ pub fn looks_like_key(text: &[u8]) -> bool {
 ///   characters, any non-ASCII byte), and any number of them may sit
 ///   between two digits: a key folded over lines, grouped in 8s with spaces
 ///   or joined with dashes is one run. So is a terminal control sequence
-///   (`ESC [ 0 m`), letter and all. A letter outside `a-f` ends the run.
+///   (`ESC [ 0 m`): its final letter is a separator too (its digits are
+///   digits). Any other letter outside `a-f` ends the run.
 ///   The span runs from its first hex digit to its last.
 /// - **Base36** (pre-2013 keys, about 50 lowercase letters and digits): 32
 ///   lowercase letters and digits in a row (separators skipped; an
@@ -154,22 +155,35 @@ impl Iterator for KeySpans<'_> {
     }
 }
 
-/// Where the byte at `pos` ends: one byte, or a whole terminal control
-/// sequence (`ESC [ 0 m`), which is a separator, final letter included.
-fn after_escape(text: &[u8], pos: usize) -> usize {
-    if text[pos] != 0x1b || text.get(pos + 1) != Some(&b'[') {
-        return pos + 1;
-    }
-    let rest = &text[pos + 2..];
-    // Parameters and intermediates, then one final byte.
-    let body = rest
-        .iter()
-        .take_while(|b| (0x20..=0x3f).contains(*b))
-        .count();
-    let end = pos + 2 + body;
-    match text.get(end) {
-        Some(0x40..=0x7e) => end + 1,
-        _ => end,
+/// Finds the final byte of each terminal control sequence (`ESC [ 0 m`):
+/// a separator even when it is a letter, so a key pasted with colour codes
+/// in it is one run. The parameters are not skipped: they are what the
+/// user typed, and a key's digits after an `ESC [` are still its digits
+/// (skipped, they were printed beside the redacted rest).
+#[derive(Debug, Default)]
+struct Escapes {
+    /// The final byte of the sequence being read.
+    final_at: Option<usize>,
+}
+
+impl Escapes {
+    /// Whether the byte at `pos` is a control sequence's final byte. Call
+    /// it for every position, in order.
+    fn is_final(&mut self, text: &[u8], pos: usize) -> bool {
+        if self.final_at == Some(pos) {
+            self.final_at = None;
+            return true;
+        }
+        if text[pos] == 0x1b && text.get(pos + 1) == Some(&b'[') {
+            // Parameters and intermediates, then one final byte.
+            let body = text[pos + 2..]
+                .iter()
+                .take_while(|b| (0x20..=0x3f).contains(*b))
+                .count();
+            let end = pos + 2 + body;
+            self.final_at = matches!(text.get(end), Some(0x40..=0x7e)).then_some(end);
+        }
+        false
     }
 }
 
@@ -180,6 +194,7 @@ struct HexRuns {
     start: usize,
     end: usize,
     count: usize,
+    escapes: Escapes,
 }
 
 impl HexRuns {
@@ -188,10 +203,14 @@ impl HexRuns {
             if self.count == 0 && self.pos >= horizon {
                 return None;
             }
-            self.pos = after_escape(text, self.pos);
+            let here = self.pos;
+            self.pos += 1;
+            if self.escapes.is_final(text, here) {
+                continue;
+            }
             if b.is_ascii_hexdigit() {
                 if self.count == 0 {
-                    self.start = self.pos - 1;
+                    self.start = here;
                 }
                 self.count += 1;
                 self.end = self.pos;
@@ -226,6 +245,7 @@ struct Base36Runs {
     last_digit: bool,
     /// A span found: its start, and how many more letters and digits it takes.
     pending: Option<(usize, usize)>,
+    escapes: Escapes,
 }
 
 impl Default for Base36Runs {
@@ -239,6 +259,7 @@ impl Default for Base36Runs {
             switches: 0,
             last_digit: false,
             pending: None,
+            escapes: Escapes::default(),
         }
     }
 }
@@ -259,8 +280,8 @@ impl Base36Runs {
                 return None;
             }
             let here = self.pos;
-            self.pos = after_escape(text, self.pos);
-            if !b.is_ascii_alphanumeric() {
+            self.pos += 1;
+            if self.escapes.is_final(text, here) || !b.is_ascii_alphanumeric() {
                 continue;
             }
             let digit = b.is_ascii_digit();
@@ -1440,6 +1461,33 @@ mod tests {
         }
         assert!(!untrusted(A).is_verbatim());
         assert!(!untrusted("a\nb").is_verbatim());
+    }
+
+    /// Found by fuzz/pipeline: a control sequence's parameters were
+    /// skipped as if they were no digits, so a key's digits right after an
+    /// `ESC [` were printed beside the redacted rest (`\x1b[1234567890A`
+    /// and the rest redacted).
+    #[test]
+    fn a_key_after_an_escape_is_redacted_digits_and_all() {
+        let leading = "1234567890ABCDEF".repeat(4);
+        let trailing = "ABCDEF1234567890".repeat(4);
+        for (key, text) in [
+            (&leading, format!("\x1b[{leading}")),
+            (&leading, format!("X_\x1b[{leading}_SECURE_KEY")),
+            (
+                &trailing,
+                format!("{}\x1b[{}", &trailing[..54], &trailing[54..]),
+            ),
+            (
+                &trailing,
+                format!("{}\x1b[{};", &trailing[..54], &trailing[54..]),
+            ),
+        ] {
+            let out = shown(&text);
+            assert!(leaked(out.as_bytes(), key).is_none(), "{}", out.len());
+        }
+        // A colour code inside a key still joins its two halves.
+        assert_eq!(shown(format!("{}\x1b[0m{}", &A[..32], &A[32..])), REDACTED);
     }
 
     #[test]

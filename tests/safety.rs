@@ -1141,6 +1141,10 @@ fn control_characters_in_lint_labels_and_paths_are_escaped() {
 /// valid var name by itself, and too short to look like a key.
 const LETTER_PIECES: &str = "ABCDEF01BCDEF012CDEF0123DEF01234EF012345F0123456A1234567B2345678";
 
+/// A key whose first and last 10 chars are digits (an `ESC [` before them
+/// made them parameters of a control sequence).
+const DIGIT_ENDS: &str = "1234567890ABCDEF1234567890ABCDEF1234567890ABCDEF1234567890123456";
+
 fn pieces(key: &str) -> Vec<String> {
     key.as_bytes()
         .chunks(8)
@@ -1269,5 +1273,39 @@ fn a_key_cut_into_a_lint_label_and_path_is_never_printed() {
         let out = run(&t, &refs(&with_mode(&["lint", &at_eq], mode)), &[]);
         out.clean_exit(&case);
         out.no_window(&case, &keys);
+    }
+}
+
+/// A key right after `ESC [` in a name, a label or a path: its leading
+/// (or, before its end, trailing) digits were taken for a control
+/// sequence's parameters and printed beside the redacted rest.
+#[test]
+fn a_key_after_an_escape_is_never_printed_in_part() {
+    let t = TestEnv::new();
+    let keys = [DIGIT_ENDS];
+    let lead = format!("\x1b[{DIGIT_ENDS}_SECURE_KEY");
+    let tail = format!("x{}\x1b[{}", &DIGIT_ENDS[..54], &DIGIT_ENDS[54..]);
+    t.write("k.env", format!("SECURE_KEY={}\n", pair(C, D)));
+    t.write(
+        "names.json",
+        serde_json::json!({ lead.clone(): pair(C, D), tail.clone(): pair(D, C) }).to_string(),
+    );
+    let label = format!("{lead}=k.env");
+    for args in [
+        vec!["check", "--heroku-json", "names.json"],
+        vec!["lint", "names.json"],
+        vec!["lint", label.as_str()],
+        vec!["check", "--env-file", tail.as_str()],
+    ] {
+        for mode in MODES {
+            let case = format!("{:?} {mode:?}", args[..2].join(" "));
+            let out = run(
+                &t,
+                &refs(&with_mode(&args, mode)),
+                &[("SECUREKEY_LOG", "trace")],
+            );
+            out.clean_exit(&case);
+            out.no_window(&case, &keys);
+        }
     }
 }
