@@ -32,6 +32,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Once;
 
@@ -194,14 +195,20 @@ fn process_vars(content: &[u8]) -> Vec<Var> {
         .collect()
 }
 
-/// `lint`'s `APP=PATH` or `PATH` (the binary's `parse_lint_source`).
-fn lint_source(arg: &str) -> (&str, &str) {
+/// `lint`'s `APP=PATH` or `PATH`, as the binary reads it
+/// (`parse_lint_source`): the label, the path, and the label as printed
+/// (the whole argument, redacted, when the label is cut from a key), and
+/// whether it was.
+fn lint_source(arg: &str) -> (&str, &str, String, bool) {
+    let splits_a_key =
+        |at: usize| redact::key_spans(arg.as_bytes()).any(|s| s.start < at && at < s.end);
     if let Some((app, path)) = arg.split_once('=')
         && !app.is_empty()
         && !app.contains('/')
         && !path.is_empty()
+        && !splits_a_key(app.len())
     {
-        return (app, path);
+        return (app, path, untrusted(app).to_string(), false);
     }
     let label = if arg == "-" {
         "stdin"
@@ -211,7 +218,9 @@ fn lint_source(arg: &str) -> (&str, &str) {
             .and_then(|n| n.to_str())
             .unwrap_or(arg)
     };
-    (label, arg)
+    let cut_from_key = arg.rfind(label).is_some_and(splits_a_key);
+    let shown = untrusted(if cut_from_key { arg } else { label }).to_string();
+    (label, arg, shown, cut_from_key)
 }
 
 /// Where `securekey.json` is not: `required` falls back to the default.
@@ -297,24 +306,42 @@ fn squeezed(text: &[u8]) -> Vec<u8> {
 }
 
 /// SPEC §10's key-shaped text: 16 or more hex digits, any case, with
-/// nothing but separators (bytes that are not ASCII letters or digits)
-/// between them, however many. A letter outside `a-f` ends a run. The
-/// digits of each run, upper-cased.
-fn hex_runs(text: &[u8]) -> Vec<Vec<u8>> {
+/// nothing but separators between them, however many. A separator is a
+/// byte that is not an ASCII letter or digit, or the final letter of a
+/// terminal control sequence (`ESC [ 0 m`: a key pasted with colour codes
+/// in it is split by them, not ended). Any other letter outside `a-f` ends
+/// a run. Each run as a byte range, from its first digit to its last.
+fn hex_runs(text: &[u8]) -> Vec<Range<usize>> {
     let mut runs = Vec::new();
-    let mut run = Vec::new();
-    for &b in text {
+    let (mut start, mut end, mut digits) = (0, 0, 0);
+    let mut final_at = None;
+    for (i, &b) in text.iter().enumerate() {
+        if b == 0x1b && text.get(i + 1) == Some(&b'[') {
+            let params = text[i + 2..]
+                .iter()
+                .take_while(|b| (0x20..=0x3f).contains(*b))
+                .count();
+            let at = i + 2 + params;
+            final_at = matches!(text.get(at), Some(0x40..=0x7e)).then_some(at);
+        }
+        if final_at == Some(i) {
+            continue;
+        }
         if b.is_ascii_hexdigit() {
-            run.push(b.to_ascii_uppercase());
-        } else if b.is_ascii_alphanumeric() {
-            if run.len() >= 16 {
-                runs.push(std::mem::take(&mut run));
+            if digits == 0 {
+                start = i;
             }
-            run.clear();
+            digits += 1;
+            end = i + 1;
+        } else if b.is_ascii_alphanumeric() {
+            if digits >= 16 {
+                runs.push(start..end);
+            }
+            digits = 0;
         }
     }
-    if run.len() >= 16 {
-        runs.push(run);
+    if digits >= 16 {
+        runs.push(start..end);
     }
     runs
 }
@@ -323,6 +350,10 @@ fn hex_runs(text: &[u8]) -> Vec<Vec<u8>> {
 #[derive(Default)]
 struct Material {
     windows: HashMap<u64, (Origin, usize)>,
+    /// Windows of the fields' plain text (outside key-shaped stretches),
+    /// which is theirs to print: a key-shaped window that is also one of
+    /// these may be printed because of the plain text.
+    plain: HashSet<u64>,
 }
 
 impl Material {
@@ -343,13 +374,31 @@ impl Material {
         });
     }
 
-    /// Key-shaped text in a field of the input.
+    /// A field of the input: its key-shaped text (hex runs, the base36
+    /// key) is material, the rest is plain text.
     fn field(&mut self, text: &[u8], what: &'static str) {
-        for run in hex_runs(text) {
-            self.add(&run, Origin::HexRun(what), |_| true);
+        let mut keys: Vec<Range<usize>> = hex_runs(text);
+        for run in &keys {
+            self.add(&squeezed(&text[run.clone()]), Origin::HexRun(what), |_| {
+                true
+            });
         }
-        if text.windows(BASE36.len()).any(|w| w == BASE36.as_bytes()) {
-            self.add(&squeezed(BASE36.as_bytes()), Origin::Base36, |_| true);
+        let base36 = BASE36.as_bytes();
+        for at in 0..text.len().saturating_sub(base36.len() - 1) {
+            if text[at..].starts_with(base36) {
+                self.add(&squeezed(base36), Origin::Base36, |_| true);
+                keys.push(at..at + base36.len());
+            }
+        }
+        keys.sort_by_key(|r| r.start);
+        let mut from = 0;
+        for key in keys.iter().chain([&(text.len()..text.len())]) {
+            if key.start > from {
+                for w in squeezed(&text[from..key.start]).windows(8) {
+                    self.plain.insert(pack(w));
+                }
+            }
+            from = from.max(key.end);
         }
     }
 
@@ -579,21 +628,62 @@ impl Run {
     }
 
     fn assert_no_window(&self, stream: &str, out: &[u8]) {
-        let out = squeezed(out);
-        for (at, w) in out.windows(8).enumerate() {
+        // The letters and digits, upper-cased, and where each stands.
+        let (letters, at): (Vec<u8>, Vec<usize>) = out
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.is_ascii_alphanumeric())
+            .map(|(i, b)| (b.to_ascii_uppercase(), i))
+            .unzip();
+        // Letters and digits that are a field's plain text or a key id.
+        let mut plain = vec![false; letters.len()];
+        for (i, w) in letters.windows(8).enumerate() {
             let w = pack(w);
-            // A key id printed is no key material, whatever it matches.
-            if let Some(&(origin, offset)) = self.material.windows.get(&w)
-                && (matches!(origin, Origin::Value(_)) || !self.ids.contains(&w))
+            if self.ids.contains(&w) || self.material.plain.contains(&w) {
+                plain[i..i + 8].fill(true);
+            }
+        }
+        for (i, w) in letters.windows(8).enumerate() {
+            let Some(&(origin, offset)) = self.material.windows.get(&pack(w)) else {
+                continue;
+            };
+            // A checked value's window is masked, wherever it comes from.
+            // Key-shaped text in a field is redacted where it stands; what
+            // looks like a window of it may be other text that happens to
+            // spell it (see `is_evidence`).
+            if matches!(origin, Origin::Value(_))
+                || is_evidence(w, &out[at[i]..=at[i + 7]], &plain[i..i + 8])
             {
                 panic!(
-                    "leak: {}: {stream}: letters and digits #{at}..#{} are 8 in a row of {origin}, from its letter or digit #{offset} (output withheld)",
+                    "leak: {}: {stream}: letters and digits #{i}..#{} are 8 in a row of {origin}, from its letter or digit #{offset} (output withheld)",
                     self.name,
-                    at + 8
+                    i + 8
                 );
             }
         }
     }
+}
+
+/// Whether a window of key-shaped text found in the output shows that text
+/// rather than a coincidence. Output is made of pieces (names, labels,
+/// escapes such as `\x12`, colour codes, fixed words, numbers) that can
+/// spell 8 hex digits of another field by chance, and the fuzzer makes
+/// such chances likely (it copies bytes between fields, and repeats them):
+///
+/// - fewer than 5 distinct letters and digits (`dddddddd`, `1B1B1B1B`) is
+///   no evidence (1 window in 55 of a random key has so few: a real leak
+///   shows others);
+/// - nor is a window that takes in an escape (`\`) or a colour code (ESC),
+///   whose letters and digits the tool wrote itself;
+/// - nor one that overlaps a field's plain text (or a key id) as printed:
+///   the user's own text, next to a word that continues it by chance.
+fn is_evidence(window: &[u8], raw: &[u8], plain: &[bool]) -> bool {
+    let distinct = window
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| !window[..*i].contains(c))
+        .count();
+    distinct >= 5 && !raw.iter().any(|&b| b == b'\\' || b == 0x1b) && !plain.contains(&true)
 }
 
 /// Writes to a plain copy and through the mask.
@@ -752,8 +842,9 @@ fn check(case: &Case, i: usize, source: &Source) -> Run {
         }
     };
     let selected = select::select(&env, &required, case.discover);
-    run.logs();
     run.know(&selected);
+    select::warn_skipped(&env, case.discover);
+    run.logs();
     let app = env
         .get("HEROKU_APP_NAME")
         .map(<[u8]>::to_vec)
@@ -781,8 +872,7 @@ fn lint(case: &Case) -> Run {
     };
     for source in &case.sources {
         run.material.field(source.arg.as_bytes(), "a lint source");
-        let (label, path) = lint_source(&source.arg);
-        let app = untrusted(label).to_string();
+        let (label, path, app, cut_from_key) = lint_source(&source.arg);
         let loaded = match source.how {
             // An ENV_DIR: file names that are var names, sorted.
             How::Process => {
@@ -812,7 +902,6 @@ fn lint(case: &Case) -> Run {
             None => Vec::new(),
         };
         let mut selected = select::select(&env, &required, case.discover);
-        run.logs();
         if selected.is_empty() {
             selected.push(Selected {
                 name: select::DEFAULT_REQUIRED.to_owned(),
@@ -821,9 +910,11 @@ fn lint(case: &Case) -> Run {
             });
         }
         run.know(&selected);
+        select::warn_skipped(&env, case.discover);
+        run.logs();
         let app_name = env
             .get_str("HEROKU_APP_NAME")
-            .or(Some(label))
+            .or(Some(label).filter(|_| !cut_from_key))
             .filter(|name| redact::is_heroku_app_name(name))
             .map(str::to_owned);
         let (mut vars, mut findings) =
