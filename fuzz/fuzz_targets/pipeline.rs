@@ -914,7 +914,7 @@ fn lint(case: &Case) -> Run {
         run.logs();
         let app_name = env
             .get_str("HEROKU_APP_NAME")
-            .or(Some(label).filter(|_| !cut_from_key))
+            .or((!cut_from_key).then_some(label))
             .filter(|name| redact::is_heroku_app_name(name))
             .map(str::to_owned);
         let (mut vars, mut findings) =

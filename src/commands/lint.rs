@@ -131,7 +131,7 @@ pub(super) fn run(sources: &[String], common: &Common) -> Result<Report, Error> 
         // a valid app name is kept (a 1 MB one would be repeated per var).
         let app_name = env
             .get_str("HEROKU_APP_NAME")
-            .or(Some(source.label).filter(|_| !source.cut_from_key))
+            .or((!source.cut_from_key).then_some(source.label))
             .filter(|name| redact::is_heroku_app_name(name))
             .map(str::to_owned);
         let (mut vars, mut findings) =
