@@ -595,6 +595,42 @@ const CLASS: [u8; 256] = {
     table
 };
 
+/// Each byte of output, its position and its class, but no class (a
+/// separator) for the bytes of a colour code (`ESC [ 1 ; 31 m`): the
+/// report's own formatting, not text. A window of a value that ran through
+/// one masked its digits and broke the code (`ESC [ * 1 m`).
+fn classified(data: &[u8]) -> impl Iterator<Item = (usize, u8, u8)> + '_ {
+    let mut colour_end = 0;
+    data.iter().enumerate().map(move |(i, &b)| {
+        if b == 0x1b && i >= colour_end {
+            colour_end = i + colour_code_len(&data[i..]);
+        }
+        let class = if i < colour_end {
+            0
+        } else {
+            CLASS[usize::from(b)]
+        };
+        (i, b, class)
+    })
+}
+
+/// The length of the colour code `text` starts with (`ESC [`, digits and
+/// `;`, `m`), or 0.
+fn colour_code_len(text: &[u8]) -> usize {
+    let Some(params) = text.strip_prefix(b"\x1b[") else {
+        return 0;
+    };
+    let n = params
+        .iter()
+        .take_while(|b| b.is_ascii_digit() || **b == b';')
+        .count();
+    if params.get(n) == Some(&b'm') {
+        n + 3
+    } else {
+        0
+    }
+}
+
 /// The second guard: masks, in final output, any 8 letters and digits in a
 /// row (separators skipped, any case) that are also 8 in a row of a key
 /// var's value (its separators skipped too), with [`MASKED`].
@@ -607,7 +643,8 @@ const CLASS: [u8; 256] = {
 ///
 /// The result holds no window of a value even with the mask characters
 /// taken out: what is left on either side of a masked stretch is checked as
-/// if it were one text.
+/// if it were one text. Colour codes (`ESC [ 31 m`) are separators: the
+/// report's own, never masked.
 ///
 /// A key id (8 hex digits of SHA-256) is masked only if it happens to equal
 /// 8 chars of some key: odds of about 57 in 4 billion per key.
@@ -760,8 +797,7 @@ impl Mask {
     /// Whether some window of `carry` + `data` is in the set.
     fn index_hit(&self, mut window: Window, data: &[u8]) -> bool {
         let index = self.index();
-        data.iter().any(|&b| {
-            let class = CLASS[usize::from(b)];
+        classified(data).any(|(_, b, class)| {
             class != 0 && {
                 window.push(b.to_ascii_uppercase(), class);
                 self.is_candidate(&window) && index.contains(window.chars)
@@ -773,8 +809,7 @@ impl Mask {
     fn candidates(&self, mut window: Window, data: &[u8]) -> WindowSet {
         // A report line holds a few: two key ids, and the windows around them.
         let mut wanted = WindowSet::with_capacity(data.len() / 32);
-        for &b in data {
-            let class = CLASS[usize::from(b)];
+        for (_, b, class) in classified(data) {
             if class != 0 {
                 window.push(b.to_ascii_uppercase(), class);
                 if self.is_candidate(&window) {
@@ -841,8 +876,7 @@ impl Mask {
         // Where the last 8 letters and digits are, in a ring.
         let mut at = [WRITTEN; 8];
         let mut next = 0;
-        for (i, &b) in data.iter().enumerate() {
-            let class = CLASS[usize::from(b)];
+        for (i, b, class) in classified(data) {
             if class == 0 {
                 continue;
             }
@@ -862,8 +896,7 @@ impl Mask {
         let mut window = *carry;
         let mut since_gap = 8u8;
         let mut joined = false;
-        for (i, &b) in data.iter().enumerate() {
-            let class = CLASS[usize::from(b)];
+        for (i, b, class) in classified(data) {
             if class == 0 {
                 continue;
             }
@@ -887,8 +920,7 @@ impl Mask {
         // masking may reach back past the last eight.
         let mut visible: Vec<(u8, usize)> = carry.chars().map(|c| (c, WRITTEN)).collect();
         let mut window = *carry;
-        for (i, &b) in data.iter().enumerate() {
-            let class = CLASS[usize::from(b)];
+        for (i, b, class) in classified(data) {
             if class == 0 || out[i] == MASKED {
                 continue;
             }
@@ -1066,8 +1098,7 @@ impl Window {
     /// After `data` has gone by, keeping at most 7 chars: a window that
     /// starts in the next batch holds at least one char of it.
     fn advance(&mut self, data: &[u8]) {
-        for &b in data {
-            let class = CLASS[usize::from(b)];
+        for (_, b, class) in classified(data) {
             if class != 0 {
                 self.push(b.to_ascii_uppercase(), class);
             }
@@ -1640,6 +1671,26 @@ mod tests {
         assert_eq!(&*mask.mask_str(&format!("[{}]", &A[..8])), "[********]");
         // Seven chars are not a window.
         assert_eq!(&*mask.mask_str(&A[..7]), &A[..7]);
+    }
+
+    /// Found by fuzz/pipeline: a window of a checked value that ran into a
+    /// colour code (`SECURE_KEY` then `ESC [ 3 1 m`, a value holding
+    /// `SECURE_KEY=3…`) masked the code's digit: `ESC [ * 1 m`, raw on the
+    /// terminal. Colour codes are separators, and stay whole.
+    #[test]
+    fn mask_leaves_colour_codes_whole() {
+        let mask = mask_of(&["21,345678_SECURE_KEY=36"]);
+        let line = "SECURE_KEY  \x1b[31merror  \x1b[0m  latest --------\n";
+        assert!(matches!(mask.mask(line.as_bytes()), Cow::Borrowed(_)));
+        // A value split by a colour code is still masked, the code whole.
+        let mask = mask_of(&[A]);
+        let painted = format!("\x1b[1m{}\x1b[0m{}\x1b[31;1m", &A[..4], &A[4..12]);
+        let out = mask.mask(painted.as_bytes());
+        assert_eq!(&*out, "\x1b[1m****\x1b[0m********\x1b[31;1m".as_bytes());
+        let mut w = MaskedWriter::new(Vec::new(), &mask);
+        write!(w, "{painted}").unwrap();
+        w.finish().unwrap();
+        assert_eq!(w.get_ref().as_slice(), &*out);
     }
 
     #[test]
