@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::env::{Env, is_var_name};
+use crate::env::{Env, Var, is_var_name};
 use crate::error::Error;
 use crate::input;
 use crate::key::KEY_HEX_LEN;
@@ -74,6 +74,8 @@ pub fn required(
     app_dir: &Path,
 ) -> Result<(Vec<String>, RequiredFrom), Error> {
     if !args.is_empty() {
+        let names: Vec<&str> = args.iter().map(String::as_str).collect();
+        refuse_a_split_key(&names, "the arguments")?;
         let names = args
             .iter()
             .enumerate()
@@ -110,8 +112,13 @@ pub fn required(
 pub fn require_setting(value: &[u8]) -> Result<Vec<String>, Error> {
     let text = std::str::from_utf8(value)
         .map_err(|_| Error::BadName(format!("{REQUIRE_VAR} is not UTF-8")))?;
-    text.split(|c: char| c == ',' || c.is_ascii_whitespace())
+    let names: Vec<&str> = text
+        .split(|c: char| c == ',' || c.is_ascii_whitespace())
         .filter(|s| !s.is_empty())
+        .collect();
+    refuse_a_split_key(&names, &format!("the names in {REQUIRE_VAR}"))?;
+    names
+        .into_iter()
         .enumerate()
         .map(|(i, n)| validate_name(n, &format!("{REQUIRE_VAR} entry {}", i + 1)))
         .collect()
@@ -126,6 +133,14 @@ fn parse_config(path: &Path, content: &[u8]) -> Result<Vec<String>, Error> {
         .ok_or_else(|| bad("no \"require\" list"))?
         .as_array()
         .ok_or_else(|| bad("\"require\" is not a list"))?;
+    let names: Vec<&str> = require
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    refuse_a_split_key(
+        &names,
+        &format!("the names in {} \"require\"", path.display()),
+    )?;
     require
         .iter()
         .enumerate()
@@ -139,6 +154,21 @@ fn parse_config(path: &Path, content: &[u8]) -> Result<Vec<String>, Error> {
             )
         })
         .collect()
+}
+
+/// Required names that, read together, are key-shaped: a key cut into
+/// valid names (`ABCDEF01 BCDEF012 …` by a shell, commas or a JSON list)
+/// is refused like a key given as one name, without being echoed. Each
+/// piece alone is too short to look like a key, but printed one per line
+/// the pieces spell it (SPEC §10: grouped with spaces or other separators).
+/// One name is [`validate_name`]'s.
+fn refuse_a_split_key(names: &[&str], what: &str) -> Result<(), Error> {
+    if names.len() > 1 && crate::redact::looks_like_key(names.join(" ").as_bytes()) {
+        return Err(Error::BadName(format!(
+            "{what} look like a key together, not config var names; pass the vars' NAMES (e.g. SECURE_KEY), never a value"
+        )));
+    }
+    Ok(())
 }
 
 /// A name must be a config var name. A value that looks like key material
@@ -182,9 +212,7 @@ pub fn is_setting_name(name: &[u8]) -> bool {
 pub fn key_values(env: &Env) -> impl Iterator<Item = &[u8]> {
     env.vars()
         .iter()
-        .filter(|v| {
-            is_key_var_name(&v.name) || (is_pair_shaped(&v.value) && !is_setting_name(&v.name))
-        })
+        .filter(|v| discoverable(v))
         .map(|v| v.value.as_slice())
 }
 
@@ -202,7 +230,8 @@ pub fn is_pair_shaped(value: &[u8]) -> bool {
 /// The vars to check: the required ones in order (each once), then (unless
 /// `discover` is off) every other var with a key name or a pair-shaped
 /// value, in the environment's order. Vars whose names are not config var
-/// names are skipped with a warning: no app could set them on Heroku.
+/// names are skipped: no app could set them on Heroku ([`warn_skipped`]
+/// says so).
 #[must_use]
 pub fn select<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Selected<'e>> {
     // A set, not a scan per name: required lists come from files and
@@ -221,24 +250,12 @@ pub fn select<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Sele
     if !discover {
         return out;
     }
-    for var in env.vars() {
-        let by_value = is_pair_shaped(&var.value) && !is_setting_name(&var.name);
-        if !(is_key_var_name(&var.name) || by_value) {
-            continue;
-        }
+    for var in env.vars().iter().filter(|v| discoverable(v)) {
         // A name no app could set on Heroku (from JSON or the process
         // env: spaces, quotes, control characters) is skipped, never put
         // into a report or a fix command.
-        let name = match std::str::from_utf8(&var.name) {
-            Ok(name) if is_var_name(&var.name) => name,
-            _ => {
-                tracing::warn!(
-                    name = %Untrusted::new(&var.name),
-                    source = %untrusted(&env.source),
-                    "skipping a var whose name is not a config var name (letters, digits and _)"
-                );
-                continue;
-            }
+        let Some(name) = config_var_name(var) else {
+            continue;
         };
         if !seen.contains(name) {
             out.push(Selected {
@@ -251,10 +268,44 @@ pub fn select<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Sele
     out
 }
 
+/// Whether discovery would check a var: a key name, or a pair-shaped
+/// value (but the tool's own settings).
+fn discoverable(var: &Var) -> bool {
+    is_key_var_name(&var.name) || (is_pair_shaped(&var.value) && !is_setting_name(&var.name))
+}
+
+/// A var's name, when it is a config var name.
+fn config_var_name(var: &Var) -> Option<&str> {
+    std::str::from_utf8(&var.name)
+        .ok()
+        .filter(|_| is_var_name(&var.name))
+}
+
+/// Warns of each var [`select`] skipped for its name (with `discover`).
+///
+/// Call it once the output's mask knows the selected values, not before:
+/// a skipped name is printed (redacted only where it looks like a key by
+/// itself), and it may hold a piece of a checked key (SPEC §10).
+pub fn warn_skipped(env: &Env, discover: bool) {
+    if !discover {
+        return;
+    }
+    for var in env
+        .vars()
+        .iter()
+        .filter(|v| discoverable(v) && config_var_name(v).is_none())
+    {
+        tracing::warn!(
+            name = %Untrusted::new(&var.name),
+            source = %untrusted(&env.source),
+            "skipping a var whose name is not a config var name (letters, digits and _)"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::env::Var;
 
     const PAIR: &str = "3F6D463C2A79289DC5B3C13A4EB2736B0D51A80234CAEAF0EA12D15F12E9FDEE,CF8BBE474F57D9CA1DB402B2D19873E2F05ABED1213256FB761E166A2C8E6EBA";
 
@@ -341,6 +392,35 @@ mod tests {
             required(&[], None, dir.path()),
             Err(Error::Config(..))
         ));
+    }
+
+    /// Found by fuzz/pipeline: each 8-char piece of this key starts with a
+    /// letter, so each is a valid name, and was printed as a missing var.
+    #[test]
+    fn a_key_cut_into_valid_names_is_refused() {
+        let key = "ABCDEF01BCDEF012CDEF0123DEF01234EF012345F0123456A1234567B2345678";
+        let pieces: Vec<String> = key
+            .as_bytes()
+            .chunks(8)
+            .map(|c| String::from_utf8(c.to_vec()).unwrap())
+            .collect();
+        let no_echo = |err: Error| {
+            let err = err.to_string();
+            assert!(err.contains("look like a key"), "{err}");
+            assert!(pieces.iter().all(|p| !err.contains(p.as_str())), "{err}");
+        };
+        let dir = tempfile::tempdir().unwrap();
+        no_echo(required(&pieces, None, dir.path()).unwrap_err());
+        no_echo(required(&pieces[..2], None, dir.path()).unwrap_err());
+        for sep in [",", " ", ", ", "\n"] {
+            no_echo(require_setting(pieces.join(sep).as_bytes()).unwrap_err());
+        }
+        let config = serde_json::json!({ "require": pieces }).to_string();
+        std::fs::write(dir.path().join(CONFIG_FILE), config).unwrap();
+        no_echo(required(&[], None, dir.path()).unwrap_err());
+        // Names that only share hex letters are names.
+        let names = vec!["FACE_KEY".to_owned(), "BEEF_KEY".to_owned()];
+        assert_eq!(required(&names, None, dir.path()).unwrap().0, names);
     }
 
     #[test]

@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
             }
             let env = Env::new("fuzz", vars);
             let selected = securekey::select::select(&env, &["SECURE_KEY".to_owned()], true);
-            let _ = securekey::checks::check_env(&env, &selected, None);
+            let _ = securekey::checks::check_env(&selected, &env.source, None);
         }
         Err(e) => assert!(e.line >= 1, "a dotenv error names its line"),
     }

@@ -9,6 +9,6 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(vars) = env::parse_heroku_json(data) {
         let env = Env::new("fuzz", vars);
         let selected = securekey::select::select(&env, &["SECURE_KEY".to_owned()], true);
-        let _ = securekey::checks::check_env(&env, &selected, Some("app"));
+        let _ = securekey::checks::check_env(&selected, &env.source, Some("app"));
     }
 });

@@ -9,7 +9,8 @@ use securekey::env::{Env, Var};
 
 fuzz_target!(|data: &[u8]| {
     if let Some(pair) = KeyPair::parse(data) {
-        let canonical = format!("{},{}", pair.latest().expose(), pair.previous().expose());
+        let (latest, previous) = pair.both().expect("a parsed pair has both keys");
+        let canonical = format!("{},{}", latest.expose(), previous.expose());
         assert!(KeyPair::parse(canonical.as_bytes()).as_ref() == Some(&pair));
     }
     // The value twice, so `duplicate-pair` runs too.
@@ -19,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let env = Env::new("fuzz", vec![var("SECURE_KEY"), var("OTHER_SECURE_KEY")]);
     let selected = securekey::select::select(&env, &["SECURE_KEY".to_owned()], true);
-    let (reports, findings) = securekey::checks::check_env(&env, &selected, Some("app"));
+    let (reports, findings) = securekey::checks::check_env(&selected, &env.source, Some("app"));
     let shown = format!("{findings:?}{reports:?}{env:?}").to_ascii_uppercase();
     for run in data
         .split(|b| !b.is_ascii_hexdigit())

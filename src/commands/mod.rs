@@ -102,6 +102,8 @@ fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Repor
             .filter_map(|s| s.value)
             .chain(select::key_values(&env)),
     );
+    // Only now: a skipped name may hold a piece of a checked key.
+    select::warn_skipped(&env, common.discover);
     tracing::info!(
         source = %env.source,
         vars = env.vars().len(),
