@@ -1,0 +1,121 @@
+//! Classes 9 and 10 of issue 10: exec-d at launch.
+
+use super::*;
+
+// ------------------------------------------------ 9. exec-d and config errors
+
+/// Configuration errors exec-d meets at boot: a typo in `SECUREKEY_REQUIRE`
+/// (a name that is not one), and `securekey.json` malformed two ways.
+fn boot_config_errors(t: &TestEnv) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
+    vec![
+        (
+            "SECUREKEY_REQUIRE typo",
+            vec![("SECUREKEY_REQUIRE", "SECURE_KEY OTHER!KEY".to_owned())],
+        ),
+        (
+            "SECUREKEY_REQUIRE a digit first",
+            vec![("SECUREKEY_REQUIRE", "SECURE_KEY,9KEY".to_owned())],
+        ),
+        ("securekey.json not JSON", {
+            t.write("bad-json/securekey.json", "{\"require\": [\"SECURE_KEY\"");
+            vec![("CWD", "bad-json".to_owned())]
+        }),
+        ("securekey.json require not a list", {
+            t.write("bad-list/securekey.json", "{\"require\": \"SECURE_KEY\"}");
+            vec![("CWD", "bad-list".to_owned())]
+        }),
+    ]
+}
+
+/// exec-d in `cwd` (under the test dir), fd 3 on a fresh file; returns the
+/// outcome, fd 3's content and whether a key file was written.
+fn boot(
+    t: &TestEnv,
+    name: &str,
+    cwd: Option<&str>,
+    vars: &[(&str, &str)],
+) -> (Outcome, Vec<u8>, bool) {
+    let fd3 = t.path().join(format!("{name}.fd3"));
+    let key_file = t.path().join(format!("{name}/keys.json"));
+    let mut all: Vec<(&str, &str)> = vars.to_vec();
+    all.push(("SECUREKEY_FILE", key_file.to_str().unwrap()));
+    let out = match cwd {
+        None => t.exec_d(&fd3, true, &all),
+        Some(dir) => {
+            // exec-d reads securekey.json from its working directory.
+            let sub = TestEnv {
+                dir: tempfile::tempdir_in(t.path()).unwrap(),
+            };
+            std::fs::copy(
+                t.path().join(dir).join("securekey.json"),
+                sub.path().join("securekey.json"),
+            )
+            .unwrap();
+            sub.exec_d(&fd3, true, &all)
+        }
+    };
+    let written = std::fs::read(&fd3).unwrap_or_default();
+    (out, written, key_file.exists())
+}
+
+#[test]
+fn exec_d_starts_the_process_despite_a_configuration_error() {
+    let t = TestEnv::new();
+    let good = pair(A, B);
+    for (what, settings) in boot_config_errors(&t) {
+        let cwd = settings
+            .iter()
+            .find(|(k, _)| *k == "CWD")
+            .map(|(_, v)| v.as_str());
+        let mut vars: Vec<(&str, &str)> = settings
+            .iter()
+            .filter(|(k, _)| *k != "CWD")
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        vars.push(("SECURE_KEY", &good));
+        let (out, fd3, written) = boot(&t, "unset", cwd, &vars);
+        out.assert_code(what, 0);
+        out.no_window(what, ALL_KEYS);
+        assert!(!out.stderr.is_empty(), "{what}: the error is logged");
+        assert!(fd3.is_empty(), "{what}: nothing on fd 3");
+        assert!(!written, "{what}: no key file");
+
+        vars.push(("SECUREKEY_BOOT", "strict"));
+        let (out, fd3, written) = boot(&t, "strict", cwd, &vars);
+        let code = out.clean_exit(what);
+        assert_ne!(code, 0, "{what}: SECUREKEY_BOOT=strict stops the launch");
+        out.no_window(what, ALL_KEYS);
+        assert!(
+            fd3.is_empty() && !written,
+            "{what}: nothing on fd 3, no key file"
+        );
+    }
+}
+
+// ------------------------------------------------ 10. exec-d, fd 3 read-only
+
+#[test]
+fn exec_d_refuses_a_read_only_fd_3_and_leaves_its_file_alone() {
+    let t = TestEnv::new();
+    let fd3 = t.path().join("fd3");
+    std::fs::write(&fd3, "UNTOUCHED\n").unwrap();
+    let key_file = t.path().join("boot/keys.json");
+    let good = pair(A, B);
+    let out = t.exec_d(
+        &fd3,
+        false,
+        &[
+            ("SECURE_KEY", &good),
+            ("SECUREKEY_FILE", key_file.to_str().unwrap()),
+        ],
+    );
+    out.assert_code("fd 3 read-only", 2);
+    out.no_window("fd 3 read-only", ALL_KEYS);
+    stderr_says(&out, "fd 3 read-only", &["file descriptor 3", "fd 3"]);
+    stderr_says(&out, "fd 3 read-only", &["writ"]);
+    assert_eq!(
+        std::fs::read(&fd3).unwrap(),
+        b"UNTOUCHED\n",
+        "the file behind fd 3"
+    );
+}

@@ -1,0 +1,494 @@
+//! Classes 1, 2, 3 and 11 of issue 10: keys used as names, app names, split or grouped key-shaped text, control characters.
+
+use super::*;
+
+// ------------------------------------------------ 1. a key used as a name
+
+/// A dotenv file, a `heroku config --json` file and an `ENV_DIR`, each with
+/// key-shaped var names: a key (B starts with a letter, so it is a valid
+/// name; its pair-shaped value gets it discovered), a key inside a name, and
+/// a lowercase key inside a name.
+fn key_named_sources(t: &TestEnv) -> Vec<Vec<String>> {
+    let inside = format!("X{A}_SECURE_KEY");
+    let lower = format!("K{}_SECURE_KEY", A.to_ascii_lowercase());
+    let mut dotenv = String::new();
+    for (name, value) in [(B, pair(C, D)), (&inside, pair(D, C)), (&lower, pair(C, A))] {
+        writeln!(dotenv, "{name}={value}").unwrap();
+    }
+    t.write("named.env", &dotenv);
+    t.write(
+        "named.json",
+        serde_json::json!({ B: pair(C, D), inside.clone(): pair(D, C), lower.clone(): pair(C, A) })
+            .to_string(),
+    );
+    for (name, value) in [(B, pair(C, D)), (&inside, pair(D, C)), (&lower, pair(C, A))] {
+        t.write(&format!("env_dir/{name}"), value);
+    }
+    vec![
+        vec!["--env-file".into(), "named.env".into()],
+        vec!["--heroku-json".into(), "named.json".into()],
+        vec!["--env-dir".into(), "env_dir".into()],
+    ]
+}
+
+#[test]
+fn a_key_as_a_var_name_is_never_printed_by_check() {
+    let t = TestEnv::new();
+    for source in key_named_sources(&t) {
+        for mode in MODES {
+            let mut args = vec!["check".to_owned()];
+            args.extend(source.iter().cloned());
+            let args = with_mode(&refs(&args), mode);
+            let case = format!("check {} {mode:?}", source[0]);
+            let out = run(&t, &refs(&args), &[("SECUREKEY_LOG", "trace")]);
+            out.clean_exit(&case);
+            out.no_window(&case, ALL_KEYS);
+            // The vars are reported, not dropped: all three, redacted.
+            if mode.contains(&"json") && out.code != Some(2) {
+                let keys = json_report(&out, &case)["keys"].as_array().unwrap().len();
+                assert_eq!(keys, 3, "{case}: key-named vars reported");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_key_as_a_var_name_is_never_printed_by_write_or_lint() {
+    let t = TestEnv::new();
+    for source in key_named_sources(&t) {
+        for mode in MODES {
+            let mut write = vec!["write".to_owned()];
+            write.extend(source.iter().cloned());
+            write.extend(["-o".into(), "out/keys.json".into()]);
+            let case = format!("write {} {mode:?}", source[0]);
+            let out = run(
+                &t,
+                &refs(&with_mode(&refs(&write), mode)),
+                &[("SECUREKEY_LOG", "trace")],
+            );
+            out.clean_exit(&case);
+            out.no_window(&case, ALL_KEYS);
+
+            let lint = ["lint", &source[1]];
+            let case = format!("lint {} {mode:?}", source[1]);
+            let out = run(
+                &t,
+                &refs(&with_mode(&lint, mode)),
+                &[("SECUREKEY_LOG", "trace")],
+            );
+            out.clean_exit(&case);
+            out.no_window(&case, ALL_KEYS);
+        }
+    }
+}
+
+/// `write` names a var left without a pair by `--allow`: "… has no
+/// well-formed LATEST,PREVIOUS pair".
+#[test]
+fn a_key_as_a_var_name_is_not_printed_when_write_refuses_it() {
+    let t = TestEnv::new();
+    t.write(
+        "bad.env",
+        format!("X{A}_SECURE_KEY={B}\nSECURE_KEY={}\n", pair(C, D)),
+    );
+    for mode in MODES {
+        let args = with_mode(
+            &[
+                "write",
+                "--env-file",
+                "bad.env",
+                "--allow",
+                "key-count",
+                "-o",
+                "k.json",
+            ],
+            mode,
+        );
+        let case = format!("write --allow key-count {mode:?}");
+        let out = run(&t, &refs(&args), &[("SECUREKEY_LOG", "trace")]);
+        out.clean_exit(&case);
+        out.no_window(&case, ALL_KEYS);
+        assert!(!t.path().join("k.json").exists(), "{case}: nothing written");
+    }
+}
+
+#[test]
+fn a_key_as_a_var_name_in_the_process_env_is_never_printed() {
+    let t = TestEnv::new();
+    let inside = format!("X{A}_SECURE_KEY");
+    let lower = format!("K{}_SECURE_KEY", A.to_ascii_lowercase());
+    let (p1, p2, p3) = (pair(C, D), pair(D, C), pair(C, A));
+    let vars = [
+        (B, p1.as_str()),
+        (inside.as_str(), p2.as_str()),
+        (lower.as_str(), p3.as_str()),
+        ("SECURE_KEY", "NEW,"),
+        ("SECUREKEY_LOG", "trace"),
+    ];
+    for mode in MODES {
+        for command in [&["check"][..], &["write", "-o", "k.json"]] {
+            let args = with_mode(command, mode);
+            let case = format!("{command:?} {mode:?} (process env)");
+            let out = run(&t, &refs(&args), &vars);
+            out.clean_exit(&case);
+            out.no_window(&case, ALL_KEYS);
+        }
+    }
+    // The boot path.
+    let fd3 = t.path().join("fd3");
+    let key_file = t.path().join("boot/keys.json");
+    let mut boot = vars.to_vec();
+    boot.push(("SECUREKEY_FILE", key_file.to_str().unwrap()));
+    let out = t.exec_d(&fd3, true, &boot);
+    out.clean_exit("exec-d (process env)");
+    out.no_window("exec-d (process env)", ALL_KEYS);
+}
+
+// ------------------------------------------------ 2. HEROKU_APP_NAME
+
+/// Env vars that make findings (so fix commands are printed) under an app
+/// name.
+fn broken_env(app: &str) -> Vec<(String, String)> {
+    vec![
+        ("HEROKU_APP_NAME".into(), app.into()),
+        ("SECURE_KEY".into(), format!("{A},")),
+        (
+            "OTHER_SECURE_KEY".into(),
+            format!("{},{}", &B[..40], C.to_ascii_lowercase()),
+        ),
+        ("SECUREKEY_LOG".into(), "trace".into()),
+    ]
+}
+
+fn env_refs(vars: &[(String, String)]) -> Vec<(&str, &str)> {
+    vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+#[test]
+fn shell_syntax_in_heroku_app_name_never_lands_in_a_fix_command() {
+    let t = TestEnv::new();
+    let app = "x;touch /tmp/p #";
+    let vars = broken_env(app);
+    let mut dotenv = String::new();
+    for (k, v) in &vars {
+        writeln!(dotenv, "{k}='{v}'").unwrap();
+    }
+    t.write("app.env", &dotenv);
+    for mode in MODES {
+        for (what, args, vars) in [
+            (
+                "check",
+                vec!["check", "OTHER_SECURE_KEY", "MISSING_SECURE_KEY"],
+                env_refs(&vars),
+            ),
+            ("lint", vec!["lint", "app.env"], vec![]),
+        ] {
+            let case = format!("{what} {mode:?}");
+            let out = run(&t, &refs(&with_mode(&args, mode)), &vars);
+            assert_eq!(out.clean_exit(&case), 1, "{case}: findings");
+            out.no_window(&case, ALL_KEYS);
+            let text = format!("{}{}", out.stdout_text(), out.stderr_text());
+            let fixes: Vec<&str> = text.lines().filter(|l| l.contains("heroku ")).collect();
+            assert!(!fixes.is_empty(), "{case}: fix commands are printed");
+            for line in fixes {
+                assert!(
+                    !line.contains("touch"),
+                    "{case}: the app name's shell syntax is in a fix command"
+                );
+                assert_eq!(
+                    line.matches("-a ").count(),
+                    line.matches("-a <app>").count(),
+                    "{case}: a fix command names an app other than <app>"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_key_as_heroku_app_name_is_never_printed() {
+    let t = TestEnv::new();
+    let lower = A.to_ascii_lowercase();
+    // A valid Heroku app name (30 chars, a letter first) that holds 29
+    // chars of a key.
+    let valid_but_keyish = format!("a{}", &lower[..29]);
+    for app in [
+        A,
+        lower.as_str(),
+        valid_but_keyish.as_str(),
+        &grouped(&lower, 8, "-"),
+    ] {
+        let vars = broken_env(app);
+        for mode in MODES {
+            let case = format!("HEROKU_APP_NAME #{} {mode:?}", app.len());
+            let out = run(
+                &t,
+                &refs(&with_mode(
+                    &["check", "OTHER_SECURE_KEY", "MISSING_SECURE_KEY"],
+                    mode,
+                )),
+                &env_refs(&vars),
+            );
+            out.clean_exit(&case);
+            out.no_window(&case, ALL_KEYS);
+        }
+    }
+}
+
+// --------------------------------------- 3. split or grouped key-shaped text
+
+/// Arguments with a key split or grouped where a path, a name, a label or
+/// an option value belongs (`k.env` is a good env file).
+fn split_key_arguments() -> Vec<(&'static str, Vec<String>)> {
+    vec![
+        (
+            "--env-file, folded in 8s over lines",
+            vec!["check".into(), "--env-file".into(), grouped(A, 8, "\n")],
+        ),
+        (
+            "--env-file, 8s in a path",
+            vec![
+                "check".into(),
+                "--env-file".into(),
+                format!("/tmp/{}/x.env", grouped(A, 8, "/")),
+            ],
+        ),
+        (
+            "--env-dir, 4s with dashes",
+            vec!["check".into(), "--env-dir".into(), grouped(A, 4, "-")],
+        ),
+        (
+            "--heroku-json, lowercase 8s",
+            vec![
+                "check".into(),
+                "--heroku-json".into(),
+                grouped(&A.to_ascii_lowercase(), 8, " "),
+            ],
+        ),
+        (
+            "--format, 8s with spaces",
+            vec!["check".into(), "--format".into(), grouped(A, 8, " ")],
+        ),
+        (
+            "--format=, 8s with tabs",
+            vec!["check".into(), format!("--format={}", grouped(A, 8, "\t"))],
+        ),
+        (
+            "--allow, 8s with dashes",
+            vec!["check".into(), "--allow".into(), grouped(B, 8, "-")],
+        ),
+        (
+            "a flag that is not one",
+            vec![
+                "check".into(),
+                format!("--{}", grouped(&B.to_ascii_lowercase(), 8, "-")),
+            ],
+        ),
+        (
+            "required name, 8s with dashes",
+            vec![
+                "check".into(),
+                "--env-file".into(),
+                "k.env".into(),
+                grouped(B, 8, "-"),
+            ],
+        ),
+        (
+            "required name, 8s with dots",
+            vec![
+                "check".into(),
+                "--env-file".into(),
+                "k.env".into(),
+                grouped(B, 8, "."),
+            ],
+        ),
+        (
+            "required name, 8s with underscores",
+            vec![
+                "check".into(),
+                "--env-file".into(),
+                "k.env".into(),
+                grouped(B, 8, "_"),
+            ],
+        ),
+        (
+            "lint label, 8s with spaces",
+            vec!["lint".into(), format!("{}=k.env", grouped(A, 8, " "))],
+        ),
+        (
+            "lint label, 8s over lines",
+            vec!["lint".into(), format!("{}=k.env", grouped(A, 8, "\n"))],
+        ),
+        (
+            "lint path, 8s over lines",
+            vec!["lint".into(), grouped(A, 8, "\n")],
+        ),
+        (
+            "write --output, 8s",
+            vec![
+                "write".into(),
+                "--env-file".into(),
+                "k.env".into(),
+                "-o".into(),
+                format!("{}/k.json", grouped(A, 8, "-")),
+            ],
+        ),
+        ("a subcommand that is not one", vec![grouped(A, 8, " ")]),
+    ]
+}
+
+#[test]
+fn a_key_split_or_grouped_in_an_argument_is_never_echoed() {
+    let t = TestEnv::new();
+    t.write("k.env", format!("SECURE_KEY={}\n", pair(C, D)));
+    let cases = split_key_arguments();
+    for (what, args) in &cases {
+        for mode in [&[][..], &["-vv"], &["--format", "json"], &["-q"]] {
+            let case = format!("{what} {mode:?}");
+            let out = run(
+                &t,
+                &refs(&with_mode(&refs(args), mode)),
+                &[("SECUREKEY_LOG", "trace")],
+            );
+            out.clean_exit(&case);
+            out.no_window(&case, ALL_KEYS);
+        }
+    }
+}
+
+#[test]
+fn a_key_split_or_grouped_in_a_setting_is_never_echoed() {
+    let t = TestEnv::new();
+    let grouped_b = grouped(B, 8, "-");
+    for (what, require) in [
+        ("SECUREKEY_REQUIRE, 8s with dashes", grouped_b.clone()),
+        ("SECUREKEY_REQUIRE, 8s with spaces", grouped(B, 8, " ")),
+        (
+            "SECUREKEY_REQUIRE, lowercase 4s",
+            grouped(&B.to_ascii_lowercase(), 4, "."),
+        ),
+    ] {
+        for mode in [&[][..], &["-vv"], &["--format", "json"]] {
+            let case = format!("{what} {mode:?}");
+            let out = run(
+                &t,
+                &refs(&with_mode(&["check"], mode)),
+                &[
+                    ("SECUREKEY_REQUIRE", &require),
+                    ("SECURE_KEY", &pair(C, D)),
+                    ("SECUREKEY_LOG", "trace"),
+                ],
+            );
+            out.clean_exit(&case);
+            out.no_window(&case, ALL_KEYS);
+        }
+    }
+    t.write(
+        "securekey.json",
+        serde_json::json!({ "require": [grouped_b, grouped(B, 8, ".")] }).to_string(),
+    );
+    let out = run(
+        &t,
+        &["check", "-vv"],
+        &[("SECURE_KEY", &pair(C, D)), ("SECUREKEY_LOG", "trace")],
+    );
+    out.clean_exit("securekey.json require");
+    out.no_window("securekey.json require", ALL_KEYS);
+}
+
+// ------------------------------------------------ 11. control characters
+
+/// No ESC, no bidi override, and no line that starts with text a name or a
+/// label smuggled in after a newline.
+fn assert_no_forgery(out: &Outcome, case: &str) {
+    for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        assert!(!bytes.contains(&0x1b), "{case}: {stream} holds a raw ESC");
+        assert!(!bytes.contains(&b'\r'), "{case}: {stream} holds a raw CR");
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains('\u{202e}') && !text.contains('\u{2066}'),
+            "{case}: {stream} holds a bidi control"
+        );
+        assert!(
+            !text.lines().any(|l| l.trim_start().starts_with("FORGED")),
+            "{case}: {stream} holds a line forged by a name"
+        );
+    }
+}
+
+#[test]
+fn control_characters_in_names_are_escaped() {
+    let t = TestEnv::new();
+    let evil = [
+        "EVIL\nFORGED  ok       latest 00000000  previous 00000000\nX_SECURE_KEY",
+        "EVIL\r\nFORGED_CR_SECURE_KEY",
+        "EVIL\x1b[2J\x1b[31m_SECURE_KEY",
+        "EVIL\u{202e}YEK_ERUCES\u{2066}_SECURE_KEY",
+    ];
+    let json = serde_json::Value::Object(
+        evil.iter()
+            .map(|n| ((*n).to_owned(), serde_json::Value::from(pair(A, B))))
+            .collect(),
+    );
+    t.write("evil.json", json.to_string());
+    let vars: Vec<(&str, &str)> = evil.iter().map(|n| (*n, "NEW,")).collect();
+    for mode in MODES {
+        for (what, args, vars) in [
+            ("json", vec!["check", "--heroku-json", "evil.json"], vec![]),
+            ("lint json", vec!["lint", "evil.json"], vec![]),
+            ("process env", vec!["check"], vars.clone()),
+        ] {
+            let case = format!("{what} {mode:?}");
+            let mut all = vars.clone();
+            all.push(("SECUREKEY_LOG", "trace"));
+            let out = run(&t, &refs(&with_mode(&args, mode)), &all);
+            out.clean_exit(&case);
+            out.no_window(&case, ALL_KEYS);
+            assert_no_forgery(&out, &case);
+        }
+    }
+}
+
+#[test]
+fn control_characters_in_lint_labels_and_paths_are_escaped() {
+    let t = TestEnv::new();
+    t.write("k.env", format!("SECURE_KEY={}\n", pair(A, B)));
+    t.write(
+        "dir/evil\nFORGED\x1b[31m.env",
+        format!("SECURE_KEY={}\n", pair(C, D)),
+    );
+    for mode in MODES {
+        for args in [
+            vec![
+                "lint".to_owned(),
+                "app\x1b[31m\nFORGED_LABEL=k.env".to_owned(),
+            ],
+            vec![
+                "lint".to_owned(),
+                "app\u{202e}=k.env".to_owned(),
+                "x\r\nFORGED=k.env".to_owned(),
+            ],
+            vec!["lint".to_owned(), "dir/evil\nFORGED\x1b[31m.env".to_owned()],
+            vec![
+                "check".to_owned(),
+                "--env-file".to_owned(),
+                "no\nFORGED\x1b[2J.env".to_owned(),
+            ],
+            vec![
+                "check".to_owned(),
+                "--format".to_owned(),
+                "human\nFORGED\x1b[2J".to_owned(),
+            ],
+        ] {
+            let case = format!("{:?} {mode:?}", args[1]);
+            let out = run(
+                &t,
+                &refs(&with_mode(&refs(&args), mode)),
+                &[("SECUREKEY_LOG", "trace")],
+            );
+            out.clean_exit(&case);
+            out.no_window(&case, ALL_KEYS);
+            assert_no_forgery(&out, &case);
+        }
+    }
+}
