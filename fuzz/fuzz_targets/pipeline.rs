@@ -412,7 +412,7 @@ impl Material {
     }
 
     fn env(&mut self, env: &Env) {
-        for var in &env.vars {
+        for var in env.vars() {
             self.field(&var.name, "a var name");
             self.field(&var.value, "a var value");
         }
