@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::ops::Deref;
 use std::sync::OnceLock;
 
-use super::window::{CLASS, DIGIT, Filter, Known, Multiply, NONHEX, Window, WindowSet};
+use super::window::{CLASS, DIGIT, Filter, Known, Multiply, NONHEX, Window, WindowSet, classified};
 
 /// What a masked letter or digit prints as.
 pub const MASKED: u8 = b'*';
@@ -37,7 +37,8 @@ const MAX_LINE: usize = 64 * 1024;
 ///
 /// The result holds no window of a value even with the mask characters
 /// taken out: what is left on either side of a masked stretch is checked as
-/// if it were one text.
+/// if it were one text. Colour codes (`ESC [ 31 m`) are separators: the
+/// report's own, never masked.
 ///
 /// A key id (8 hex digits of SHA-256) is masked only if it happens to equal
 /// 8 chars of some key: odds of about 57 in 4 billion per key.
@@ -190,8 +191,7 @@ impl Mask {
     /// Whether some window of `carry` + `data` is in the set.
     fn index_hit(&self, mut window: Window, data: &[u8]) -> bool {
         let index = self.index();
-        data.iter().any(|&b| {
-            let class = CLASS[usize::from(b)];
+        classified(data).any(|(_, b, class)| {
             class != 0 && {
                 window.push(b.to_ascii_uppercase(), class);
                 self.is_candidate(&window) && index.contains(&window.chars)
@@ -203,8 +203,7 @@ impl Mask {
     fn candidates(&self, mut window: Window, data: &[u8]) -> WindowSet {
         // A report line holds a few: two key ids, and the windows around them.
         let mut wanted = WindowSet::with_capacity_and_hasher(data.len() / 32, Multiply::random());
-        for &b in data {
-            let class = CLASS[usize::from(b)];
+        for (_, b, class) in classified(data) {
             if class != 0 {
                 window.push(b.to_ascii_uppercase(), class);
                 if self.is_candidate(&window) {
@@ -271,8 +270,7 @@ impl Mask {
         // Where the last 8 letters and digits are, in a ring.
         let mut at = [WRITTEN; 8];
         let mut next = 0;
-        for (i, &b) in data.iter().enumerate() {
-            let class = CLASS[usize::from(b)];
+        for (i, b, class) in classified(data) {
             if class == 0 {
                 continue;
             }
@@ -292,8 +290,7 @@ impl Mask {
         let mut window = *carry;
         let mut since_gap = 8u8;
         let mut joined = false;
-        for (i, &b) in data.iter().enumerate() {
-            let class = CLASS[usize::from(b)];
+        for (i, b, class) in classified(data) {
             if class == 0 {
                 continue;
             }
@@ -317,8 +314,7 @@ impl Mask {
         // masking may reach back past the last eight.
         let mut visible: Vec<(u8, usize)> = carry.chars().map(|c| (c, WRITTEN)).collect();
         let mut window = *carry;
-        for (i, &b) in data.iter().enumerate() {
-            let class = CLASS[usize::from(b)];
+        for (i, b, class) in classified(data) {
             if class == 0 || out[i] == MASKED {
                 continue;
             }

@@ -52,7 +52,8 @@ pub fn looks_like_key(text: &[u8]) -> bool {
 ///   characters, any non-ASCII byte), and any number of them may sit
 ///   between two digits: a key folded over lines, grouped in 8s with spaces
 ///   or joined with dashes is one run. So is a terminal control sequence
-///   (`ESC [ 0 m`), letter and all. A letter outside `a-f` ends the run.
+///   (`ESC [ 0 m`): its final letter is a separator too (its digits are
+///   digits). Any other letter outside `a-f` ends the run.
 ///   Runs of 8 or more digits, each at most 8 bytes of anything (letters
 ///   included) after the one before, make a *chain*: a key grouped in 8s
 ///   and joined by a letter or a word (`…g…`, `…_SECURE_…`) is one chain.
@@ -152,22 +153,35 @@ impl Iterator for KeySpans<'_> {
     }
 }
 
-/// Where the byte at `pos` ends: one byte, or a whole terminal control
-/// sequence (`ESC [ 0 m`), which is a separator, final letter included.
-fn after_escape(text: &[u8], pos: usize) -> usize {
-    if text[pos] != 0x1b || text.get(pos + 1) != Some(&b'[') {
-        return pos + 1;
-    }
-    let rest = &text[pos + 2..];
-    // Parameters and intermediates, then one final byte.
-    let body = rest
-        .iter()
-        .take_while(|b| (0x20..=0x3f).contains(*b))
-        .count();
-    let end = pos + 2 + body;
-    match text.get(end) {
-        Some(0x40..=0x7e) => end + 1,
-        _ => end,
+/// Finds the final byte of each terminal control sequence (`ESC [ 0 m`):
+/// a separator even when it is a letter, so a key pasted with colour codes
+/// in it is one run. The parameters are not skipped: they are what the
+/// user typed, and a key's digits after an `ESC [` are still its digits
+/// (skipped, they were printed beside the redacted rest).
+#[derive(Debug, Default)]
+struct Escapes {
+    /// The final byte of the sequence being read.
+    final_at: Option<usize>,
+}
+
+impl Escapes {
+    /// Whether the byte at `pos` is a control sequence's final byte. Call
+    /// it for every position, in order.
+    fn is_final(&mut self, text: &[u8], pos: usize) -> bool {
+        if self.final_at == Some(pos) {
+            self.final_at = None;
+            return true;
+        }
+        if text[pos] == 0x1b && text.get(pos + 1) == Some(&b'[') {
+            // Parameters and intermediates, then one final byte.
+            let body = text[pos + 2..]
+                .iter()
+                .take_while(|b| (0x20..=0x3f).contains(*b))
+                .count();
+            let end = pos + 2 + body;
+            self.final_at = matches!(text.get(end), Some(0x40..=0x7e)).then_some(end);
+        }
+        false
     }
 }
 
@@ -183,6 +197,7 @@ struct HexRuns {
     /// Runs of [`MIN_HEX_GROUP`] or more read so far whose chain may still
     /// go on: the next such run may start within [`MAX_HEX_GAP`] of it.
     chain: Option<HexChain>,
+    escapes: Escapes,
 }
 
 /// Runs of [`MIN_HEX_GROUP`] or more hex digits, each at most
@@ -226,7 +241,10 @@ impl HexRuns {
                 return self.take_chain();
             };
             let here = self.pos;
-            self.pos = after_escape(text, here);
+            self.pos += 1;
+            if self.escapes.is_final(text, here) {
+                continue;
+            }
             if b.is_ascii_hexdigit() {
                 if self.count == 0 {
                     self.start = here;
@@ -286,6 +304,7 @@ struct Base36Runs {
     last_digit: bool,
     /// A span found: its start, and how many more letters and digits it takes.
     pending: Option<(usize, usize)>,
+    escapes: Escapes,
 }
 
 impl Default for Base36Runs {
@@ -299,6 +318,7 @@ impl Default for Base36Runs {
             switches: 0,
             last_digit: false,
             pending: None,
+            escapes: Escapes::default(),
         }
     }
 }
@@ -319,8 +339,8 @@ impl Base36Runs {
                 return None;
             }
             let here = self.pos;
-            self.pos = after_escape(text, self.pos);
-            if !b.is_ascii_alphanumeric() {
+            self.pos += 1;
+            if self.escapes.is_final(text, here) || !b.is_ascii_alphanumeric() {
                 continue;
             }
             let digit = b.is_ascii_digit();

@@ -255,6 +255,33 @@ mod tests {
         assert!(!untrusted("a\nb").is_verbatim());
     }
 
+    /// Found by fuzz/pipeline: a control sequence's parameters were
+    /// skipped as if they were no digits, so a key's digits right after an
+    /// `ESC [` were printed beside the redacted rest (`\x1b[1234567890A`
+    /// and the rest redacted).
+    #[test]
+    fn a_key_after_an_escape_is_redacted_digits_and_all() {
+        let leading = "1234567890ABCDEF".repeat(4);
+        let trailing = "ABCDEF1234567890".repeat(4);
+        for (key, text) in [
+            (&leading, format!("\x1b[{leading}")),
+            (&leading, format!("X_\x1b[{leading}_SECURE_KEY")),
+            (
+                &trailing,
+                format!("{}\x1b[{}", &trailing[..54], &trailing[54..]),
+            ),
+            (
+                &trailing,
+                format!("{}\x1b[{};", &trailing[..54], &trailing[54..]),
+            ),
+        ] {
+            let out = shown(&text);
+            assert!(leaked(out.as_bytes(), key).is_none(), "{}", out.len());
+        }
+        // A colour code inside a key still joins its two halves.
+        assert_eq!(shown(format!("{}\x1b[0m{}", &A[..32], &A[32..])), REDACTED);
+    }
+
     #[test]
     fn untrusted_redacts_before_escaping() {
         assert_eq!(

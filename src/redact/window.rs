@@ -32,6 +32,42 @@ pub(super) const CLASS: [u8; 256] = {
     table
 };
 
+/// Each byte of output, its position and its class, but no class (a
+/// separator) for the bytes of a colour code (`ESC [ 1 ; 31 m`): the
+/// report's own formatting, not text. A window of a value that ran through
+/// one masked its digits and broke the code (`ESC [ * 1 m`).
+pub(super) fn classified(data: &[u8]) -> impl Iterator<Item = (usize, u8, u8)> + '_ {
+    let mut colour_end = 0;
+    data.iter().enumerate().map(move |(i, &b)| {
+        if b == 0x1b && i >= colour_end {
+            colour_end = i + colour_code_len(&data[i..]);
+        }
+        let class = if i < colour_end {
+            0
+        } else {
+            CLASS[usize::from(b)]
+        };
+        (i, b, class)
+    })
+}
+
+/// The length of the colour code `text` starts with (`ESC [`, digits and
+/// `;`, `m`), or 0.
+fn colour_code_len(text: &[u8]) -> usize {
+    let Some(params) = text.strip_prefix(b"\x1b[") else {
+        return 0;
+    };
+    let n = params
+        .iter()
+        .take_while(|b| b.is_ascii_digit() || **b == b';')
+        .count();
+    if params.get(n) == Some(&b'm') {
+        n + 3
+    } else {
+        0
+    }
+}
+
 /// The last (up to 8) letters and digits of a text, upper-cased, packed
 /// one byte each into a `u64`, with a bit per char for digits and letters
 /// outside `A-F`.
@@ -75,8 +111,7 @@ impl Window {
     /// After `data` has gone by, keeping at most 7 chars: a window that
     /// starts in the next batch holds at least one char of it.
     pub(super) fn advance(&mut self, data: &[u8]) {
-        for &b in data {
-            let class = CLASS[usize::from(b)];
+        for (_, b, class) in classified(data) {
             if class != 0 {
                 self.push(b.to_ascii_uppercase(), class);
             }

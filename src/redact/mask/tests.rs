@@ -49,6 +49,26 @@ fn mask_masks_windows_of_values_however_printed() {
     assert_eq!(&*mask.mask_str(&A[..7]), &A[..7]);
 }
 
+/// Found by fuzz/pipeline: a window of a checked value that ran into a
+/// colour code (`SECURE_KEY` then `ESC [ 3 1 m`, a value holding
+/// `SECURE_KEY=3…`) masked the code's digit: `ESC [ * 1 m`, raw on the
+/// terminal. Colour codes are separators, and stay whole.
+#[test]
+fn mask_leaves_colour_codes_whole() {
+    let mask = mask_of(&["21,345678_SECURE_KEY=36"]);
+    let line = "SECURE_KEY  \x1b[31merror  \x1b[0m  latest --------\n";
+    assert!(matches!(mask.mask(line.as_bytes()), Cow::Borrowed(_)));
+    // A value split by a colour code is still masked, the code whole.
+    let mask = mask_of(&[A]);
+    let painted = format!("\x1b[1m{}\x1b[0m{}\x1b[31;1m", &A[..4], &A[4..12]);
+    let out = mask.mask(painted.as_bytes());
+    assert_eq!(&*out, "\x1b[1m****\x1b[0m********\x1b[31;1m".as_bytes());
+    let mut w = MaskedWriter::new(Vec::new(), &mask);
+    write!(w, "{painted}").unwrap();
+    w.finish().unwrap();
+    assert_eq!(w.get_ref().as_slice(), &*out);
+}
+
 #[test]
 fn mask_keeps_ids_names_and_words() {
     let mask = mask_of(&[&format!("{A},{B}")]);
