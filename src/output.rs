@@ -21,6 +21,9 @@ static MASK: LazyLock<Mutex<Arc<Mask>>> = LazyLock::new(Mutex::default);
 /// The run's stderr, made on first use with the mask of that moment.
 static STDERR: Mutex<Option<MaskedWriter<io::Stderr, Arc<Mask>>>> = Mutex::new(None);
 
+/// stderr held back while `lint` reads its sources (see [`hold_stderr`]).
+static HELD: Mutex<Option<Vec<u8>>> = Mutex::new(None);
+
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while printing poisons nothing worth refusing to print for.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
@@ -67,6 +70,10 @@ impl Stderr {
 
 impl Write for Stderr {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(held) = lock(&HELD).as_mut() {
+            held.extend_from_slice(buf);
+            return Ok(buf.len());
+        }
         Stderr::with(|w| w.write(buf))
     }
 
@@ -90,8 +97,28 @@ fn finish_stderr() {
     }
 }
 
+/// Holds stderr back until [`release_stderr`]: `lint` logs about one app
+/// before it has read the next, whose key values the mask must know too
+/// (a name in one app may hold a piece of another's key).
+pub(crate) fn hold_stderr() {
+    *lock(&HELD) = Some(Vec::new());
+}
+
+/// Writes what stderr held, through the mask as it now is.
+pub(crate) fn release_stderr() {
+    let held = lock(&HELD).take();
+    if let Some(held) = held {
+        finish_stderr();
+        let mut err = stderr();
+        // Nowhere to report a closed stderr.
+        let _ = err.write_all(&held);
+        let _ = err.flush();
+    }
+}
+
 /// Writes whatever stderr still holds. `main` calls it last.
 pub(crate) fn finish() {
+    release_stderr();
     finish_stderr();
 }
 

@@ -85,6 +85,8 @@ pub(super) fn run(sources: &[String], common: &Common) -> Result<Report, Error> 
         ..Report::default()
     };
     let mut key_bytes: u64 = 0;
+    // Logs about one app wait for the mask to know every app's keys.
+    output::hold_stderr();
     for arg in sources {
         let source = parse_lint_source(arg);
         let path = &source.path;
@@ -146,6 +148,7 @@ pub(super) fn run(sources: &[String], common: &Common) -> Result<Report, Error> 
         report.vars.extend(vars);
         report.findings.extend(findings);
     }
+    output::release_stderr();
     report.findings.extend(checks::check_across(&report.vars));
     report.groups = Some(checks::pair_groups(&report.vars));
     report.apply(&common.policy);

@@ -179,3 +179,30 @@ fn a_key_after_an_escape_is_never_printed_in_part() {
         }
     }
 }
+
+/// Found by review of fuzz/pipeline's notes: `lint` logged about one app
+/// (`-v`, a var's debug line, a skipped name's warning) before it had read
+/// the next, so a name in the first app holding a piece of the second's key
+/// went out before the mask knew that key. Logs now wait for every app.
+#[test]
+fn lint_logs_about_one_app_never_show_a_piece_of_anothers_key() {
+    let t = TestEnv::new();
+    // A checked name, and one skipped for its space (heroku config JSON).
+    t.write(
+        "one.json",
+        format!(
+            "{{\"X_{}_SECURE_KEY\":\"1\",\"Y {}_SECURE_KEY\":\"2\"}}",
+            &A[..12],
+            &A[20..32]
+        ),
+    );
+    t.write("two.env", format!("SECURE_KEY={}\n", pair(A, B)));
+    for mode in [&["-v"][..], &["-vv", "--format", "json"]] {
+        let args = with_mode(&["lint", "one.json", "two.env"], mode);
+        let case = format!("lint one.json two.env {}", mode.join(" "));
+        let out = run(&t, &refs(&args), &[]);
+        out.assert_code(&case, 1);
+        crate::common::assert_no_window(&out.stdout, &case, ALL_KEYS);
+        crate::common::assert_no_window(&out.stderr, &case, ALL_KEYS);
+    }
+}
