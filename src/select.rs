@@ -139,7 +139,7 @@ fn parse_config(path: &Path, content: &[u8]) -> Result<Vec<String>, Error> {
         .collect();
     refuse_a_split_key(
         &names,
-        &format!("the names in {} \"require\"", path.display()),
+        &format!("the names in {} \"require\"", Untrusted::path(path)),
     )?;
     require
         .iter()
@@ -150,7 +150,7 @@ fn parse_config(path: &Path, content: &[u8]) -> Result<Vec<String>, Error> {
                 .ok_or_else(|| bad(&format!("\"require\" entry {} is not a string", i + 1)))?;
             validate_name(
                 name,
-                &format!("{} \"require\" entry {}", path.display(), i + 1),
+                &format!("{} \"require\" entry {}", Untrusted::path(path), i + 1),
             )
         })
         .collect()
@@ -204,6 +204,19 @@ pub fn is_key_var_name(name: &[u8]) -> bool {
 #[must_use]
 pub fn is_setting_name(name: &[u8]) -> bool {
     name.starts_with(b"SECUREKEY_") && !name.ends_with(b"_KEY")
+}
+
+/// What the output mask must know of one environment: the values of the
+/// required vars, and of every var that is a key var by its name or its
+/// value, checked or not (`--no-discover`). A discovered var is a key var,
+/// so no value comes twice (twice would double the mask's work).
+pub fn mask_values<'e>(env: &'e Env, selected: &[Selected<'e>]) -> impl Iterator<Item = &'e [u8]> {
+    let required: Vec<&'e [u8]> = selected
+        .iter()
+        .filter(|s| s.required)
+        .filter_map(|s| s.value)
+        .collect();
+    required.into_iter().chain(key_values(env))
 }
 
 /// The values of every var that is a key var by its name or its value,

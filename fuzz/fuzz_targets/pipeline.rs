@@ -460,8 +460,8 @@ impl Run {
     }
 
     /// `output::know`: values masked from now on.
-    fn know(&mut self, selected: &[Selected<'_>]) {
-        for value in selected.iter().filter_map(|s| s.value) {
+    fn know<'v>(&mut self, values: impl IntoIterator<Item = &'v [u8]>) {
+        for value in values {
             self.mask.add_value(value);
             self.material.value(value, self.values);
             self.values += 1;
@@ -899,7 +899,7 @@ fn check(case: &Case, i: usize, source: &Source) -> Run {
         }
     };
     let selected = select::select(&env, &required, case.discover);
-    run.know(&selected);
+    run.know(select::mask_values(&env, &selected));
     select::warn_skipped(&env, case.discover);
     run.logs();
     let app = env
@@ -966,7 +966,7 @@ fn lint(case: &Case) -> Run {
                 value: None,
             });
         }
-        run.know(&selected);
+        run.know(select::mask_values(&env, &selected));
         select::warn_skipped(&env, case.discover);
         run.logs();
         let app_name = env

@@ -124,7 +124,7 @@ pub(super) fn run(sources: &[String], common: &Common) -> Result<Report, Error> 
         if key_bytes > input::MAX_INPUT_BYTES {
             return Err(Error::LintTooLarge(input::MAX_INPUT_BYTES));
         }
-        output::know(selected.iter().filter_map(|s| s.value));
+        output::know(select::mask_values(&env, &selected));
         // Only now: a skipped name may hold a piece of a checked key.
         select::warn_skipped(&env, common.discover);
         tracing::info!(app = %app, source = %env.source, checked = selected.len(), "linting");

@@ -95,16 +95,7 @@ fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Repor
     )?;
     let selected = select::select(&env, &required, common.discover);
     within_cap(selected.len())?;
-    // Every key var's value, checked or not (`--no-discover`): the key
-    // vars, and the required vars that are none (a discovered var is a
-    // key var; a value known twice would double the mask's work).
-    output::know(
-        selected
-            .iter()
-            .filter(|s| s.required)
-            .filter_map(|s| s.value)
-            .chain(select::key_values(&env)),
-    );
+    output::know(select::mask_values(&env, &selected));
     // Only now: a skipped name may hold a piece of a checked key.
     select::warn_skipped(&env, common.discover);
     tracing::info!(

@@ -206,3 +206,41 @@ fn lint_logs_about_one_app_never_show_a_piece_of_anothers_key() {
         crate::common::assert_no_window(&out.stderr, &case, ALL_KEYS);
     }
 }
+
+/// Found in review: with `--no-discover`, `lint` gave the mask only the
+/// checked values, so a required name holding a piece of an unchecked key
+/// var's key (`OTHER_SECURE_KEY`) was printed; `check` already masked it.
+/// Both now give the mask the same values (`select::mask_values`).
+#[test]
+fn no_discover_still_masks_every_key_var() {
+    let t = TestEnv::new();
+    t.write(
+        "app.json",
+        serde_json::json!({
+            "SECURE_KEY": pair(A, B),
+            "OTHER_SECURE_KEY": pair(C, D),
+            "SECUREKEY_REQUIRE": format!("SECURE_KEY Y_{}_KEY", &C[..12]),
+        })
+        .to_string(),
+    );
+    for args in [
+        &["check", "--heroku-json", "app.json", "--no-discover"][..],
+        &["lint", "app.json", "--no-discover"],
+    ] {
+        let case = args.join(" ");
+        let out = run(&t, args, &[]);
+        out.assert_code(&case, 1);
+        out.no_window(&case, ALL_KEYS);
+    }
+}
+
+/// Found in review: the library's `pair_from_env` put the caller's var
+/// name, as given, in its error; a key pasted there came back in full.
+#[test]
+fn the_librarys_env_errors_never_echo_a_key_shaped_name() {
+    let err = securekey::pair_from_env(&format!("X_{A}"))
+        .unwrap_err()
+        .to_string();
+    crate::common::assert_no_window(err.as_bytes(), "pair_from_env", ALL_KEYS);
+    assert!(err.contains("is not set"));
+}
