@@ -55,8 +55,10 @@ use {clap as _, dlmalloc as _, tracing_subscriber as _};
 /// naming the var and the checks that failed (run `securekey check` for the
 /// whole story); the message holds no key material.
 pub fn pair_from_env(var: &str) -> Result<KeyPair, Error> {
+    // The name is the caller's, and printed like any other name.
+    let name = redact::untrusted(var);
     let value =
-        std::env::var_os(var).ok_or_else(|| Error::InvalidVar(format!("{var} is not set")))?;
+        std::env::var_os(var).ok_or_else(|| Error::InvalidVar(format!("{name} is not set")))?;
     let value = std::os::unix::ffi::OsStrExt::as_bytes(value.as_os_str());
     let ctx = checks::Ctx { var, app: None };
     let checked = checks::check_value(&ctx, value);
@@ -69,7 +71,7 @@ pub fn pair_from_env(var: &str) -> Result<KeyPair, Error> {
     match checked.pair {
         Some(pair) if errors.is_empty() => Ok(pair),
         _ => Err(Error::InvalidVar(format!(
-            "{var} is not a well-formed LATEST,PREVIOUS pair (checks failed: {}); run `securekey check {var}` for details",
+            "{name} is not a well-formed LATEST,PREVIOUS pair (checks failed: {}); run `securekey check {name}` for details",
             errors.join(", ")
         ))),
     }
