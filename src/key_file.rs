@@ -268,13 +268,8 @@ fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Error> {
         }
         _ => {}
     }
-    if let Some(link) = foreign_symlink(&dir) {
-        return Err(Error::ForeignSymlink(link));
-    }
-    // Who the app is: the owner of the folder the key file goes in, or of
-    // its nearest existing parent ($HOME, when the folder is new).
-    let owner = nearest_existing(&dir).map_err(err)?;
-    let created = create_folders(&dir).map_err(err)?;
+    let way = Way::survey(&dir, path)?;
+    let created = create_folders(way.missing).map_err(err)?;
 
     let (tmp, mut file) = create_temp(&dir, file_name).map_err(err)?;
     let mut guard = TempGuard(Some(&tmp));
@@ -284,7 +279,7 @@ fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Error> {
     file.write_all(content).map_err(err)?;
     // Owned by the app before it is in place: no moment exists where the
     // app's user finds a complete file it cannot read.
-    if let Some((uid, gid)) = hand_over(&file, &owner).map_err(err)? {
+    if let Some((uid, gid)) = hand_over(&file, &way.owner).map_err(err)? {
         for folder in &created {
             // lchown: a folder this run made, never what a link points to.
             std::os::unix::fs::lchown(folder, Some(uid), Some(gid)).map_err(err)?;
@@ -329,49 +324,74 @@ fn create_temp(dir: &Path, file_name: &std::ffi::OsStr) -> std::io::Result<(Path
     }
 }
 
-/// A symlink on the way to `dir` that neither root nor the writer made.
-/// Under Dokku the writer runs as root in a `$HOME` the app's user owns: a
-/// link that user planted (`~/.securekey -> /etc/x`) would send root's
-/// write, and the keys, anywhere.
-fn foreign_symlink(dir: &Path) -> Option<PathBuf> {
-    use std::os::unix::fs::MetadataExt;
-    // /proc/self belongs to the process's effective user.
-    let writer = fs::metadata("/proc/self").map(|m| m.uid()).ok();
-    dir.ancestors()
-        .filter(|a| !a.as_os_str().is_empty())
-        .find(|a| {
-            fs::symlink_metadata(a).is_ok_and(|m| {
-                m.file_type().is_symlink() && m.uid() != 0 && Some(m.uid()) != writer
-            })
-        })
-        .map(Path::to_owned)
+/// The way to the key file's folder, from one `lstat` of each of its
+/// ancestors (the folder included).
+struct Way {
+    /// The folders to create, innermost first.
+    missing: Vec<PathBuf>,
+    /// The owner of the nearest folder that exists ($HOME, when the key
+    /// file's folder is new): who the app is.
+    owner: fs::Metadata,
 }
 
-/// The metadata of `dir`, or of its nearest parent that exists.
-fn nearest_existing(dir: &Path) -> std::io::Result<fs::Metadata> {
-    let mut at = dir;
-    loop {
-        match fs::metadata(at) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                at = match at.parent() {
-                    Some(p) if !p.as_os_str().is_empty() => p,
-                    _ => Path::new("."),
-                };
+impl Way {
+    /// Walks up from `dir`. Refuses a symlink on the way that neither root
+    /// nor the writer made: under Dokku the writer runs as root in a
+    /// `$HOME` the app's user owns, and a link that user planted
+    /// (`~/.securekey -> /etc/x`) would send root's write, and the keys,
+    /// anywhere. Errors name the key file's `path`.
+    fn survey(dir: &Path, path: &Path) -> Result<Self, Error> {
+        use std::os::unix::fs::MetadataExt;
+        let err = |e| Error::Write(path.to_owned(), e);
+        let mut missing = Vec::new();
+        let mut nearest: Option<(&Path, fs::Metadata)> = None;
+        // Why the walk could not see past a folder it cannot read (no
+        // search permission, a file where a folder should be).
+        let mut blocked = None;
+        // The writer's user, asked only when a symlink someone other than
+        // root made is on the way (a path without one costs no syscall).
+        let mut writer = None;
+        for at in dir.ancestors().filter(|a| !a.as_os_str().is_empty()) {
+            match fs::symlink_metadata(at) {
+                Ok(meta) => {
+                    if meta.file_type().is_symlink() && meta.uid() != 0 {
+                        // /proc/self belongs to the process's effective user.
+                        let writer = *writer.get_or_insert_with(|| {
+                            fs::metadata("/proc/self").map(|m| m.uid()).ok()
+                        });
+                        if Some(meta.uid()) != writer {
+                            return Err(Error::ForeignSymlink(at.to_owned()));
+                        }
+                    }
+                    if nearest.is_none() && blocked.is_none() {
+                        nearest = Some((at, meta));
+                    }
+                }
+                Err(_) if nearest.is_some() || blocked.is_some() => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing.push(at.to_owned()),
+                Err(e) => blocked = Some(e),
             }
-            other => return other,
         }
+        if let Some(e) = blocked {
+            return Err(err(e));
+        }
+        let owner = match nearest {
+            // A link (root's or the writer's): the owner is its target's.
+            Some((at, meta)) if meta.file_type().is_symlink() => fs::metadata(at),
+            Some((_, meta)) => Ok(meta),
+            // A relative path none of whose folders exist yet.
+            None => fs::metadata("."),
+        };
+        Ok(Self {
+            missing,
+            owner: owner.map_err(err)?,
+        })
     }
 }
 
-/// Creates `dir` and any missing parents, each 0700 whatever the umask,
-/// and returns the folders it created, outermost first.
-fn create_folders(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut missing = Vec::new();
-    let mut at = dir;
-    while !at.as_os_str().is_empty() && fs::symlink_metadata(at).is_err() {
-        missing.push(at.to_owned());
-        at = at.parent().unwrap_or(Path::new(""));
-    }
+/// Creates the `missing` folders (innermost first), each 0700 whatever the
+/// umask, and returns the ones it created, outermost first.
+fn create_folders(missing: Vec<PathBuf>) -> std::io::Result<Vec<PathBuf>> {
     let mut created = Vec::with_capacity(missing.len());
     for folder in missing.into_iter().rev() {
         match DirBuilder::new().mode(DIR_MODE).create(&folder) {

@@ -488,6 +488,14 @@ fn a_symlink_another_user_made_on_the_key_files_path_is_refused() {
         assert!(run.stderr.contains("symlink owned by another user"));
         assert_eq!(fs::read(victim.join("keys.json")).unwrap(), b"precious");
         assert_eq!(entries(&victim), ["keys.json"]);
+        // Above folders still to be made, too: none is made through it.
+        let run = t.run_env(
+            ["write", "-q", "-o", "app/.securekey/new/keys.json"],
+            &[("SECURE_KEY", &pair(A, B))],
+        );
+        run.code(2);
+        assert!(run.stderr.contains("symlink owned by another user"));
+        assert_eq!(entries(&victim), ["keys.json"]);
     } else {
         // Not root: the link is the writer's own, and is followed.
         run.code(0);
