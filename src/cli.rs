@@ -81,7 +81,10 @@ struct SourceArgs {
     heroku_json: Option<PathBuf>,
 }
 
+// `defer`: clap builds a subcommand's arguments only when that subcommand
+// runs, so `write` at dyno boot does not build `lint`'s and the others'.
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 enum CommandArgs {
     /// Check one environment (the process env by default): the release-phase gate.
     Check(CheckArgs),
