@@ -396,3 +396,57 @@ fn copied_and_swapped_across_apps() {
     ];
     assert!(check_across(&same).is_empty());
 }
+
+/// `Shape::of` by its definition: one byte at a time, a branch per class.
+fn shape_by_definition(text: &[u8]) -> Shape {
+    let mut shape = Shape {
+        base36_lower: true,
+        ..Shape::default()
+    };
+    for (i, &b) in text.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {}
+            b'a'..=b'f' => shape.lower_hex = true,
+            b'A'..=b'F' => {
+                shape.upper_hex = true;
+                shape.base36_lower = false;
+            }
+            _ => {
+                shape.first_non_hex.get_or_insert(i);
+                shape.non_hex += 1;
+                if b.is_ascii_lowercase() {
+                    shape.beyond_f = true;
+                } else {
+                    shape.base36_lower = false;
+                }
+            }
+        }
+    }
+    shape
+}
+
+#[test]
+fn shape_agrees_with_its_definition() {
+    // Every byte alone, after a digit and before one.
+    for b in 0..=255u8 {
+        for text in [vec![b], vec![b'7', b], vec![b, b'7', b]] {
+            assert_eq!(Shape::of(&text), shape_by_definition(&text), "byte {b}");
+        }
+    }
+    // Whole values of every shape the checks meet.
+    let mut cases: Vec<Vec<u8>> = [A, B, BASE36, "", " ", "3f6d", "3F6d", "3F6D!", "Zz9", "é3F"]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+    cases.push(format!("{A}g").into_bytes());
+    cases.push(A.to_ascii_lowercase().into_bytes());
+    cases.push((0..=255u8).collect());
+    for text in &cases {
+        assert_eq!(
+            Shape::of(text),
+            shape_by_definition(text),
+            "{} bytes",
+            text.len()
+        );
+    }
+}
