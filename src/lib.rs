@@ -31,6 +31,7 @@ pub mod exit;
 pub mod input;
 pub mod key;
 pub mod key_file;
+pub mod pipeline;
 pub mod redact;
 pub mod report;
 pub mod select;

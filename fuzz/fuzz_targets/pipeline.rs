@@ -1,4 +1,4 @@
-//! The whole pipeline as the binary composes it (`src/commands/`): saved
+//! The whole pipeline as the binary runs it (`securekey::pipeline`): saved
 //! environments parsed, vars selected, `check` on each environment and
 //! `lint` over all of them, the policy applied, the report rendered for
 //! people (with and without colour), as JSON and as `-q` lines, errors and
@@ -38,12 +38,13 @@ use std::sync::Once;
 
 use libfuzzer_sys::arbitrary::{self, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use securekey::checks::{self, CheckId, Severity};
+use securekey::checks::{CheckId, Severity};
 use securekey::env::{self, Detect, Env, Format, Var};
 use securekey::error::Error;
-use securekey::redact::{self, Mask, MaskedWriter, Untrusted, untrusted};
+use securekey::pipeline::{self, Lint, LintSource};
+use securekey::redact::{self, Mask, MaskedWriter, Untrusted};
 use securekey::report::{self, OutputFormat, Policy, Report};
-use securekey::select::{self, REQUIRE_VAR, Selected};
+use securekey::select::{self, REQUIRE_VAR};
 
 // ------------------------------------------------------------------ input
 
@@ -193,34 +194,6 @@ fn process_vars(content: &[u8]) -> Vec<Var> {
             })
         })
         .collect()
-}
-
-/// `lint`'s `APP=PATH` or `PATH`, as the binary reads it
-/// (`parse_lint_source`): the label, the path, and the label as printed
-/// (the whole argument, redacted, when the label is cut from a key), and
-/// whether it was.
-fn lint_source(arg: &str) -> (&str, &str, String, bool) {
-    let splits_a_key =
-        |at: usize| redact::key_spans(arg.as_bytes()).any(|s| s.start < at && at < s.end);
-    if let Some((app, path)) = arg.split_once('=')
-        && !app.is_empty()
-        && !app.contains('/')
-        && !path.is_empty()
-        && !splits_a_key(app.len())
-    {
-        return (app, path, untrusted(app).to_string(), false);
-    }
-    let label = if arg == "-" {
-        "stdin"
-    } else {
-        Path::new(arg)
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or(arg)
-    };
-    let cut_from_key = arg.rfind(label).is_some_and(splits_a_key);
-    let shown = untrusted(if cut_from_key { arg } else { label }).to_string();
-    (label, arg, shown, cut_from_key)
 }
 
 /// Where `securekey.json` is not: `required` falls back to the default.
@@ -482,6 +455,21 @@ impl Run {
             let mut w = MaskedWriter::new(&mut self.stderr, &self.mask);
             w.write_all(event).expect("a Vec takes it");
             w.finish().expect("a Vec takes it");
+        }
+    }
+
+    /// A loaded environment, its fields learnt as material; or, when it
+    /// could not be read, the error as `main` prints it.
+    fn env(&mut self, loaded: Result<Env, Error>) -> Option<Env> {
+        match loaded {
+            Ok(env) => {
+                self.material.env(&env);
+                Some(env)
+            }
+            Err(e) => {
+                self.error(&e);
+                None
+            }
         }
     }
 
@@ -880,114 +868,67 @@ fn check(case: &Case, i: usize, source: &Source) -> Run {
             env::parse(Path::new(&source.arg), &source.content, detect)
         }
     };
-    let env = match loaded {
-        Ok(env) => env,
-        Err(e) => {
-            run.error(&e);
-            return run;
-        }
+    let Some(env) = run.env(loaded) else {
+        return run;
     };
-    run.material.env(&env);
     // A saved env's settings, else the process's (`setting`).
     let from_process = source.how != How::Process;
-    let require = env.get(REQUIRE_VAR);
-    let required = match select::required(&case.args, require, Path::new(NO_APP_DIR)) {
-        Ok((names, _)) => names,
-        Err(e) => {
-            run.error(&e);
-            return run;
-        }
-    };
-    let selected = select::select(&env, &required, case.discover);
-    run.know(select::mask_values(&env, &selected));
-    select::warn_skipped(&env, case.discover);
-    run.logs();
+    let (required, from) =
+        match select::required(&case.args, env.get(REQUIRE_VAR), Path::new(NO_APP_DIR)) {
+            Ok(required) => required,
+            Err(e) => {
+                run.error(&e);
+                return run;
+            }
+        };
     let app = env
         .get("HEROKU_APP_NAME")
         .map(<[u8]>::to_vec)
-        .or_else(|| case.app.clone().filter(|_| from_process))
-        .and_then(|a| String::from_utf8(a).ok())
-        .filter(|a| redact::is_heroku_app_name(a));
-    let (vars, findings) = checks::check_env(&selected, &env.source, app.as_deref());
-    let mut report = Report {
-        vars,
-        findings,
-        groups: None,
-    };
-    report.apply(&case.policy);
-    run.logs();
-    run.render(&report);
+        .or_else(|| case.app.clone().filter(|_| from_process));
+    let checked = pipeline::check(
+        &env,
+        (&required, from),
+        app.as_deref(),
+        case.discover,
+        &case.policy,
+        &mut |values| run.know(values),
+    );
+    match checked {
+        Ok(report) => {
+            run.logs();
+            run.render(&report);
+        }
+        Err(e) => run.error(&e),
+    }
     run
 }
 
 /// `lint` over every source (`lint::run`, then `emit`).
 fn lint(case: &Case) -> Run {
     let mut run = Run::new("lint".to_owned(), case);
-    let mut report = Report {
-        groups: Some(Vec::new()),
-        ..Report::default()
-    };
+    let mut lint = Lint::default();
     for source in &case.sources {
         run.material.field(source.arg.as_bytes(), "a lint source");
-        let (label, path, app, cut_from_key) = lint_source(&source.arg);
+        let parsed = LintSource::parse(&source.arg);
         let loaded = match source.how {
             // An ENV_DIR: file names that are var names, sorted.
             How::Process => {
                 let mut vars = process_vars(&source.content);
                 vars.retain(|v| env::is_var_name(&v.name));
                 vars.sort_by(|a, b| a.name.cmp(&b.name));
-                Ok(Env::new(Untrusted::path(Path::new(path)).to_string(), vars))
+                Ok(Env::new(Untrusted::path(&parsed.path).to_string(), vars))
             }
-            _ => env::parse(Path::new(path), &source.content, Detect::Strict),
+            _ => env::parse(&parsed.path, &source.content, Detect::Strict),
         };
-        let env = match loaded {
-            Ok(env) => env,
-            Err(e) => {
-                run.error(&e);
-                return run;
-            }
+        let Some(env) = run.env(loaded) else {
+            return run;
         };
-        run.material.env(&env);
-        let required = match env.get(REQUIRE_VAR) {
-            Some(value) => match select::require_setting(value) {
-                Ok(names) => names,
-                Err(e) => {
-                    run.error(&e);
-                    return run;
-                }
-            },
-            None => Vec::new(),
-        };
-        let mut selected = select::select(&env, &required, case.discover);
-        if selected.is_empty() {
-            selected.push(Selected {
-                name: select::DEFAULT_REQUIRED.to_owned(),
-                required: true,
-                value: None,
-            });
+        if let Err(e) = lint.add(&parsed, &env, case.discover, &mut |values| run.know(values)) {
+            run.error(&e);
+            return run;
         }
-        run.know(select::mask_values(&env, &selected));
-        select::warn_skipped(&env, case.discover);
-        run.logs();
-        let app_name = env
-            .get_str("HEROKU_APP_NAME")
-            .or((!cut_from_key).then_some(label))
-            .filter(|name| redact::is_heroku_app_name(name))
-            .map(str::to_owned);
-        let (mut vars, mut findings) =
-            checks::check_env(&selected, &env.source, app_name.as_deref());
-        for v in &mut vars {
-            v.app = Some(app.clone());
-        }
-        for f in &mut findings {
-            f.app = Some(app.clone());
-        }
-        report.vars.extend(vars);
-        report.findings.extend(findings);
     }
-    report.findings.extend(checks::check_across(&report.vars));
-    report.groups = Some(checks::pair_groups(&report.vars));
-    report.apply(&case.policy);
+    let report = lint.finish(&case.policy);
     run.logs();
     run.render(&report);
     run

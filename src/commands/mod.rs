@@ -4,12 +4,12 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
-use securekey::checks::{self, Severity, VarReport};
+use securekey::checks::Severity;
 use securekey::env::{self, Env};
 use securekey::error::Error;
 use securekey::exit::ExitCode;
 use securekey::key_file;
-use securekey::redact::{self, untrusted};
+use securekey::pipeline;
 use securekey::report::{self, OutputFormat, Report};
 use securekey::select::{self, REQUIRE_VAR};
 
@@ -85,7 +85,9 @@ fn setting(env: &Env, source: &Source, name: &str) -> Option<Vec<u8>> {
     }
 }
 
-/// `check`'s core, shared with `write` and `exec-d`.
+/// `check`'s core, shared with `write` and `exec-d`: the environment
+/// loaded and its settings resolved here, checked by
+/// [`securekey::pipeline::check`].
 fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Report, Error> {
     let env = load(source)?;
     let (required, from) = select::required(
@@ -93,54 +95,14 @@ fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Repor
         setting(&env, source, REQUIRE_VAR).as_deref(),
         Path::new("."),
     )?;
-    let selected = select::select(&env, &required, common.discover);
-    within_cap(selected.len())?;
-    output::know(select::mask_values(&env, &selected));
-    // Only now: a skipped name may hold a piece of a checked key.
-    select::warn_skipped(&env, common.discover);
-    tracing::info!(
-        source = %env.source,
-        vars = env.vars().len(),
-        checked = selected.len(),
-        required_from = ?from,
-        "checking config vars"
-    );
-    // Fix commands name the app only by a valid Heroku app name: shell
-    // syntax or a key pasted there never reaches a suggested command.
-    let app = setting(&env, source, "HEROKU_APP_NAME")
-        .and_then(|a| String::from_utf8(a).ok())
-        .filter(|a| redact::is_heroku_app_name(a));
-    let (vars, findings) = checks::check_env(&selected, &env.source, app.as_deref());
-    log_vars(&vars);
-    let mut report = Report {
-        vars,
-        findings,
-        groups: None,
-    };
-    report.apply(&common.policy);
-    Ok(report)
-}
-
-/// Refuses a run that would check more than [`select::MAX_CHECKED`] vars.
-fn within_cap(checked: usize) -> Result<(), Error> {
-    if checked > select::MAX_CHECKED {
-        return Err(Error::TooManyChecked(select::MAX_CHECKED));
-    }
-    Ok(())
-}
-
-fn log_vars(vars: &[VarReport]) {
-    for v in vars {
-        tracing::debug!(
-            app = v.app.as_deref().unwrap_or(""),
-            var = %untrusted(&v.var),
-            required = v.required,
-            present = v.present,
-            latest_id = %v.latest_id.map(|i| i.to_string()).unwrap_or_default(),
-            previous_id = %v.previous_id.map(|i| i.to_string()).unwrap_or_default(),
-            "checked"
-        );
-    }
+    pipeline::check(
+        &env,
+        (&required, from),
+        setting(&env, source, "HEROKU_APP_NAME").as_deref(),
+        common.discover,
+        &common.policy,
+        &mut |values| output::know(values),
+    )
 }
 
 /// Prints the report: to stdout, or under `-q` only the errors, one line
