@@ -186,12 +186,14 @@ impl<'a> LintSource<'a> {
     /// neither piece would look like a key.
     #[must_use]
     pub fn parse(arg: &'a str) -> Self {
-        if let Some((app, path)) = arg.split_once('=')
-            && !app.is_empty()
-            && !app.contains('/')
-            && !path.is_empty()
-            && !splits_a_key(arg, app.len())
-        {
+        // No let-chain: the library builds on Rust 1.85 (`rust-version`).
+        let labelled = arg.split_once('=').filter(|(app, path)| {
+            !app.is_empty()
+                && !app.contains('/')
+                && !path.is_empty()
+                && !splits_a_key(arg, app.len())
+        });
+        if let Some((app, path)) = labelled {
             return LintSource {
                 arg,
                 label: app,
