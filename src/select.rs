@@ -9,7 +9,7 @@ use crate::env::{Env, Var, is_var_name};
 use crate::error::Error;
 use crate::input;
 use crate::key::KEY_HEX_LEN;
-use crate::redact::{Untrusted, untrusted};
+use crate::redact::Untrusted;
 
 /// The var checked when nothing else is required.
 pub const DEFAULT_REQUIRED: &str = "SECURE_KEY";
@@ -310,7 +310,7 @@ pub fn warn_skipped(env: &Env, discover: bool) {
     {
         tracing::warn!(
             name = %Untrusted::new(&var.name),
-            source = %untrusted(&env.source),
+            source = %env.source,
             "skipping a var whose name is not a config var name (letters, digits and _)"
         );
     }

@@ -362,6 +362,25 @@ fn non_utf8_names_and_values_are_reported_not_panics() {
     );
 }
 
+/// An env's source is kept in its printed form (escaped once): the warning
+/// about a skipped name escaped it a second time (`\\\\` for one `\`).
+#[test]
+fn a_skipped_names_source_is_escaped_once() {
+    let t = TestEnv::new();
+    t.write(r"saved\apps.json", r#"{"BAD NAME_SECURE_KEY": "x"}"#);
+    let run = t.run_env(["check", "--heroku-json", r"saved\apps.json"], &[]);
+    assert!(
+        run.stderr.contains("not a config var name") && run.stderr.contains(r"saved\\apps.json"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains(r"saved\\\\apps.json"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn quiet_prints_only_problems_on_stderr() {
     let t = TestEnv::new();

@@ -51,7 +51,9 @@ impl std::fmt::Debug for Var {
 /// A set of config vars from one source, in the source's order.
 #[derive(Clone, Debug, Default)]
 pub struct Env {
-    /// Where the vars came from: `env`, `-` (stdin) or a path.
+    /// Where the vars came from: `env`, `-` (stdin) or a path, kept in its
+    /// printed form (escaped and redacted by [`Untrusted::path`]): print it
+    /// as it is.
     pub source: String,
     /// The vars; a later var of the same name replaces an earlier one.
     /// Private, so the index always matches them.
