@@ -208,13 +208,10 @@ impl KeyFile {
 /// `.securekey/keys.json`.
 #[must_use]
 pub fn default_path(output: Option<&Path>) -> PathBuf {
-    if let Some(path) = output {
-        return path.to_owned();
-    }
-    match std::env::var_os(FILE_VAR) {
-        Some(path) if !path.is_empty() => PathBuf::from(path),
-        _ => PathBuf::from(DEFAULT_PATH),
-    }
+    output
+        .map(Path::to_owned)
+        .or_else(file_setting)
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_PATH))
 }
 
 /// Where the boot writes the key file and apps read it: `$SECUREKEY_FILE`
@@ -223,13 +220,19 @@ pub fn default_path(output: Option<&Path>) -> PathBuf {
 /// `examples/readers/` look in the same places.
 #[must_use]
 pub fn boot_path() -> PathBuf {
-    if let Some(p) = std::env::var_os(FILE_VAR).filter(|p| !p.is_empty()) {
-        return PathBuf::from(p);
-    }
-    match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
-        Some(home) => PathBuf::from(home).join(DEFAULT_PATH),
-        None => PathBuf::from(DEFAULT_PATH),
-    }
+    file_setting().unwrap_or_else(
+        || match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+            Some(home) => PathBuf::from(home).join(DEFAULT_PATH),
+            None => PathBuf::from(DEFAULT_PATH),
+        },
+    )
+}
+
+/// `$SECUREKEY_FILE`, when set and not empty.
+fn file_setting() -> Option<PathBuf> {
+    std::env::var_os(FILE_VAR)
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
 }
 
 /// Numbers temp files within one process.
