@@ -95,11 +95,6 @@ mkdir -m 0700 "$out"
 key_windows "$work/key-windows"
 base_path="/usr/local/bin:/usr/bin:/bin"
 
-# key_id KEY: the id securekey names a key by (SPEC §4).
-key_id() {
-  printf '%s' "$1" | sha256sum | cut -c1-8
-}
-
 # owned_by PATH UID GID MODE: PATH has that owner, group and mode.
 owned_by() {
   [[ "$(stat -c '%u:%g %a' "$1" 2>/dev/null)" == "$2:$3 $4" ]]
@@ -163,8 +158,7 @@ chmod 0755 "$build/bin/release-tasks" "$build/bin/web"
 
 # Config vars reach the build as ENV_DIR files (/tmp/env), the app user's.
 envd="$work/env"
-mkdir -p "$envd"
-printf '%s' "$KEY_A,$KEY_B" >"$envd/SECURE_KEY"
+env_dir "$envd" "SECURE_KEY=$KEY_A,$KEY_B"
 cache="$work/cache"
 mkdir -p "$cache"
 chown -R "$app_uid:$app_gid" "$build" "$envd" "$cache"
@@ -276,12 +270,6 @@ task() {
     "${runner[@]}" bash -c "$release_task" task "$app" "$cmd" >"$out/$name.out" 2>"$out/$name.err"
 }
 
-# holds LATEST PREVIOUS: the key file has this pair for SECURE_KEY.
-holds() {
-  python3 -c 'import json, sys
-entry = json.load(open(sys.argv[1]))["keys"]["SECURE_KEY"]
-sys.exit(0 if (entry["latest"], entry["previous"]) == (sys.argv[2], sys.argv[3]) else 1)' "$key_file" "$1" "$2"
-}
 # reads NAME LATEST PREVIOUS: the web process NAME ran as the app user and
 # read this pair's ids from its key file.
 reads() {
@@ -312,7 +300,7 @@ else
     "exit $status" "$(show "$out/root-web.out")" "$(show "$out/root-web.err")"
 fi
 if owned_by "$key_dir" "$app_uid" "$app_gid" 700 && owned_by "$key_file" "$app_uid" "$app_gid" 600 &&
-  holds "$KEY_A" "$KEY_B"; then
+  holds "$key_file" "$KEY_A" "$KEY_B"; then
   ok "root boot: the key folder (0700) and file (0600) belong to the app user"
 else
   not_ok "root boot: the key folder (0700) and file (0600) belong to the app user" \
@@ -436,7 +424,7 @@ fi
 new_container
 status=0
 start root root-strict-good "$web_cmd" "${good[@]}" SECUREKEY_BOOT=strict || status=$?
-if grep -q '^web: up' "$out/root-strict-good.out" && holds "$KEY_A" "$KEY_B"; then
+if grep -q '^web: up' "$out/root-strict-good.out" && holds "$key_file" "$KEY_A" "$KEY_B"; then
   ok "root boot: SECUREKEY_BOOT=strict starts the process with good keys"
 else
   not_ok "root boot: SECUREKEY_BOOT=strict starts the process with good keys" \

@@ -55,12 +55,11 @@ if PATH="$base_path" command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
-if [[ "$arch" != x86_64 && "$arch" != aarch64 ]]; then
+if ! bp_released_arch "$arch"; then
   ok "# SKIP the release download: no released binary for this machine ($arch)"
   finish install
   exit 0
 fi
-
 
 # compile NAME [VAR=VALUE…] -- [CONFIG_VAR=VALUE…]: bin/compile of the git
 # buildpack into $work/build_NAME with the cache $work/cache_NAME (unless
@@ -164,7 +163,6 @@ import http.server, ssl, sys
 directory, redirect_to = sys.argv[1], sys.argv[2]
 STREAM = 40 * 1024 * 1024
 
-
 class Handler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, directory=directory, **kwargs)
@@ -193,7 +191,6 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 pass
             return None
         return super().do_GET()
-
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 if len(sys.argv) > 4:

@@ -38,11 +38,6 @@ cwd="$work/cwd" # the readers run here: a key file under it is never found
 mkdir -p "$files" "$cwd" "$work/home-none"
 key_windows "$work/key-windows"
 
-# key_id KEY: the first 8 hex chars of SHA-256 over the key's text.
-key_id() {
-  printf '%s' "$1" | sha256sum | cut -c1-8
-}
-
 # flip TEXT: TEXT with its first char changed (0 <-> 1 otherwise), still hex.
 flip() {
   if [[ "${1:0:1}" == 0 ]]; then printf '1%s' "${1:1}"; else printf '0%s' "${1:1}"; fi

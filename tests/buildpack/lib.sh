@@ -106,3 +106,18 @@ env_dir() {
     printf '%s' "${kv#*=}" >"$dir/${kv%%=*}"
   done
 }
+
+# key_id KEY: the id securekey names a key by (SPEC §4): the first 8 hex
+# chars of SHA-256 over the key's text.
+key_id() {
+  printf '%s' "$1" | sha256sum | cut -c1-8
+}
+
+# holds KEY_FILE LATEST PREVIOUS: the key file has this pair for SECURE_KEY
+# (PREVIOUS `None`: the latest key alone).
+holds() {
+  python3 -c 'import json, sys
+entry = json.load(open(sys.argv[1]))["keys"]["SECURE_KEY"]
+previous = None if sys.argv[3] == "None" else sys.argv[3]
+sys.exit(0 if (entry["latest"], entry["previous"]) == (sys.argv[2], previous) else 1)' "$@"
+}
