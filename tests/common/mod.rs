@@ -411,12 +411,9 @@ impl TestEnv {
             .arg("sh")
             .arg(fd3)
             .arg(Self::bin())
-            .arg("exec-d")
-            .env_clear()
-            .env("PATH", "/usr/bin:/bin")
-            .env("HOME", self.path())
-            .envs(vars.iter().copied())
-            .current_dir(self.path());
+            .arg("exec-d");
+        self.clean(&mut cmd);
+        cmd.envs(vars.iter().copied());
         run_with_deadline(&mut cmd, None)
     }
 }
