@@ -291,23 +291,44 @@ bp_release_cached() {
 # bp_fetch), after a ` !     ` error.
 # shellcheck disable=SC2034 # BP_BINARY and BP_DOWNLOAD_* are read by the caller.
 bp_download_release() {
-  local cache_dir="$1" version="$2" arch="$3"
-  local final root tmp asset url sums_url actual expected from fetched=0
+  local cache_dir="$1" version="$2" arch="$3" final root tmp status=0
   final="$(bp_release_cache "$cache_dir" "$version" "$arch")"
   root="$(bp_release_cache "$cache_dir")"
-  asset="securekey-$arch"
-  url="$BP_DOWNLOAD_BASE/v$version/$asset"
-  sums_url="$BP_DOWNLOAD_BASE/v$version/SHA256SUMS"
   BP_DOWNLOAD_PROBLEM=""
 
   if ! command -v curl >/dev/null 2>&1; then
-    BP_DOWNLOAD_PROBLEM="curl is not on PATH to download $(bp_url_shown "$url")"
+    BP_DOWNLOAD_PROBLEM="curl is not on PATH to download $(bp_url_shown "$BP_DOWNLOAD_BASE/v$version/securekey-$arch")"
     return 1
   fi
   mkdir -p "$root" || return 2
   # Left by a build that was stopped mid-download.
   rm -rf "$root"/.download.*
   tmp="$(mktemp -d "$root/.download.XXXXXX")" || return 2
+  bp_fetch_checked "$tmp" "$version" "$arch" || status=$?
+  if [[ "$status" -eq 0 ]]; then
+    # One version kept: this one.
+    if ! { rm -rf "$root"/v* && mkdir -p "${final%/*}" && mv "$tmp" "$final"; }; then
+      bp_error "Could not keep the download in the build cache ($root)."
+      status=2
+    fi
+  fi
+  if [[ "$status" -ne 0 ]]; then
+    rm -rf "$tmp"
+    return "$status"
+  fi
+  bp_info "Kept in the build cache: later builds of v$version need no download"
+  BP_BINARY="$final/securekey"
+}
+
+# bp_fetch_checked TMP VERSION ARCH: bp_download_release's download into
+# the temp dir TMP: the binary, checked, as TMP/securekey (mode 0755) with
+# its SHA-256 in TMP/securekey.sha256. Returns as bp_download_release does;
+# the caller removes TMP on failure.
+bp_fetch_checked() {
+  local tmp="$1" version="$2" arch="$3" asset url sums_url actual expected from fetched=0
+  asset="securekey-$arch"
+  url="$BP_DOWNLOAD_BASE/v$version/$asset"
+  sums_url="$BP_DOWNLOAD_BASE/v$version/SHA256SUMS"
 
   bp_info "Downloading securekey v$version for $arch from $(bp_url_shown "$url")"
   if [[ "${#BP_PINS[@]}" -eq 0 ]]; then
@@ -323,16 +344,14 @@ bp_download_release() {
     2)
       # Like a checksum mismatch: the server sent something that is not the
       # release, and a cargo build standing in would hide it.
-      rm -rf "$tmp"
       bp_error "Refused securekey v$version for $arch: ${from##*/} is $BP_FETCH_PROBLEM." \
         "URL: $(bp_url_shown "$from")" \
         "Nothing was installed. The server does not serve the release's files there: if you set" \
         "SECUREKEY_DOWNLOAD_URL, check that mirror. Or use the packaged buildpack instead:" \
-        "  heroku buildpacks:add $(bp_url_shown "$BP_DOWNLOAD_BASE")/v$version/securekey-buildpack-$version.tgz"
+        "  $(bp_packaged_add "$version")"
       return 2
       ;;
     *)
-      rm -rf "$tmp"
       BP_DOWNLOAD_PROBLEM="$(bp_url_shown "$from"): $BP_FETCH_PROBLEM"
       return 1
       ;;
@@ -341,7 +360,6 @@ bp_download_release() {
   actual="$(bp_sha256 "$tmp/securekey")" || actual="unreadable"
   if [[ "${#BP_PINS[@]}" -gt 0 ]]; then
     if ! bp_pinned "$actual"; then
-      rm -rf "$tmp"
       bp_error "Refused securekey v$version for $arch: its SHA-256 does not match SECUREKEY_SHA256." \
         "Downloaded from: $(bp_url_shown "$url")" \
         "Its SHA-256:     $actual" \
@@ -353,12 +371,10 @@ bp_download_release() {
   else
     expected="$(awk -v name="$asset" '$2 == name || $2 == ("*" name) { print tolower($1); exit }' "$tmp/SHA256SUMS")"
     if [[ ! "$expected" =~ ^[0-9a-f]{64}$ ]]; then
-      rm -rf "$tmp"
       BP_DOWNLOAD_PROBLEM="$(bp_url_shown "$sums_url") lists no SHA-256 for $asset, so the download cannot be checked"
       return 1
     fi
     if [[ "$actual" != "$expected" ]]; then
-      rm -rf "$tmp"
       bp_error "Refused securekey v$version for $arch: its SHA-256 does not match the release's SHA256SUMS." \
         "Downloaded from: $(bp_url_shown "$url")" \
         "Its SHA-256:     $actual" \
@@ -366,23 +382,24 @@ bp_download_release() {
         "Nothing was installed. The file was damaged or cut short on the way, or the release was" \
         "changed after its checksums were made. Retry the build; if it fails again, use the" \
         "packaged buildpack instead and report it:" \
-        "  heroku buildpacks:add $(bp_url_shown "$BP_DOWNLOAD_BASE")/v$version/securekey-buildpack-$version.tgz"
+        "  $(bp_packaged_add "$version")"
       return 2
     fi
     bp_info "SHA-256 matches the release's SHA256SUMS"
   fi
 
   rm -f "$tmp/SHA256SUMS"
-  # One version kept: this one.
-  if ! { chmod 0755 "$tmp/securekey" &&
-    printf '%s\n' "$actual" >"$tmp/securekey.sha256" &&
-    rm -rf "$root"/v* && mkdir -p "${final%/*}" && mv "$tmp" "$final"; }; then
-    rm -rf "$tmp"
-    bp_error "Could not keep the download in the build cache ($root)."
+  if ! { chmod 0755 "$tmp/securekey" && printf '%s\n' "$actual" >"$tmp/securekey.sha256"; }; then
+    bp_error "Could not keep the download in the build cache ($tmp)."
     return 2
   fi
-  bp_info "Kept in the build cache: later builds of v$version need no download"
-  BP_BINARY="$final/securekey"
+}
+
+# bp_packaged_add VERSION: the command that adds the packaged buildpack of
+# VERSION (it ships the binaries), from $BP_DOWNLOAD_BASE.
+bp_packaged_add() {
+  printf 'heroku buildpacks:add %s/v%s/securekey-buildpack-%s.tgz' \
+    "$(bp_url_shown "$BP_DOWNLOAD_BASE")" "$1" "$1"
 }
 
 # Finds a securekey binary for this machine and sets BP_BINARY to its path,
@@ -442,7 +459,7 @@ bp_find_binary() {
     why=("Could not download securekey v$version for $arch:" "  $BP_DOWNLOAD_PROBLEM")
     fixes=("Fix it with one of:"
       "- the packaged buildpack, which ships the binaries:"
-      "    heroku buildpacks:add $(bp_url_shown "$BP_DOWNLOAD_BASE")/v$version/securekey-buildpack-$version.tgz"
+      "    $(bp_packaged_add "$version")"
       "- a released version of this buildpack (its git tag):"
       "    heroku buildpacks:add $repository#vX.Y.Z"
       "- SECUREKEY_DOWNLOAD_URL set to a server with v$version/securekey-$arch and v$version/SHA256SUMS"
