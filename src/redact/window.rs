@@ -33,16 +33,23 @@ pub(super) const CLASS: [u8; 256] = {
 };
 
 /// Each byte of output, its position and its class, but no class (a
-/// separator) for the bytes of a colour code (`ESC [ 1 ; 31 m`): the
-/// report's own formatting, not text. A window of a value that ran through
-/// one masked its digits and broke the code (`ESC [ * 1 m`).
+/// separator) for the bytes of a colour code (`ESC [ 1 ; 31 m`, the
+/// report's own formatting) and of an escape [`Untrusted`](super::Untrusted)
+/// writes (`\n`, `\x01`, `\u{202e}`, `\\`): they are not the text's letters
+/// and digits. A window of a value that ran through a colour code masked its
+/// digits and broke the code (`ESC [ * 1 m`); one cut by `\n` or `\t` went
+/// unseen, since `n` and `t` broke the run.
 pub(super) fn classified(data: &[u8]) -> impl Iterator<Item = (usize, u8, u8)> + '_ {
-    let mut colour_end = 0;
+    let mut format_end = 0;
     data.iter().enumerate().map(move |(i, &b)| {
-        if b == 0x1b && i >= colour_end {
-            colour_end = i + colour_code_len(&data[i..]);
+        if i >= format_end {
+            format_end = i + match b {
+                0x1b => colour_code_len(&data[i..]),
+                b'\\' => escape_len(&data[i..]),
+                _ => 0,
+            };
         }
-        let class = if i < colour_end {
+        let class = if i < format_end {
             0
         } else {
             CLASS[usize::from(b)]
@@ -65,6 +72,27 @@ fn colour_code_len(text: &[u8]) -> usize {
         n + 3
     } else {
         0
+    }
+}
+
+/// The length of the escape `text` starts with, as `Untrusted` writes them
+/// (`\\`, `\n`, `\r`, `\t`, `\xHH`, `\u{H…}`), or 0.
+fn escape_len(text: &[u8]) -> usize {
+    match text.get(1) {
+        Some(b'\\' | b'n' | b'r' | b't') => 2,
+        Some(b'x') if text.len() >= 4 && text[2..4].iter().all(u8::is_ascii_hexdigit) => 4,
+        Some(b'u') if text.get(2) == Some(&b'{') => {
+            let hex = text[3..]
+                .iter()
+                .take_while(|b| b.is_ascii_hexdigit())
+                .count();
+            if (1..=6).contains(&hex) && text.get(3 + hex) == Some(&b'}') {
+                hex + 4
+            } else {
+                0
+            }
+        }
+        _ => 0,
     }
 }
 

@@ -332,12 +332,37 @@ pub fn run_with_deadline(cmd: &mut Command, input: Option<Vec<u8>>) -> Outcome {
 }
 
 /// The letters and digits of `text`, upper-cased: what is left of a key
-/// once separators, mask characters and case are taken away.
+/// once separators, mask characters and case are taken away. The escapes
+/// the tool writes for control characters (`\n`, `\t`, `\x01`, `\u{202e}`,
+/// `\\`) are separators too: their letters are not the text's, and a key
+/// cut by newlines is still the key.
 pub fn squeezed(text: &[u8]) -> Vec<u8> {
-    text.iter()
-        .filter(|b| b.is_ascii_alphanumeric())
-        .map(u8::to_ascii_uppercase)
-        .collect()
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        if text[i] == b'\\' {
+            i += 1 + escape_len(&text[i + 1..]);
+            continue;
+        }
+        if text[i].is_ascii_alphanumeric() {
+            out.push(text[i].to_ascii_uppercase());
+        }
+        i += 1;
+    }
+    out
+}
+
+/// How many bytes after a `\` are an escape's (`n`, `x01`, `u{202e}`, `\`).
+fn escape_len(rest: &[u8]) -> usize {
+    match rest.first() {
+        Some(b'\\' | b'n' | b'r' | b't') => 1,
+        Some(b'x') if rest.len() >= 3 && rest[1..3].iter().all(u8::is_ascii_hexdigit) => 3,
+        Some(b'u') if rest.get(1) == Some(&b'{') => rest
+            .iter()
+            .position(|&b| b == b'}')
+            .map_or(0, |end| end + 1),
+        _ => 0,
+    }
 }
 
 /// The first (key number, offset) of an 8-char window of one of `keys`

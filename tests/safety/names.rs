@@ -492,3 +492,50 @@ fn control_characters_in_lint_labels_and_paths_are_escaped() {
         }
     }
 }
+
+/// A key var's value cut by control characters where a name or a path
+/// belongs: printed escaped (`\n`, `\t`, `\x01`), the escapes' letters broke
+/// the mask's run of the value's letters and digits, and 15 chars of the
+/// checked key got out at the default log level.
+#[test]
+fn a_keys_pieces_cut_by_control_characters_are_masked() {
+    let t = TestEnv::new();
+    t.write("afile", "x");
+    let key_pair = pair(A, B);
+    for sep in ["\n", "\t", "\x01", "\u{202e}"] {
+        let name = format!(
+            "X{}{sep}{}{sep}{}_SECURE_KEY",
+            &A[..5],
+            &A[5..10],
+            &A[10..15]
+        );
+        let path = format!(
+            "afile/{}{sep}{}{sep}{}/keys.json",
+            &A[..5],
+            &A[5..10],
+            &A[10..15]
+        );
+        for mode in MODES {
+            for (what, args, vars) in [
+                (
+                    "a skipped name",
+                    vec!["check"],
+                    vec![("SECURE_KEY", key_pair.as_str()), (name.as_str(), "x")],
+                ),
+                (
+                    "a write path",
+                    vec!["write", "--output", path.as_str()],
+                    vec![("SECURE_KEY", key_pair.as_str())],
+                ),
+            ] {
+                let case = format!("{what}, cut by {sep:?}, {mode:?}");
+                // Not under `sh` (`run`): a shell drops env names like these.
+                let mut cmd = t.cmd(refs(&with_mode(&args, mode)));
+                cmd.envs(vars.iter().copied());
+                let out = run_with_deadline(&mut cmd, None);
+                out.clean_exit(&case);
+                out.no_window(&case, ALL_KEYS);
+            }
+        }
+    }
+}
