@@ -41,12 +41,13 @@ pub(super) fn run(names: &[String], common: &Common) -> Result<ExitCode, Error> 
         ..common.clone()
     };
     let path = absolute(&key_file::boot_path());
-    let outcome = utf8_path(&path)
-        .and_then(|()| check_one(names, &Source::Process, &quiet))
-        .and_then(|report| {
-            emit(&report, &quiet)?;
-            Ok((write::key_file(&report, &path)?, report.ok()))
-        });
+    // The check first: it tells the mask the env's key values before the
+    // path is named in any error.
+    let outcome = check_one(names, &Source::Process, &quiet).and_then(|report| {
+        utf8_path(&path)?;
+        emit(&report, &quiet)?;
+        Ok((write::key_file(&report, &path)?, report.ok()))
+    });
     let (written, ok) = match outcome {
         Ok(done) => done,
         // A configuration error (a typo in SECUREKEY_REQUIRE, a malformed

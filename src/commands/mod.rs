@@ -88,17 +88,39 @@ fn setting(env: &Env, source: &Source, name: &str) -> Option<Vec<u8>> {
 /// `check`'s core, shared with `write` and `exec-d`: the environment
 /// loaded and its settings resolved here, checked by
 /// [`securekey::pipeline::check`].
+///
+/// What is logged while the environment is read (an `ENV_DIR` file skipped
+/// for its name, which may hold a piece of a key) waits until the mask
+/// knows its key values, as `lint` holds stderr until every app is read.
 fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Report, Error> {
-    let env = load(source)?;
+    output::hold_stderr();
+    let report = load(source).and_then(|env| {
+        let checked = check_env(&env, names, source, common);
+        if checked.is_err() {
+            // Stopped before the check told the mask: tell it now.
+            output::know(select::key_values(&env));
+        }
+        checked
+    });
+    output::release_stderr();
+    report
+}
+
+fn check_env(
+    env: &Env,
+    names: &[String],
+    source: &Source,
+    common: &Common,
+) -> Result<Report, Error> {
     let (required, from) = select::required(
         names,
-        setting(&env, source, REQUIRE_VAR).as_deref(),
+        setting(env, source, REQUIRE_VAR).as_deref(),
         Path::new("."),
     )?;
     pipeline::check(
-        &env,
+        env,
         (&required, from),
-        setting(&env, source, "HEROKU_APP_NAME").as_deref(),
+        setting(env, source, "HEROKU_APP_NAME").as_deref(),
         common.discover,
         &common.policy,
         &mut |values| output::know(values),

@@ -119,3 +119,36 @@ fn exec_d_refuses_a_read_only_fd_3_and_leaves_its_file_alone() {
         "the file behind fd 3"
     );
 }
+
+/// exec-d named a non-UTF-8 key file path in its error before the check had
+/// told the mask the env's key values: a piece of the checked key in that
+/// path got out. Every mode of the boot says the same now.
+#[test]
+fn exec_d_names_a_bad_key_file_path_only_through_the_mask() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let t = TestEnv::new();
+    let mut path = b"/tmp/x\xff/".to_vec();
+    path.extend_from_slice(&A.as_bytes()[..12]);
+    path.extend_from_slice(b"/keys.json");
+    for boot in ["", "strict"] {
+        let case = format!("SECUREKEY_BOOT={boot:?}");
+        let fd3 = t.path().join("fd3");
+        let mut cmd = Command::new("/bin/sh");
+        cmd.arg("-c")
+            .arg("f=$1; shift; exec \"$@\" 3>\"$f\"")
+            .arg("sh")
+            .arg(&fd3)
+            .arg(TestEnv::bin())
+            .arg("exec-d")
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("SECURE_KEY", pair(A, B))
+            .env("SECUREKEY_BOOT", boot)
+            .env("SECUREKEY_FILE", OsStr::from_bytes(&path))
+            .current_dir(t.path());
+        let out = run_with_deadline(&mut cmd, None);
+        out.clean_exit(&case);
+        out.no_window(&case, ALL_KEYS);
+    }
+}

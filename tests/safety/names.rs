@@ -539,3 +539,23 @@ fn a_keys_pieces_cut_by_control_characters_are_masked() {
         }
     }
 }
+
+/// `check --env-dir` logged a file it skipped for its name while it read
+/// the directory, before the mask knew the directory's key values: a name
+/// holding 12 chars of the checked key got out at debug level.
+#[test]
+fn an_env_dir_file_skipped_for_its_name_is_logged_through_the_mask() {
+    let t = TestEnv::new();
+    t.write("env_dir/SECURE_KEY", pair(A, B));
+    t.write(&format!("env_dir/9{}", &A[..12]), "x");
+    for mode in MODES {
+        let case = format!("{mode:?}");
+        let out = run(
+            &t,
+            &refs(&with_mode(&["check", "--env-dir", "env_dir"], mode)),
+            &[("SECUREKEY_LOG", "trace")],
+        );
+        out.clean_exit(&case);
+        out.no_window(&case, ALL_KEYS);
+    }
+}
