@@ -7,8 +7,11 @@ use std::path::PathBuf;
 use crate::key::Slot;
 use crate::redact::Untrusted;
 
-/// A usage, configuration or I/O failure.
-#[derive(Debug, thiserror::Error)]
+/// A usage, configuration or I/O failure. `Debug` prints the message, as
+/// `Display` does: paths and names in it are printed through
+/// [`Untrusted`], where a derived `Debug` would print them raw (an app that
+/// returns this error from `main` prints its `Debug`).
+#[derive(thiserror::Error)]
 pub enum Error {
     /// A file or stdin could not be read.
     #[error("cannot read {path}: {1}", path = Untrusted::path(.0))]
@@ -104,6 +107,12 @@ pub enum Error {
     /// Writing the report failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] io::Error),
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "securekey::Error({self})")
+    }
 }
 
 fn line_suffix(line: usize) -> String {

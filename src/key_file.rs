@@ -39,9 +39,19 @@ const FILE_MODE: u32 = 0o600;
 const DIR_MODE: u32 = 0o700;
 
 /// A key file's contents: well-formed pairs by config var name.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct KeyFile {
     keys: BTreeMap<String, KeyPair>,
+}
+
+// Key ids only (`KeyPair`'s Debug), and names as they are printed: a var
+// name may hold a key.
+impl std::fmt::Debug for KeyFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(self.keys.iter().map(|(var, pair)| (untrusted(var), pair)))
+            .finish()
+    }
 }
 
 impl KeyFile {

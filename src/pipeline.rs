@@ -15,7 +15,7 @@ use crate::checks::{self, VarReport};
 use crate::env::Env;
 use crate::error::Error;
 use crate::input;
-use crate::redact::{self, untrusted};
+use crate::redact::{self, Untrusted, untrusted};
 use crate::report::{Policy, Report};
 use crate::select::{self, REQUIRE_VAR, RequiredFrom, Selected};
 
@@ -164,8 +164,9 @@ impl Lint {
     }
 }
 
-/// One `lint` source argument: `APP=PATH`, or a path.
-#[derive(Debug, PartialEq, Eq)]
+/// One `lint` source argument: `APP=PATH`, or a path. (`Debug` shows the
+/// argument as it is printed: a key may be pasted there.)
+#[derive(PartialEq, Eq)]
 pub struct LintSource<'a> {
     /// The argument as given.
     pub arg: &'a str,
@@ -230,6 +231,17 @@ impl<'a> LintSource<'a> {
             self.label
         })
         .to_string()
+    }
+}
+
+impl std::fmt::Debug for LintSource<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LintSource")
+            .field("arg", &untrusted(self.arg))
+            .field("label", &untrusted(self.label))
+            .field("path", &Untrusted::path(&self.path))
+            .field("cut_from_key", &self.cut_from_key)
+            .finish()
     }
 }
 

@@ -37,11 +37,12 @@ pub struct Selected<'a> {
     pub value: Option<&'a [u8]>,
 }
 
-// A value may be key material: Debug shows whether it is set, not what.
+// A value may be key material: Debug shows whether it is set, not what;
+// the name is shown as every name is printed (a key may be pasted there).
 impl std::fmt::Debug for Selected<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Selected")
-            .field("name", &self.name)
+            .field("name", &Untrusted::new(self.name.as_bytes()))
             .field("required", &self.required)
             .field("set", &self.value.is_some())
             .finish()

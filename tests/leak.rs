@@ -220,3 +220,70 @@ fn a_key_file_path_that_looks_like_a_key_is_not_logged() {
     run.code(0);
     assert!(run.stderr.contains("wrote the key file"));
 }
+
+/// The library has no output mask: an app prints its values' `Debug` (an
+/// error returned from `main`, a `{:?}` in its logs). Names and paths went
+/// into a derived `Debug` raw, so a key pasted where a name or a path
+/// belongs was printed whole.
+#[test]
+fn library_debug_output_shows_names_and_paths_as_printed() {
+    use securekey::KeyFile;
+    use securekey::checks;
+    use securekey::env::{Env, Var};
+    use securekey::pipeline::{self, Lint, LintSource};
+    use securekey::report::Policy;
+    use securekey::select::{self, RequiredFrom};
+
+    let named = format!("X{A}_SECURE_KEY");
+    let env = Env::new(
+        "env",
+        vec![Var {
+            name: named.clone().into_bytes(),
+            value: pair(C, D).into_bytes(),
+        }],
+    );
+    let mut shown = Vec::new();
+    // A report: its vars, findings and (lint) groups.
+    let report = pipeline::check(
+        &env,
+        (std::slice::from_ref(&named), RequiredFrom::Arguments),
+        None,
+        true,
+        &Policy::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    shown.push(format!("{report:?}"));
+    shown.push(format!(
+        "{:?}",
+        select::select(&env, std::slice::from_ref(&named), true)
+    ));
+    let arg = format!("{B}=dir/{A}.env");
+    let source = LintSource::parse(&arg);
+    shown.push(format!("{source:?}"));
+    let mut lint = Lint::default();
+    lint.add(&source, &env, true, &mut |_| {}).unwrap();
+    shown.push(format!("{:?}", lint.finish(&Policy::default())));
+    shown.push(format!("{:?}", checks::pair_groups(&report.vars)));
+    // A key file, and errors naming paths.
+    let t = TestEnv::new();
+    let path = t.path().join("out.json");
+    let mut file = KeyFile::new();
+    file.insert(
+        named.clone(),
+        securekey::KeyPair::parse(pair(C, D).as_bytes()).unwrap(),
+    );
+    shown.push(format!("{file:?}"));
+    file.write(&path).unwrap();
+    shown.push(format!(
+        "{:?}",
+        KeyFile::load(t.path().join(A)).unwrap_err()
+    ));
+    shown.push(format!(
+        "{:?}",
+        file.write(&path.join(A).join("k.json")).unwrap_err()
+    ));
+    for (i, text) in shown.iter().enumerate() {
+        crate::common::assert_no_leak(text, &format!("Debug #{i}"));
+    }
+}

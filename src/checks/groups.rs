@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::VarReport;
 use crate::key::{Key, KeyId, KeyPair};
+use crate::redact::untrusted;
 
 /// Both keys of a var's pair, when it has two (a latest-only pair, the
 /// add-on's `NEW,`, belongs to no group).
@@ -13,7 +14,8 @@ pub(crate) fn both(report: &VarReport) -> Option<(&Key, &Key)> {
 }
 
 /// Vars that hold one pair (lint): one add-on, seen from several places.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// (`Debug` shows the names as they are printed.)
+#[derive(Clone, PartialEq, Eq)]
 pub struct Group {
     /// The pair's latest key.
     pub latest_id: KeyId,
@@ -21,6 +23,21 @@ pub struct Group {
     pub previous_id: KeyId,
     /// `(app, var)` of each member.
     pub members: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for Group {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let members: Vec<_> = self
+            .members
+            .iter()
+            .map(|(app, var)| (app, untrusted(var)))
+            .collect();
+        f.debug_struct("Group")
+            .field("latest_id", &self.latest_id)
+            .field("previous_id", &self.previous_id)
+            .field("members", &members)
+            .finish()
+    }
 }
 
 /// The vars that hold one pair, in order of first appearance: in lint, the

@@ -150,7 +150,7 @@ impl FromStr for CheckId {
 
 /// One problem found: plain data, safe to print (it never holds key
 /// material; keys are named by id).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Finding {
     /// Which check.
     pub check: CheckId,
@@ -345,8 +345,8 @@ impl Shape {
     }
 }
 
-/// What checking one var found.
-#[derive(Clone, Debug)]
+/// What checking one var found. (`Debug` shows the name as it is printed.)
+#[derive(Clone)]
 pub struct VarReport {
     /// The app, in `lint`: its label.
     pub app: Option<String>,
@@ -416,6 +416,38 @@ pub fn check_env(
         findings.push(finding(&var, problem));
     }
     (reports, findings)
+}
+
+// Names are what the user typed (a key may be pasted there): Debug shows
+// them as every name is printed.
+impl fmt::Debug for VarReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VarReport")
+            .field("app", &self.app)
+            .field("app_name", &self.app_name)
+            .field("var", &untrusted(&self.var))
+            .field("source", &self.source)
+            .field("required", &self.required)
+            .field("present", &self.present)
+            .field("pair", &self.pair)
+            .field("latest_id", &self.latest_id)
+            .field("previous_id", &self.previous_id)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Finding")
+            .field("check", &self.check)
+            .field("severity", &self.severity)
+            .field("app", &self.app)
+            .field("var", &untrusted(&self.var))
+            .field("slot", &self.slot)
+            .field("message", &self.message)
+            .field("fix", &self.fix)
+            .finish()
+    }
 }
 
 pub(crate) fn finding(var: &str, p: Problem) -> Finding {
