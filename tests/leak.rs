@@ -139,6 +139,14 @@ fn parse_errors_do_not_leak() {
         format!("{{\"SECURE_KEY\": [\"{A}\"]}}"),
         format!("{{\"SECURE_KEY\": {{\"{A}\": 1}}}}"),
         format!("{{\"{A}\": 1}}"),
+        // A piece of a key in the file's other var's name: too short to
+        // look like a key, and nothing of the file is known to the mask.
+        format!("{{\"SECURE_KEY\": \"{A},{B}\", \"{}\": 1}}", &A[..12]),
+        format!(
+            "{{\"SECURE_KEY\": \"{A},{B}\", \"X_{}_{}\": 1}}",
+            &A[..6],
+            &A[6..12]
+        ),
     ] {
         let f = t.write("bad.env", &content);
         for extra in VERBOSE {

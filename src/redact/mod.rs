@@ -33,5 +33,5 @@ mod window;
 
 pub use app::{APP_PLACEHOLDER, app_flag, app_or_placeholder, is_heroku_app_name};
 pub use mask::{INDEX_MAX_WINDOWS, MASKED, Mask, MaskedWriter};
-pub use spans::{KeySpans, MIN_HEX_RUN, key_spans, looks_like_key};
+pub use spans::{KeySpans, MIN_HEX_RUN, key_spans, looks_like_key, may_hold_key_piece};
 pub use untrusted::{MAX_SHOWN, MAX_UNTRUSTED_BYTES, REDACTED, Untrusted, untrusted};

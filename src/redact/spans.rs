@@ -44,6 +44,22 @@ pub fn looks_like_key(text: &[u8]) -> bool {
     key_spans(text).next().is_some()
 }
 
+/// Whether text could show a piece of a key to the output mask: 8 hex
+/// digits in a row among its letters and digits (other bytes are
+/// separators, as the mask reads them). Text named before the mask knows
+/// any value (a parse error) is not printed when it could.
+#[must_use]
+pub fn may_hold_key_piece(text: &[u8]) -> bool {
+    let mut run = 0;
+    for b in text.iter().filter(|b| b.is_ascii_alphanumeric()) {
+        run = if b.is_ascii_hexdigit() { run + 1 } else { 0 };
+        if run == 8 {
+            return true;
+        }
+    }
+    false
+}
+
 /// The key-shaped stretches of `text`, in order, as byte ranges. The rule:
 ///
 /// - **Hex**: a *run* is hex digits (any case) with nothing but
