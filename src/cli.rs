@@ -55,8 +55,12 @@ struct CommonArgs {
     verbose: u8,
 }
 
+// The message leaves the value out, as every usage error does (main.rs).
 fn parse_check(s: &str) -> Result<CheckId, String> {
-    s.parse::<CheckId>().map_err(|e| e.to_string())
+    s.parse::<CheckId>().map_err(|_| {
+        let ids: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
+        format!("not a check; the checks are: {}", ids.join(", "))
+    })
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]

@@ -41,7 +41,7 @@ fn main() -> std::process::ExitCode {
 fn run() -> ExitCode {
     let config = match cli::parse() {
         Ok(config) => config,
-        Err(err) => return usage_error(&err),
+        Err(err) => return usage_error(err),
     };
     logging::init(&config.common, commands::color_for(&std::io::stderr()));
     match commands::run(&config) {
@@ -53,27 +53,44 @@ fn run() -> ExitCode {
     }
 }
 
+/// What a usage error says in place of the user's own text.
+const NOT_SHOWN: &str = "(not shown)";
+
 /// clap's error (or `--help`, `--version`), printed safely.
-fn usage_error(err: &clap::Error) -> ExitCode {
+fn usage_error(mut err: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
     if !err.use_stderr() {
         // --help and --version are "errors" that print to stdout.
         let _ = err.print();
         return ExitCode::Ok;
     }
-    // clap's messages repeat the offending argument; when any argument is
-    // not fit to print as it is (key-shaped: a value pasted where a name or
-    // path belongs; control characters; or absurdly long), say so instead
-    // of showing it.
+    // An argument that is not fit to print as it is (key-shaped: a value
+    // pasted where a name or path belongs; control characters; or absurdly
+    // long): say what to pass instead.
     if std::env::args_os().any(|a| !Untrusted::os(&a).is_verbatim()) {
         say!(
             "securekey: error: invalid arguments, and one looks like a key (or holds control characters, or is very long), so none is shown; pass config var NAMES, never values (see securekey --help)"
         );
         return ExitCode::Failure;
     }
-    // A shorter piece of a key var's value (`--allow 3F6D463C2A79`) is no
-    // key shape: the mask, which knows the env's key vars, catches it.
-    let env = securekey::env::read_process();
-    output::know(securekey::select::key_values(&env));
+    // clap's message without the user's own text: a shorter piece of a
+    // key (`--allow 3F6D463C2A79`) is no key shape, and nothing has told
+    // the output mask what this run would check. What stays is clap's:
+    // the options as defined, the valid values, the usage.
+    let user_text = [ContextKind::InvalidValue, ContextKind::InvalidSubcommand];
+    for kind in user_text {
+        if err.get(kind).is_some() {
+            err.insert(kind, ContextValue::String(NOT_SHOWN.to_owned()));
+        }
+    }
+    if err.kind() == ErrorKind::UnknownArgument {
+        err.insert(
+            ContextKind::InvalidArg,
+            ContextValue::String(NOT_SHOWN.to_owned()),
+        );
+        // Its tip repeats the argument.
+        err.insert(ContextKind::Suggested, ContextValue::None);
+    }
     say!("{}", err.render().to_string().trim_end());
     ExitCode::Failure
 }

@@ -559,3 +559,37 @@ fn an_env_dir_file_skipped_for_its_name_is_logged_through_the_mask() {
         out.no_window(&case, ALL_KEYS);
     }
 }
+
+/// Usage errors repeated the bad argument, and only key-shaped ones were
+/// withheld: a 12-char piece of a key var's value passed as an option value
+/// got out whenever the mask had not learnt that var (a var required by
+/// `SECUREKEY_REQUIRE`, or one in the `--env-file` the run would read).
+#[test]
+fn usage_errors_never_repeat_an_argument() {
+    let t = TestEnv::new();
+    t.write("app.env", format!("SECURE_KEY={}\n", pair(A, B)));
+    let piece = &A[..12];
+    let typo = format!("chek{piece}");
+    let flag = format!("--{piece}");
+    let mine = format!("{} ", pair(A, B));
+    let required: &[(&str, &str)] = &[("SECUREKEY_REQUIRE", "MINE"), ("MINE", &mine)];
+    for (i, (args, vars)) in [
+        (vec!["check", "--allow", piece], required),
+        (vec!["check", "--format", piece], required),
+        (vec!["check", flag.as_str()], required),
+        (vec![typo.as_str()], required),
+        (
+            vec!["check", "--env-file", "app.env", "--allow", piece],
+            &[][..],
+        ),
+        (vec!["write", "--strict", piece, "--bogus"], required),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let case = format!("usage error #{i}");
+        let out = run(&t, &args, vars);
+        assert_eq!(out.clean_exit(&case), 2, "{case}: a usage error");
+        out.no_window(&case, ALL_KEYS);
+    }
+}
