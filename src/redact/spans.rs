@@ -69,7 +69,9 @@ pub fn may_hold_key_piece(text: &[u8]) -> bool {
 ///   between two digits: a key folded over lines, grouped in 8s with spaces
 ///   or joined with dashes is one run. So is a terminal control sequence
 ///   (`ESC [ 0 m`): its final letter is a separator too (its digits are
-///   digits). Any other letter outside `a-f` ends the run.
+///   digits), unless it is a hex digit (`ESC [ 1 A`), which prints beside
+///   the digits and counts as one. Any other letter outside `a-f` ends the
+///   run.
 ///   Runs of 8 or more digits, each at most 8 bytes of anything (letters
 ///   included) after the one before, make a *chain*: a key grouped in 8s
 ///   and joined by a letter or a word (`…g…`, `…_SECURE_…`) is one chain.
@@ -170,8 +172,8 @@ impl Iterator for KeySpans<'_> {
 }
 
 /// Finds the final byte of each terminal control sequence (`ESC [ 0 m`):
-/// a separator even when it is a letter, so a key pasted with colour codes
-/// in it is one run. The parameters are not skipped: they are what the
+/// a separator even when it is a letter (but one the run is made of), so a
+/// key pasted with colour codes in it is one run. The parameters are not skipped: they are what the
 /// user typed, and a key's digits after an `ESC [` are still its digits
 /// (skipped, they were printed beside the redacted rest).
 #[derive(Debug, Default)]
@@ -258,7 +260,9 @@ impl HexRuns {
             };
             let here = self.pos;
             self.pos += 1;
-            if self.escapes.is_final(text, here) {
+            // A final letter that is a hex digit counts as one: the ESC
+            // before it prints escaped, so it stands beside the digits.
+            if self.escapes.is_final(text, here) && !b.is_ascii_hexdigit() {
                 continue;
             }
             if b.is_ascii_hexdigit() {
@@ -356,7 +360,9 @@ impl Base36Runs {
             }
             let here = self.pos;
             self.pos += 1;
-            if self.escapes.is_final(text, here) || !b.is_ascii_alphanumeric() {
+            // A lowercase final letter counts, as a hex one does for hex runs.
+            let final_byte = self.escapes.is_final(text, here);
+            if (final_byte && !b.is_ascii_lowercase()) || !b.is_ascii_alphanumeric() {
                 continue;
             }
             let digit = b.is_ascii_digit();

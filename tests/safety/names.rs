@@ -593,3 +593,29 @@ fn usage_errors_never_repeat_an_argument() {
         out.no_window(&case, ALL_KEYS);
     }
 }
+
+/// A control sequence whose final letter is a hex digit (`ESC [ 1 C`,
+/// cursor forward) right before 15 more hex digits of a key: the letter
+/// was taken for a separator, so 15 digits were too few to look like a key,
+/// while the printed path (ESC escaped) showed all 16 side by side.
+#[test]
+fn a_hex_final_letter_of_a_control_sequence_counts_as_a_digit() {
+    let t = TestEnv::new();
+    let path = format!("x\x1b[{}.env", &B[..16]);
+    let label = format!("app=y\x1b[{}", &B[..16]);
+    for mode in MODES {
+        for args in [
+            vec!["check", "--env-file", path.as_str()],
+            vec!["lint", label.as_str()],
+        ] {
+            let case = format!("{} {mode:?}", args[0]);
+            let out = run(
+                &t,
+                &refs(&with_mode(&args, mode)),
+                &[("SECUREKEY_LOG", "trace")],
+            );
+            out.clean_exit(&case);
+            out.no_window(&case, ALL_KEYS);
+        }
+    }
+}
