@@ -282,7 +282,8 @@ fn squeezed(text: &[u8]) -> Vec<u8> {
 /// nothing but separators between them, however many. A separator is a
 /// byte that is not an ASCII letter or digit, or the final letter of a
 /// terminal control sequence (`ESC [ 0 m`: a key pasted with colour codes
-/// in it is split by them, not ended). Any other letter outside `a-f` ends
+/// in it is split by them, not ended) when that letter is not a hex digit
+/// (`ESC [ 1 C` prints its `C` beside the digits). Any other letter outside `a-f` ends
 /// a run. Each run as a byte range, from its first digit to its last.
 fn hex_runs(text: &[u8]) -> Vec<Range<usize>> {
     let mut runs = Vec::new();
@@ -297,7 +298,8 @@ fn hex_runs(text: &[u8]) -> Vec<Range<usize>> {
             let at = i + 2 + params;
             final_at = matches!(text.get(at), Some(0x40..=0x7e)).then_some(at);
         }
-        if final_at == Some(i) {
+        // A hex final letter prints beside the digits (the ESC escaped).
+        if final_at == Some(i) && !b.is_ascii_hexdigit() {
             continue;
         }
         if b.is_ascii_hexdigit() {
