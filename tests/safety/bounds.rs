@@ -26,11 +26,7 @@ fn a_var_name_of_65536_chars_or_more_ends_in_an_exit_code_not_a_signal() {
         ] {
             for mode in [&[][..], &["--format", "json"], &["-vv"]] {
                 let case = format!("{len}-char name: {args:?} {mode:?}");
-                let out = run(
-                    &t,
-                    &refs(&with_mode(args, mode)),
-                    &[("SECUREKEY_LOG", "debug")],
-                );
+                let out = run(&t, &with_mode(args, mode), &[("SECUREKEY_LOG", "debug")]);
                 out.clean_exit(&case);
                 out.no_window(&case, ALL_KEYS);
                 // A few vars, so a few KiB: the name is shortened, not
@@ -69,7 +65,7 @@ fn one_huge_name_does_not_widen_every_line() {
                 with_mode(&["lint", "wide.env"], mode)
             };
             let case = format!("{command} {mode:?}");
-            let out = run(&t, &refs(&args), &[]);
+            let out = run(&t, &args, &[]);
             out.clean_exit(&case);
             assert!(
                 out.output_len() < (VARS + 2) * PER_VAR_OUTPUT,
@@ -102,7 +98,7 @@ fn names_of_60_kb_print_a_bounded_line_each() {
         let case = format!("{VARS} names of 60 KB {mode:?}");
         let out = run(
             &t,
-            &refs(&with_mode(&["check", "--env-file", "names.env"], mode)),
+            &with_mode(&["check", "--env-file", "names.env"], mode),
             &[],
         );
         out.clean_exit(&case);
@@ -131,7 +127,7 @@ fn a_huge_heroku_app_name_is_not_printed_in_every_fix_command() {
             &["lint", "app.env"],
         ] {
             let case = format!("{args:?} {mode:?}");
-            let out = run(&t, &refs(&with_mode(args, mode)), &[]);
+            let out = run(&t, &with_mode(args, mode), &[]);
             assert_eq!(out.clean_exit(&case), 1, "{case}");
             assert!(
                 out.output_len() < (BAD + 2) * PER_VAR_OUTPUT,

@@ -33,7 +33,7 @@ fn a_key_cut_into_valid_names_is_never_echoed_as_required_names() {
     args.extend(names.iter().cloned());
     for mode in MODES {
         let case = format!("arguments {mode:?}");
-        let out = run(&t, &refs(&with_mode(&refs(&args), mode)), &[]);
+        let out = run(&t, &with_mode(&refs(&args), mode), &[]);
         out.assert_code(&case, 2);
         out.no_window(&case, &keys);
     }
@@ -43,7 +43,7 @@ fn a_key_cut_into_valid_names_is_never_echoed_as_required_names() {
             let case = format!("SECUREKEY_REQUIRE joined by {sep:?} {mode:?}");
             let out = run(
                 &t,
-                &refs(&with_mode(&["check"], mode)),
+                &with_mode(&["check"], mode),
                 &[("SECUREKEY_REQUIRE", &require), ("SECURE_KEY", &pair(C, D))],
             );
             out.assert_code(&case, 2);
@@ -61,7 +61,7 @@ fn a_key_cut_into_valid_names_is_never_echoed_as_required_names() {
     );
     for mode in MODES {
         let case = format!("lint SECUREKEY_REQUIRE {mode:?}");
-        let out = run(&t, &refs(&with_mode(&["lint", "app.env"], mode)), &[]);
+        let out = run(&t, &with_mode(&["lint", "app.env"], mode), &[]);
         out.assert_code(&case, 2);
         out.no_window(&case, &keys);
     }
@@ -104,7 +104,7 @@ fn a_skipped_name_with_a_piece_of_a_checked_key_is_masked() {
             ("lint", vec!["lint", "app.json"]),
         ] {
             let case = format!("{what} {mode:?}");
-            let out = run(&t, &refs(&with_mode(&args, mode)), &[]);
+            let out = run(&t, &with_mode(&args, mode), &[]);
             out.clean_exit(&case);
             out.no_window(&case, ALL_KEYS);
             // The warning is still there, with the piece masked.
@@ -132,7 +132,7 @@ fn a_key_cut_into_a_lint_label_and_path_is_never_printed() {
     ] {
         for mode in MODES {
             let case = format!("{args:?} {mode:?}");
-            let out = run(&t, &refs(&with_mode(&args, mode)), &[]);
+            let out = run(&t, &with_mode(&args, mode), &[]);
             out.clean_exit(&case);
             out.no_window(&case, &keys);
         }
@@ -140,7 +140,7 @@ fn a_key_cut_into_a_lint_label_and_path_is_never_printed() {
     t.write(&LETTER_PIECES[8..16], &good);
     for mode in MODES {
         let case = format!("{at_eq} with a file at its path {mode:?}");
-        let out = run(&t, &refs(&with_mode(&["lint", &at_eq], mode)), &[]);
+        let out = run(&t, &with_mode(&["lint", &at_eq], mode), &[]);
         out.clean_exit(&case);
         out.no_window(&case, &keys);
     }
@@ -169,11 +169,7 @@ fn a_key_after_an_escape_is_never_printed_in_part() {
     ] {
         for mode in MODES {
             let case = format!("{:?} {mode:?}", args[..2].join(" "));
-            let out = run(
-                &t,
-                &refs(&with_mode(&args, mode)),
-                &[("SECUREKEY_LOG", "trace")],
-            );
+            let out = run(&t, &with_mode(&args, mode), &[("SECUREKEY_LOG", "trace")]);
             out.clean_exit(&case);
             out.no_window(&case, &keys);
         }
@@ -200,7 +196,7 @@ fn lint_logs_about_one_app_never_show_a_piece_of_anothers_key() {
     for mode in [&["-v"][..], &["-vv", "--format", "json"]] {
         let args = with_mode(&["lint", "one.json", "two.env"], mode);
         let case = format!("lint one.json two.env {}", mode.join(" "));
-        let out = run(&t, &refs(&args), &[]);
+        let out = run(&t, &args, &[]);
         out.assert_code(&case, 1);
         crate::common::assert_no_window(&out.stdout, &case, ALL_KEYS);
         crate::common::assert_no_window(&out.stderr, &case, ALL_KEYS);

@@ -66,9 +66,9 @@ fn run(t: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> Outcome {
     run_with_deadline(&mut cmd, None)
 }
 
-/// `args` + a mode, as owned strings.
-fn with_mode(args: &[&str], mode: &[&str]) -> Vec<String> {
-    args.iter().chain(mode).map(|s| (*s).to_owned()).collect()
+/// `args` + a mode.
+fn with_mode<'a>(args: &[&'a str], mode: &[&'a str]) -> Vec<&'a str> {
+    args.iter().chain(mode).copied().collect()
 }
 
 fn refs(args: &[String]) -> Vec<&str> {

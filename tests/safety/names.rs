@@ -40,7 +40,7 @@ fn a_key_as_a_var_name_is_never_printed_by_check() {
             args.extend(source.iter().cloned());
             let args = with_mode(&refs(&args), mode);
             let case = format!("check {} {mode:?}", source[0]);
-            let out = run(&t, &refs(&args), &[("SECUREKEY_LOG", "trace")]);
+            let out = run(&t, &args, &[("SECUREKEY_LOG", "trace")]);
             out.clean_exit(&case);
             out.no_window(&case, ALL_KEYS);
             // The vars are reported, not dropped: all three, redacted.
@@ -63,7 +63,7 @@ fn a_key_as_a_var_name_is_never_printed_by_write_or_lint() {
             let case = format!("write {} {mode:?}", source[0]);
             let out = run(
                 &t,
-                &refs(&with_mode(&refs(&write), mode)),
+                &with_mode(&refs(&write), mode),
                 &[("SECUREKEY_LOG", "trace")],
             );
             out.clean_exit(&case);
@@ -71,11 +71,7 @@ fn a_key_as_a_var_name_is_never_printed_by_write_or_lint() {
 
             let lint = ["lint", &source[1]];
             let case = format!("lint {} {mode:?}", source[1]);
-            let out = run(
-                &t,
-                &refs(&with_mode(&lint, mode)),
-                &[("SECUREKEY_LOG", "trace")],
-            );
+            let out = run(&t, &with_mode(&lint, mode), &[("SECUREKEY_LOG", "trace")]);
             out.clean_exit(&case);
             out.no_window(&case, ALL_KEYS);
         }
@@ -105,7 +101,7 @@ fn a_key_as_a_var_name_is_not_printed_when_write_refuses_it() {
             mode,
         );
         let case = format!("write --allow key-count {mode:?}");
-        let out = run(&t, &refs(&args), &[("SECUREKEY_LOG", "trace")]);
+        let out = run(&t, &args, &[("SECUREKEY_LOG", "trace")]);
         out.clean_exit(&case);
         out.no_window(&case, ALL_KEYS);
         assert!(!t.path().join("k.json").exists(), "{case}: nothing written");
@@ -129,7 +125,7 @@ fn a_key_as_a_var_name_in_the_process_env_is_never_printed() {
         for command in [&["check"][..], &["write", "-o", "k.json"]] {
             let args = with_mode(command, mode);
             let case = format!("{command:?} {mode:?} (process env)");
-            let out = run(&t, &refs(&args), &vars);
+            let out = run(&t, &args, &vars);
             out.clean_exit(&case);
             out.no_window(&case, ALL_KEYS);
         }
@@ -184,7 +180,7 @@ fn shell_syntax_in_heroku_app_name_never_lands_in_a_fix_command() {
             ("lint", vec!["lint", "app.env"], vec![]),
         ] {
             let case = format!("{what} {mode:?}");
-            let out = run(&t, &refs(&with_mode(&args, mode)), &vars);
+            let out = run(&t, &with_mode(&args, mode), &vars);
             assert_eq!(out.clean_exit(&case), 1, "{case}: findings");
             out.no_window(&case, ALL_KEYS);
             let text = format!("{}{}", out.stdout_text(), out.stderr_text());
@@ -223,10 +219,7 @@ fn a_key_as_heroku_app_name_is_never_printed() {
             let case = format!("HEROKU_APP_NAME #{} {mode:?}", app.len());
             let out = run(
                 &t,
-                &refs(&with_mode(
-                    &["check", "OTHER_SECURE_KEY", "MISSING_SECURE_KEY"],
-                    mode,
-                )),
+                &with_mode(&["check", "OTHER_SECURE_KEY", "MISSING_SECURE_KEY"], mode),
                 &env_refs(&vars),
             );
             out.clean_exit(&case);
@@ -347,7 +340,7 @@ fn a_key_split_or_grouped_in_an_argument_is_never_echoed() {
             let case = format!("{what} {mode:?}");
             let out = run(
                 &t,
-                &refs(&with_mode(&refs(args), mode)),
+                &with_mode(&refs(args), mode),
                 &[("SECUREKEY_LOG", "trace")],
             );
             out.clean_exit(&case);
@@ -372,7 +365,7 @@ fn a_key_split_or_grouped_in_a_setting_is_never_echoed() {
             let case = format!("{what} {mode:?}");
             let out = run(
                 &t,
-                &refs(&with_mode(&["check"], mode)),
+                &with_mode(&["check"], mode),
                 &[
                     ("SECUREKEY_REQUIRE", &require),
                     ("SECURE_KEY", &pair(C, D)),
@@ -441,7 +434,7 @@ fn control_characters_in_names_are_escaped() {
             let case = format!("{what} {mode:?}");
             let mut all = vars.clone();
             all.push(("SECUREKEY_LOG", "trace"));
-            let out = run(&t, &refs(&with_mode(&args, mode)), &all);
+            let out = run(&t, &with_mode(&args, mode), &all);
             out.clean_exit(&case);
             out.no_window(&case, ALL_KEYS);
             assert_no_forgery(&out, &case);
@@ -483,7 +476,7 @@ fn control_characters_in_lint_labels_and_paths_are_escaped() {
             let case = format!("{:?} {mode:?}", args[1]);
             let out = run(
                 &t,
-                &refs(&with_mode(&refs(&args), mode)),
+                &with_mode(&refs(&args), mode),
                 &[("SECUREKEY_LOG", "trace")],
             );
             out.clean_exit(&case);
@@ -530,7 +523,7 @@ fn a_keys_pieces_cut_by_control_characters_are_masked() {
             ] {
                 let case = format!("{what}, cut by {sep:?}, {mode:?}");
                 // Not under `sh` (`run`): a shell drops env names like these.
-                let mut cmd = t.cmd(refs(&with_mode(&args, mode)));
+                let mut cmd = t.cmd(with_mode(&args, mode));
                 cmd.envs(vars.iter().copied());
                 let out = run_with_deadline(&mut cmd, None);
                 out.clean_exit(&case);
@@ -552,7 +545,7 @@ fn an_env_dir_file_skipped_for_its_name_is_logged_through_the_mask() {
         let case = format!("{mode:?}");
         let out = run(
             &t,
-            &refs(&with_mode(&["check", "--env-dir", "env_dir"], mode)),
+            &with_mode(&["check", "--env-dir", "env_dir"], mode),
             &[("SECUREKEY_LOG", "trace")],
         );
         out.clean_exit(&case);
@@ -609,11 +602,7 @@ fn a_hex_final_letter_of_a_control_sequence_counts_as_a_digit() {
             vec!["lint", label.as_str()],
         ] {
             let case = format!("{} {mode:?}", args[0]);
-            let out = run(
-                &t,
-                &refs(&with_mode(&args, mode)),
-                &[("SECUREKEY_LOG", "trace")],
-            );
+            let out = run(&t, &with_mode(&args, mode), &[("SECUREKEY_LOG", "trace")]);
             out.clean_exit(&case);
             out.no_window(&case, ALL_KEYS);
         }
