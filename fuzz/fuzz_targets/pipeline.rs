@@ -448,16 +448,21 @@ impl Run {
     fn logs(&mut self) {
         let events = EVENTS.with(|e| std::mem::take(&mut *e.borrow_mut()));
         for (i, event) in events.iter().enumerate() {
-            assert!(
-                event.len() <= PER_EVENT,
-                "linear: {}: log event #{i} is {} bytes (cap {PER_EVENT})",
-                self.name,
-                event.len()
-            );
-            let mut w = MaskedWriter::new(&mut self.stderr, &self.mask);
-            w.write_all(event).expect("a Vec takes it");
-            w.finish().expect("a Vec takes it");
+            self.stderr_event(&format!("log event #{i}"), event);
         }
+    }
+
+    /// One event on stderr, bounded and masked on its own.
+    fn stderr_event(&mut self, what: &str, event: &[u8]) {
+        assert!(
+            event.len() <= PER_EVENT,
+            "linear: {}: {what} is {} bytes (cap {PER_EVENT})",
+            self.name,
+            event.len()
+        );
+        let mut w = MaskedWriter::new(&mut self.stderr, &self.mask);
+        w.write_all(event).expect("a Vec takes it");
+        w.finish().expect("a Vec takes it");
     }
 
     /// A loaded environment, its fields learnt as material; or, when it
@@ -479,15 +484,7 @@ impl Run {
     fn error(&mut self, e: &Error) {
         self.logs();
         let line = format!("securekey: {e}\n");
-        assert!(
-            line.len() <= PER_EVENT,
-            "linear: {}: an error line is {} bytes",
-            self.name,
-            line.len()
-        );
-        let mut w = MaskedWriter::new(&mut self.stderr, &self.mask);
-        w.write_all(line.as_bytes()).expect("a Vec takes it");
-        w.finish().expect("a Vec takes it");
+        self.stderr_event("an error line", line.as_bytes());
     }
 
     /// Every form of the report, as `emit` prints it.
