@@ -4,26 +4,36 @@ use super::*;
 
 // ------------------------------------------------ 9. exec-d and config errors
 
+/// A configuration error exec-d meets at boot: its name, the working
+/// directory it runs in (one holding a bad `securekey.json`), and settings.
+type BootError = (
+    &'static str,
+    Option<&'static str>,
+    Vec<(&'static str, &'static str)>,
+);
+
 /// Configuration errors exec-d meets at boot: a typo in `SECUREKEY_REQUIRE`
 /// (a name that is not one), and `securekey.json` malformed two ways.
-fn boot_config_errors(t: &TestEnv) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
+fn boot_config_errors(t: &TestEnv) -> Vec<BootError> {
+    t.write("bad-json/securekey.json", "{\"require\": [\"SECURE_KEY\"");
+    t.write("bad-list/securekey.json", "{\"require\": \"SECURE_KEY\"}");
     vec![
         (
             "SECUREKEY_REQUIRE typo",
-            vec![("SECUREKEY_REQUIRE", "SECURE_KEY OTHER!KEY".to_owned())],
+            None,
+            vec![("SECUREKEY_REQUIRE", "SECURE_KEY OTHER!KEY")],
         ),
         (
             "SECUREKEY_REQUIRE a digit first",
-            vec![("SECUREKEY_REQUIRE", "SECURE_KEY,9KEY".to_owned())],
+            None,
+            vec![("SECUREKEY_REQUIRE", "SECURE_KEY,9KEY")],
         ),
-        ("securekey.json not JSON", {
-            t.write("bad-json/securekey.json", "{\"require\": [\"SECURE_KEY\"");
-            vec![("CWD", "bad-json".to_owned())]
-        }),
-        ("securekey.json require not a list", {
-            t.write("bad-list/securekey.json", "{\"require\": \"SECURE_KEY\"}");
-            vec![("CWD", "bad-list".to_owned())]
-        }),
+        ("securekey.json not JSON", Some("bad-json"), vec![]),
+        (
+            "securekey.json require not a list",
+            Some("bad-list"),
+            vec![],
+        ),
     ]
 }
 
@@ -62,16 +72,7 @@ fn boot(
 fn exec_d_starts_the_process_despite_a_configuration_error() {
     let t = TestEnv::new();
     let good = pair(A, B);
-    for (what, settings) in boot_config_errors(&t) {
-        let cwd = settings
-            .iter()
-            .find(|(k, _)| *k == "CWD")
-            .map(|(_, v)| v.as_str());
-        let mut vars: Vec<(&str, &str)> = settings
-            .iter()
-            .filter(|(k, _)| *k != "CWD")
-            .map(|(k, v)| (*k, v.as_str()))
-            .collect();
+    for (what, cwd, mut vars) in boot_config_errors(&t) {
         vars.push(("SECURE_KEY", &good));
         let (out, fd3, written) = boot(&t, "unset", cwd, &vars);
         out.assert_code(what, 0);
