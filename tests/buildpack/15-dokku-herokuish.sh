@@ -76,13 +76,9 @@ app_gid="$(id -g "$app_user")"
 other_uid="$(id -u nobody)"
 other_gid="$(id -g nobody)"
 
-# as UID GID CMD…: CMD as that user, with the user's groups, the caller's
-# env and no shell in between (what setuidgid does).
-as() {
-  local uid="$1" gid="$2"
-  shift 2
-  setpriv --reuid="$uid" --regid="$gid" --init-groups "$@"
-}
+# The words that run a command as the app user, with the user's groups,
+# the caller's env and no shell in between (what setuidgid does).
+as_app=(setpriv --reuid="$app_uid" --regid="$app_gid" --init-groups)
 
 # In /tmp (as herokuish's /tmp/build), not $TMPDIR, which may be private:
 # everyone may walk to /app, as in a container, so only the key folder's own
@@ -170,7 +166,7 @@ chown "$app_uid:$app_gid" "$image"
 # build CMD…: a build step as the app user, as herokuish runs it.
 build_step() {
   (cd "$build" && env -i PATH="$base_path" HOME="$image" STACK=heroku-24 USER="$app_user" \
-    setpriv --reuid="$app_uid" --regid="$app_gid" --init-groups "$@")
+    "${as_app[@]}" "$@")
 }
 status=0
 {
@@ -240,7 +236,7 @@ start() {
   shift 3
   local -a runner=() settings=()
   if [[ "$who" == app ]]; then
-    runner=(setpriv --reuid="$app_uid" --regid="$app_gid" --init-groups)
+    runner=("${as_app[@]}")
     settings=(HEROKUISH_SETUIDGUID=false HEROKUISH_DISABLE_CHOWN=true)
   fi
   env -i PATH="$base_path" USER="$app_user" PORT=5000 DYNO="$name.1" "${settings[@]}" "$@" \
@@ -263,7 +259,7 @@ task() {
   shift 3
   local -a runner=()
   if [[ "$who" == app ]]; then
-    runner=(setpriv --reuid="$app_uid" --regid="$app_gid" --init-groups)
+    runner=("${as_app[@]}")
   fi
   new_container
   env -i PATH="$base_path" USER="$app_user" "$@" \
@@ -283,7 +279,7 @@ no_temp_files() {
 }
 # as_other CMD…: CMD as another unprivileged user.
 as_other() {
-  as "$other_uid" "$other_gid" "$@"
+  setpriv --reuid="$other_uid" --regid="$other_gid" --init-groups "$@"
 }
 
 web_cmd="$(sed -n 's/^web:[[:space:]]*//p' "$image/Procfile")"
