@@ -47,10 +47,8 @@ if tar -xzf "$tarball" -C "$bp" &&
   [[ -x "$bp/buildpack/vendor/x86_64/securekey" && -x "$bp/buildpack/vendor/aarch64/securekey" ]]; then
   ok "the tarball unpacks to bin/detect, bin/compile, bin/release and both vendored binaries"
 else
-  not_ok "the tarball unpacks to bin/detect, bin/compile, bin/release and both vendored binaries" \
+  bail classic "the tarball unpacks to bin/detect, bin/compile, bin/release and both vendored binaries" \
     "tarball: $tarball"
-  finish classic
-  exit 1
 fi
 
 # Heroku builds in /tmp/build_<hash> and runs the slug from /app.

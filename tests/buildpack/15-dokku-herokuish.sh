@@ -41,10 +41,8 @@ version="$(bp_package_version "$root")"
 tarball="$dist/securekey-buildpack-$version.tgz"
 
 if [[ "$(id -u)" -ne 0 ]] || ! command -v setpriv >/dev/null || ! command -v useradd >/dev/null; then
-  not_ok "runs as root with setpriv and useradd (herokuish starts apps as root)" \
+  bail dokku "runs as root with setpriv and useradd (herokuish starts apps as root)" \
     "run it as root, as CI does; scripts/setup installs util-linux and passwd"
-  finish dokku
-  exit 1
 fi
 
 # ---------------------------------------------------------------- the users
@@ -110,9 +108,7 @@ if tar -xzf "$tarball" -C "$bp" && [[ -x "$bp/bin/compile" ]]; then
   chown -R "$app_uid:$app_gid" "$work/buildpacks"
   ok "the buildpack tarball unpacks where herokuish puts a custom buildpack"
 else
-  not_ok "the buildpack tarball unpacks where herokuish puts a custom buildpack" "tarball: $tarball"
-  finish dokku
-  exit 1
+  bail dokku "the buildpack tarball unpacks where herokuish puts a custom buildpack" "tarball: $tarball"
 fi
 
 # ---------------------------------------------------------------- the app

@@ -50,9 +50,7 @@ key_windows "$work/key-windows"
 # A build environment: nothing from ours but a plain PATH without cargo.
 base_path="/usr/local/bin:/usr/bin:/bin"
 if PATH="$base_path" command -v cargo >/dev/null 2>&1; then
-  not_ok "cargo is off PATH for the builds" "cargo is in $base_path on this machine"
-  finish install
-  exit 1
+  bail install "cargo is off PATH for the builds" "cargo is in $base_path on this machine"
 fi
 
 if ! bp_released_arch "$arch"; then
@@ -222,9 +220,7 @@ serve() {
 }
 
 if ! serve server ""; then
-  not_ok "python3's http.server serves the release"
-  finish install
-  exit 1
+  bail install "python3's http.server serves the release"
 fi
 url="http://127.0.0.1:$port"
 

@@ -53,6 +53,15 @@ finish() {
   [[ "$t_failed" -eq 0 ]]
 }
 
+# bail SUITE TITLE [DETAIL…]: a failed precondition; the suite stops here.
+bail() {
+  local suite="$1"
+  shift
+  not_ok "$@"
+  finish "$suite" || true
+  exit 1
+}
+
 # The patterns file for leak checks: every 8-char window of every test key.
 # Written once, under the test's temp dir.
 key_windows() {
