@@ -261,7 +261,7 @@ fn within_cap(checked: usize) -> Result<(), Error> {
 fn log_vars(vars: &[VarReport]) {
     for v in vars {
         tracing::debug!(
-            app = v.app.as_deref().unwrap_or(""),
+            app = %v.app.as_deref().unwrap_or(""),
             var = %untrusted(&v.var),
             required = v.required,
             present = v.present,

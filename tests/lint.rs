@@ -298,3 +298,15 @@ fn many_counterparts_are_summarised() {
         "the report grows with the input, not its square"
     );
 }
+
+/// A lint label is kept in its printed form (escaped once); the debug log of
+/// each checked var printed it through `Debug` again, doubling the escapes.
+#[test]
+fn a_lint_label_is_logged_escaped_once() {
+    let t = TestEnv::new();
+    t.write("k.env", format!("SECURE_KEY={}\n", pair(A, B)));
+    let run = t.run(["lint", "-v", "app\x01=k.env"]);
+    run.code(0);
+    assert!(run.stderr.contains(r"app=app\x01 "), "{}", run.stderr);
+    assert!(!run.stderr.contains(r"\\x01"), "{}", run.stderr);
+}
