@@ -682,22 +682,23 @@ impl Run {
     }
 }
 
-/// How many bytes after a `\` are its escape (`x12`, `u{202e}`, `n`), or
-/// 0 (`\\`: a backslash escaped).
+/// How many bytes after a `\` are its escape, as `Untrusted` writes them
+/// and the mask reads them (`\\`, `n`, `r`, `t`, `x12`, `u{202e}`), or 0.
 fn escape_len(rest: &[u8]) -> usize {
     match rest.first() {
-        Some(b'x') => {
-            1 + rest[1..]
+        Some(b'\\' | b'n' | b'r' | b't') => 1,
+        Some(b'x') if rest.len() >= 3 && rest[1..3].iter().all(u8::is_ascii_hexdigit) => 3,
+        Some(b'u') if rest.get(1) == Some(&b'{') => {
+            let hex = rest[2..]
                 .iter()
-                .take(2)
                 .take_while(|b| b.is_ascii_hexdigit())
-                .count()
+                .count();
+            if (1..=6).contains(&hex) && rest.get(2 + hex) == Some(&b'}') {
+                hex + 3
+            } else {
+                0
+            }
         }
-        Some(b'u') if rest.get(1) == Some(&b'{') => rest
-            .iter()
-            .position(|&b| b == b'}')
-            .map_or(rest.len(), |end| end + 1),
-        Some(b'n' | b'r' | b't') => 1,
         _ => 0,
     }
 }
