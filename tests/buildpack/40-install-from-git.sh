@@ -63,7 +63,7 @@ fi
 # buildpack into $work/build_NAME with the cache $work/cache_NAME (unless
 # CACHE is set) in a cleared build environment (plus VAR=VALUE) and with
 # the config vars SECURE_KEY and CONFIG_VAR=VALUE in its ENV_DIR. Output to
-# $out/NAME.out and NAME.err; returns bin/compile's status.
+# $out/NAME.out and NAME.err; sets status to bin/compile's exit status.
 CACHE=""
 compile() {
   local name="$1" vars=() config=()
@@ -77,8 +77,10 @@ compile() {
   local build="$work/build_$name" cache="${CACHE:-$work/cache_$name}"
   cp -R "$here/fixtures/classic/app" "$build"
   env_dir "$work/env_$name" "SECURE_KEY=$KEY_A,$KEY_B" "${config[@]}"
+  status=0
   env -i PATH="$base_path" HOME="$work/build-home" STACK=heroku-24 "${vars[@]}" \
-    "$git_bp/bin/compile" "$build" "$cache" "$work/env_$name" >"$out/$name.out" 2>"$out/$name.err"
+    "$git_bp/bin/compile" "$build" "$cache" "$work/env_$name" >"$out/$name.out" 2>"$out/$name.err" ||
+    status=$?
 }
 
 # installed_nothing NAME: no binary in the slug, no .profile.d script, and
@@ -91,6 +93,11 @@ installed_nothing() {
     printf '#   left in the cache: %s\n' "$left"
     return 1
   }
+}
+
+# installed_runs NAME: the build's slug has the binary, and it is v$version.
+installed_runs() {
+  "$work/build_$1/.heroku/securekey/bin/securekey" --version | grep -qxF "securekey $version"
 }
 
 # failed_clearly NAME STATUS PATTERN…: bin/compile exited (STATUS) non-zero, every line of
@@ -225,16 +232,14 @@ fi
 url="http://127.0.0.1:$port"
 
 # -------------------------------------------------------- the download
-status=0
-compile download -- "SECUREKEY_DOWNLOAD_URL=$url/good" || status=$?
-installed="$work/build_download/.heroku/securekey/bin/securekey"
+compile download -- "SECUREKEY_DOWNLOAD_URL=$url/good"
 cached="$work/cache_download/securekey/release/v$version/$arch/securekey"
 if [[ "$status" -eq 0 ]] &&
   grep -qF "Downloading securekey v$version for $arch from $url/good/v$version/$asset" "$out/download.out" &&
   grep -qF "SHA-256 matches the release's SHA256SUMS" "$out/download.out" &&
   grep -q '^       SECURE_KEY  *ok' "$out/download.out" &&
   [[ ! -s "$out/download.err" ]] &&
-  "$installed" --version | grep -qxF "securekey $version"; then
+  installed_runs download; then
   ok "without cargo, compile downloads v$version for $arch, checks it, installs it and it runs"
 else
   not_ok "without cargo, compile downloads v$version for $arch, checks it, installs it and it runs" \
@@ -253,8 +258,7 @@ fi
 # `repository`. Whatever this machine's network does with it (no internet:
 # a quick failure; bounded by SECUREKEY_DOWNLOAD_TIMEOUT anyway), the log
 # names the URL.
-status=0
-compile default SECUREKEY_DOWNLOAD_TIMEOUT=2 || status=$?
+compile default SECUREKEY_DOWNLOAD_TIMEOUT=2
 if grep -qF "from $repository/releases/download/v$version/$asset" "$out/default.out"; then
   ok "by default it downloads from $repository/releases/download (Cargo.toml's repository)"
 else
@@ -263,8 +267,7 @@ else
 fi
 
 # -------------------------------------------------------------- refusals
-status=0
-compile tampered -- "SECUREKEY_DOWNLOAD_URL=$url/tampered" || status=$?
+compile tampered -- "SECUREKEY_DOWNLOAD_URL=$url/tampered"
 if failed_clearly tampered "$status" "Refused securekey v$version for $arch" \
   "does not match the release's SHA256SUMS" "$url/tampered/v$version/$asset" \
   "Nothing was installed" "securekey-buildpack-$version.tgz"; then
@@ -275,8 +278,7 @@ else
 fi
 
 # The pin: SECUREKEY_SHA256 is checked instead of the served list.
-status=0
-compile pin-mismatch -- "SECUREKEY_DOWNLOAD_URL=$url/good" "SECUREKEY_SHA256=$other_sum" || status=$?
+compile pin-mismatch -- "SECUREKEY_DOWNLOAD_URL=$url/good" "SECUREKEY_SHA256=$other_sum"
 if failed_clearly pin-mismatch "$status" "does not match SECUREKEY_SHA256" "$url/good/v$version/$asset" &&
   ! grep -qF "$other_sum" "$out/pin-mismatch.out" "$out/pin-mismatch.err"; then
   ok "a SECUREKEY_SHA256 mismatch is refused (the pin's value is never printed); nothing installed"
@@ -285,9 +287,8 @@ else
     "exit $status" "$(show "$out/pin-mismatch.err")"
 fi
 
-status=0
 compile pin-nosums -- "SECUREKEY_DOWNLOAD_URL=$url/nosums" \
-  "SECUREKEY_SHA256=$other_sum ${binary_sum^^}" || status=$?
+  "SECUREKEY_SHA256=$other_sum ${binary_sum^^}"
 if [[ "$status" -eq 0 ]] && grep -qF "SHA-256 matches SECUREKEY_SHA256" "$out/pin-nosums.out" &&
   [[ -x "$work/build_pin-nosums/.heroku/securekey/bin/securekey" ]]; then
   ok "with SECUREKEY_SHA256 set (any case, a space-separated list), a release without SHA256SUMS installs"
@@ -296,8 +297,7 @@ else
     "exit $status" "$(show "$out/pin-nosums.out")" "$(show "$out/pin-nosums.err")"
 fi
 
-status=0
-compile pin-bad -- "SECUREKEY_DOWNLOAD_URL=$url/good" "SECUREKEY_SHA256=not-a-sum" || status=$?
+compile pin-bad -- "SECUREKEY_DOWNLOAD_URL=$url/good" "SECUREKEY_SHA256=not-a-sum"
 if failed_clearly pin-bad "$status" "SECUREKEY_SHA256 must be" &&
   ! grep -qF "not-a-sum" "$out/pin-bad.err"; then
   ok "a malformed SECUREKEY_SHA256 is an error that does not echo it"
@@ -306,24 +306,21 @@ else
 fi
 
 # Two sums joined by a comma would look like a key pair to `securekey check`.
-status=0
-compile pin-comma -- "SECUREKEY_DOWNLOAD_URL=$url/good" "SECUREKEY_SHA256=${other_sum^^},${binary_sum^^}" || status=$?
+compile pin-comma -- "SECUREKEY_DOWNLOAD_URL=$url/good" "SECUREKEY_SHA256=${other_sum^^},${binary_sum^^}"
 if failed_clearly pin-comma "$status" "SECUREKEY_SHA256 holds a comma: separate several sums with spaces"; then
   ok "SECUREKEY_SHA256 with a comma (the shape of a key pair) is refused"
 else
   not_ok "SECUREKEY_SHA256 with a comma (the shape of a key pair) is refused" "exit $status" "$(show "$out/pin-comma.err")"
 fi
 
-status=0
-compile nosums -- "SECUREKEY_DOWNLOAD_URL=$url/nosums" || status=$?
+compile nosums -- "SECUREKEY_DOWNLOAD_URL=$url/nosums"
 if failed_clearly nosums "$status" "HTTP 404" "$url/nosums/v$version/SHA256SUMS"; then
   ok "a release without SHA256SUMS (and no pin) is not installed"
 else
   not_ok "a release without SHA256SUMS (and no pin) is not installed" "exit $status" "$(show "$out/nosums.err")"
 fi
 
-status=0
-compile missing -- "SECUREKEY_DOWNLOAD_URL=$url/missing" || status=$?
+compile missing -- "SECUREKEY_DOWNLOAD_URL=$url/missing"
 if failed_clearly missing "$status" "Could not download securekey v$version for $arch" "HTTP 404" \
   "$url/missing/v$version/" "cargo is not on PATH" "securekey-buildpack-$version.tgz" \
   "$repository#vX.Y.Z" "SECUREKEY_DOWNLOAD_URL"; then
@@ -333,8 +330,7 @@ else
     "exit $status" "$(show "$out/missing.err")"
 fi
 
-status=0
-compile bad-url -- "SECUREKEY_DOWNLOAD_URL=ftp://mirror.example/securekey" || status=$?
+compile bad-url -- "SECUREKEY_DOWNLOAD_URL=ftp://mirror.example/securekey"
 if failed_clearly bad-url "$status" "SECUREKEY_DOWNLOAD_URL is not an http(s) URL" &&
   ! grep -qF "mirror.example" "$out/bad-url.err"; then
   ok "a SECUREKEY_DOWNLOAD_URL that is not http(s) is an error that does not echo it"
@@ -344,8 +340,7 @@ else
 fi
 
 # A mirror URL with credentials: the log shows it without them.
-status=0
-compile userinfo -- "SECUREKEY_DOWNLOAD_URL=http://deploy:s3cr3t-t0ken@127.0.0.1:$port/good" || status=$?
+compile userinfo -- "SECUREKEY_DOWNLOAD_URL=http://deploy:s3cr3t-t0ken@127.0.0.1:$port/good"
 if [[ "$status" -eq 0 ]] && grep -qF "from $url/good/v$version/$asset" "$out/userinfo.out" &&
   ! grep -qF "s3cr3t-t0ken" "$out/userinfo.out" "$out/userinfo.err"; then
   ok "a download URL's user:password is left out of the log"
@@ -360,8 +355,7 @@ cat >"$work/riscv/uname" <<'SH'
 if [ "$1" = -m ]; then echo riscv64; else exec /bin/uname "$@"; fi
 SH
 chmod 0755 "$work/riscv/uname"
-status=0
-compile riscv PATH="$work/riscv:$base_path" -- "SECUREKEY_DOWNLOAD_URL=$url/good" || status=$?
+compile riscv PATH="$work/riscv:$base_path" -- "SECUREKEY_DOWNLOAD_URL=$url/good"
 if failed_clearly riscv "$status" "x86_64 and aarch64 only, not riscv64" "cargo is not on PATH" &&
   ! grep -q 'Downloading' "$out/riscv.out"; then
   ok "an unknown arch fails clearly without trying a download"
@@ -381,8 +375,7 @@ chmod 0755 "\$CARGO_TARGET_DIR/release/securekey"
 echo "fake cargo: built"
 SH
 chmod 0755 "$work/fake-cargo/cargo"
-status=0
-compile cargo-404 PATH="$work/fake-cargo:$base_path" -- "SECUREKEY_DOWNLOAD_URL=$url/missing" || status=$?
+compile cargo-404 PATH="$work/fake-cargo:$base_path" -- "SECUREKEY_DOWNLOAD_URL=$url/missing"
 if [[ "$status" -eq 0 ]] && grep -qF "Could not download securekey v$version for $arch" "$out/cargo-404.out" &&
   grep -qF "Building securekey from source with cargo" "$out/cargo-404.out" &&
   grep -qF "fake cargo build" "$out/cargo-404.out"; then
@@ -392,8 +385,7 @@ else
     "exit $status" "$(show "$out/cargo-404.out")" "$(show "$out/cargo-404.err")"
 fi
 
-status=0
-compile cargo-tampered PATH="$work/fake-cargo:$base_path" -- "SECUREKEY_DOWNLOAD_URL=$url/tampered" || status=$?
+compile cargo-tampered PATH="$work/fake-cargo:$base_path" -- "SECUREKEY_DOWNLOAD_URL=$url/tampered"
 if failed_clearly cargo-tampered "$status" "does not match the release's SHA256SUMS" &&
   ! grep -q "cargo" "$out/cargo-tampered.out"; then
   ok "a checksum mismatch is refused even with cargo on PATH (no silent fallback)"
@@ -405,8 +397,7 @@ fi
 # ------------------------------------------------------ size limits
 # The size the server announces (Content-Length) is over the limit: curl
 # does not even start the transfer.
-status=0
-compile oversized -- "SECUREKEY_DOWNLOAD_URL=$url/oversized" || status=$?
+compile oversized -- "SECUREKEY_DOWNLOAD_URL=$url/oversized"
 if failed_clearly oversized "$status" "Refused securekey v$version for $arch" "larger than 32 MiB" \
   "$url/oversized/v$version/$asset" "Nothing was installed" "securekey-buildpack-$version.tgz"; then
   ok "a binary larger than 32 MiB is refused with a ' !     ' error naming the URL; nothing installed"
@@ -417,8 +408,7 @@ fi
 
 # No size announced: the body goes on past the limit, and the download is
 # cut there (with the pin, so that SHA256SUMS is not asked for).
-status=0
-compile stream -- "SECUREKEY_DOWNLOAD_URL=$url/stream" "SECUREKEY_SHA256=$binary_sum" || status=$?
+compile stream -- "SECUREKEY_DOWNLOAD_URL=$url/stream" "SECUREKEY_SHA256=$binary_sum"
 if failed_clearly stream "$status" "larger than 32 MiB" "$url/stream/v$version/$asset"; then
   ok "a body with no Content-Length is cut at 32 MiB and refused; nothing installed or cached"
 else
@@ -426,8 +416,7 @@ else
     "exit $status" "$(show "$out/stream.out")" "$(show "$out/stream.err")"
 fi
 
-status=0
-compile bigsums -- "SECUREKEY_DOWNLOAD_URL=$url/bigsums" || status=$?
+compile bigsums -- "SECUREKEY_DOWNLOAD_URL=$url/bigsums"
 if failed_clearly bigsums "$status" "larger than 64 KiB" "$url/bigsums/v$version/SHA256SUMS"; then
   ok "a SHA256SUMS larger than 64 KiB is refused; nothing installed"
 else
@@ -435,8 +424,7 @@ else
     "exit $status" "$(show "$out/bigsums.out")" "$(show "$out/bigsums.err")"
 fi
 
-status=0
-compile cargo-oversized PATH="$work/fake-cargo:$base_path" -- "SECUREKEY_DOWNLOAD_URL=$url/oversized" || status=$?
+compile cargo-oversized PATH="$work/fake-cargo:$base_path" -- "SECUREKEY_DOWNLOAD_URL=$url/oversized"
 if failed_clearly cargo-oversized "$status" "larger than 32 MiB" && ! grep -q "cargo" "$out/cargo-oversized.out"; then
   ok "an oversized binary is refused even with cargo on PATH (no silent fallback)"
 else
@@ -446,9 +434,8 @@ fi
 
 # --------------------------------------------------------- redirects
 # An http base URL (a mirror of your own) may be redirected over http.
-status=0
-compile moved -- "SECUREKEY_DOWNLOAD_URL=$url/moved/good" || status=$?
-if [[ "$status" -eq 0 ]] && "$work/build_moved/.heroku/securekey/bin/securekey" --version | grep -qxF "securekey $version"; then
+compile moved -- "SECUREKEY_DOWNLOAD_URL=$url/moved/good"
+if [[ "$status" -eq 0 ]] && installed_runs moved; then
   ok "an http download follows an http redirect"
 else
   not_ok "an http download follows an http redirect" "exit $status" "$(show "$out/moved.out")" "$(show "$out/moved.err")"
@@ -465,10 +452,9 @@ if command -v openssl >/dev/null 2>&1 && python3 -c 'import ssl' 2>/dev/null &&
     -keyout "$tls/key.pem" -out "$tls/cert.pem" >"$out/openssl.log" 2>&1; then
   if serve tls-server "$url" "$tls/cert.pem" "$tls/key.pem"; then
     tls_url="https://127.0.0.1:$port"
-    status=0
-    compile https-moved CURL_CA_BUNDLE="$tls/cert.pem" -- "SECUREKEY_DOWNLOAD_URL=$tls_url/moved/good" || status=$?
+    compile https-moved CURL_CA_BUNDLE="$tls/cert.pem" -- "SECUREKEY_DOWNLOAD_URL=$tls_url/moved/good"
     if [[ "$status" -eq 0 ]] && grep -qF "from $tls_url/moved/good/v$version/$asset" "$out/https-moved.out" &&
-      "$work/build_https-moved/.heroku/securekey/bin/securekey" --version | grep -qxF "securekey $version"; then
+      installed_runs https-moved; then
       ok "an https download follows an https redirect"
     else
       not_ok "an https download follows an https redirect" \
@@ -476,8 +462,7 @@ if command -v openssl >/dev/null 2>&1 && python3 -c 'import ssl' 2>/dev/null &&
     fi
 
     # /elsewhere/ sends it to the plain http server, which has the release.
-    status=0
-    compile downgrade CURL_CA_BUNDLE="$tls/cert.pem" -- "SECUREKEY_DOWNLOAD_URL=$tls_url/elsewhere/good" || status=$?
+    compile downgrade CURL_CA_BUNDLE="$tls/cert.pem" -- "SECUREKEY_DOWNLOAD_URL=$tls_url/elsewhere/good"
     if failed_clearly downgrade "$status" "redirected to a URL that is not https" \
       "$tls_url/elsewhere/good/v$version/SHA256SUMS" "cargo is not on PATH"; then
       ok "an https download redirected to http is refused with a ' !     ' error; nothing installed"
@@ -496,12 +481,11 @@ fi
 # ------------------------------------------------ the servers stopped
 stop_servers
 
-status=0
-CACHE="$work/cache_download" compile rebuild -- "SECUREKEY_DOWNLOAD_URL=$url/good" || status=$?
+CACHE="$work/cache_download" compile rebuild -- "SECUREKEY_DOWNLOAD_URL=$url/good"
 if [[ "$status" -eq 0 ]] &&
   grep -qF "Using securekey v$version for $arch downloaded by an earlier build (build cache)" "$out/rebuild.out" &&
   ! grep -q 'Downloading' "$out/rebuild.out" &&
-  "$work/build_rebuild/.heroku/securekey/bin/securekey" --version | grep -qxF "securekey $version"; then
+  installed_runs rebuild; then
   ok "a later build of the same version uses the cache with the server down"
 else
   not_ok "a later build of the same version uses the cache with the server down" \
@@ -512,8 +496,7 @@ fi
 # with the server down, the build fails without installing it).
 cp -R "$work/cache_download" "$work/cache_damaged"
 printf 'x' >>"$work/cache_damaged/securekey/release/v$version/$arch/securekey"
-status=0
-CACHE="$work/cache_damaged" compile damaged -- "SECUREKEY_DOWNLOAD_URL=$url/good" || status=$?
+CACHE="$work/cache_damaged" compile damaged -- "SECUREKEY_DOWNLOAD_URL=$url/good"
 if failed_clearly damaged "$status" "could not connect" && grep -qF "is damaged: downloading it again" "$out/damaged.out"; then
   ok "a damaged cached binary is neither used nor kept"
 else
@@ -521,8 +504,7 @@ else
 fi
 
 # The port the server listened on is closed now.
-status=0
-compile closed SECUREKEY_DOWNLOAD_TIMEOUT=10 -- "SECUREKEY_DOWNLOAD_URL=$url/good" || status=$?
+compile closed SECUREKEY_DOWNLOAD_TIMEOUT=10 -- "SECUREKEY_DOWNLOAD_URL=$url/good"
 if failed_clearly closed "$status" "could not connect" "$url/good/v$version/" "cargo is not on PATH"; then
   ok "a closed port fails with a ' !     ' error naming the URL; nothing installed"
 else
@@ -531,8 +513,7 @@ else
 fi
 
 # No network: a host that never resolves (.invalid, RFC 2606).
-status=0
-compile no-dns SECUREKEY_DOWNLOAD_TIMEOUT=2 -- "SECUREKEY_DOWNLOAD_URL=http://securekey.invalid/releases" || status=$?
+compile no-dns SECUREKEY_DOWNLOAD_TIMEOUT=2 -- "SECUREKEY_DOWNLOAD_URL=http://securekey.invalid/releases"
 if failed_clearly no-dns "$status" "http://securekey.invalid/releases/v$version/"; then
   ok "an unreachable host fails with a ' !     ' error naming the URL; nothing installed"
 else
