@@ -332,9 +332,8 @@ fn stdin_past_the_input_cap_is_refused() {
 fn an_env_dir_past_its_total_cap_is_refused() {
     let t = TestEnv::new();
     // 16 sparse files of 60 MB: each under the per-file cap, 960 MB in all.
+    t.write("env_dir/SECURE_KEY", pair(A, B));
     let dir = t.path().join("env_dir");
-    std::fs::create_dir(&dir).unwrap();
-    std::fs::write(dir.join("SECURE_KEY"), pair(A, B)).unwrap();
     for i in 0..16 {
         std::fs::File::create(dir.join(format!("BIG_{i}")))
             .unwrap()
