@@ -683,24 +683,28 @@ impl Run {
 }
 
 /// How many bytes after a `\` are its escape, as `Untrusted` writes them
-/// and the mask reads them (`\\`, `n`, `r`, `t`, `x12`, `u{202e}`), or 0.
+/// and the mask reads them: more backslashes (JSON doubles them), then
+/// `n`, `r`, `t`, `x12` or `u{202e}`; or 0.
 fn escape_len(rest: &[u8]) -> usize {
-    match rest.first() {
-        Some(b'\\' | b'n' | b'r' | b't') => 1,
-        Some(b'x') if rest.len() >= 3 && rest[1..3].iter().all(u8::is_ascii_hexdigit) => 3,
-        Some(b'u') if rest.get(1) == Some(&b'{') => {
-            let hex = rest[2..]
-                .iter()
-                .take_while(|b| b.is_ascii_hexdigit())
-                .count();
-            if (1..=6).contains(&hex) && rest.get(2 + hex) == Some(&b'}') {
-                hex + 3
-            } else {
-                0
+    let slashes = rest.iter().take_while(|&&b| b == b'\\').count();
+    let body = &rest[slashes..];
+    slashes
+        + match body.first() {
+            Some(b'n' | b'r' | b't') => 1,
+            Some(b'x') if body.len() >= 3 && body[1..3].iter().all(u8::is_ascii_hexdigit) => 3,
+            Some(b'u') if body.get(1) == Some(&b'{') => {
+                let hex = body[2..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_hexdigit())
+                    .count();
+                if (1..=6).contains(&hex) && body.get(2 + hex) == Some(&b'}') {
+                    hex + 3
+                } else {
+                    0
+                }
             }
+            _ => 0,
         }
-        _ => 0,
-    }
 }
 
 /// Whether a window of key-shaped text found in the output shows that text

@@ -35,7 +35,8 @@ pub(super) const CLASS: [u8; 256] = {
 /// Each byte of output, its position and its class, but no class (a
 /// separator) for the bytes of a colour code (`ESC [ 1 ; 31 m`, the
 /// report's own formatting) and of an escape [`Untrusted`](super::Untrusted)
-/// writes (`\n`, `\x01`, `\u{202e}`, `\\`): they are not the text's letters
+/// writes (`\n`, `\x01`, `\u{202e}`), however many backslashes lead them
+/// (JSON doubles them): they are not the text's letters
 /// and digits. A window of a value that ran through a colour code masked its
 /// digits and broke the code (`ESC [ * 1 m`); one cut by `\n` or `\t` went
 /// unseen, since `n` and `t` broke the run.
@@ -76,24 +77,31 @@ fn colour_code_len(text: &[u8]) -> usize {
 }
 
 /// The length of the escape `text` starts with, as `Untrusted` writes them
-/// (`\\`, `\n`, `\r`, `\t`, `\xHH`, `\u{H…}`), or 0.
+/// (`\n`, `\r`, `\t`, `\xHH`, `\u{H…}`), or 0. Any number of backslashes
+/// may lead it: the JSON report writes `\x01` as `\\x01`, and a program
+/// reading the JSON reads `\x01` again. (So `\\x01`, a backslash the user
+/// typed and then `x01`, reads as an escape too: that hides two digits from
+/// the mask, and the window after them is still seen.)
 fn escape_len(text: &[u8]) -> usize {
-    match text.get(1) {
-        Some(b'\\' | b'n' | b'r' | b't') => 2,
-        Some(b'x') if text.len() >= 4 && text[2..4].iter().all(u8::is_ascii_hexdigit) => 4,
-        Some(b'u') if text.get(2) == Some(&b'{') => {
-            let hex = text[3..]
+    let slashes = text.iter().take_while(|&&b| b == b'\\').count();
+    let body = &text[slashes..];
+    let body_len = match body.first() {
+        Some(b'n' | b'r' | b't') => 1,
+        Some(b'x') if body.len() >= 3 && body[1..3].iter().all(u8::is_ascii_hexdigit) => 3,
+        Some(b'u') if body.get(1) == Some(&b'{') => {
+            let hex = body[2..]
                 .iter()
                 .take_while(|b| b.is_ascii_hexdigit())
                 .count();
-            if (1..=6).contains(&hex) && text.get(3 + hex) == Some(&b'}') {
-                hex + 4
+            if (1..=6).contains(&hex) && body.get(2 + hex) == Some(&b'}') {
+                hex + 3
             } else {
                 0
             }
         }
         _ => 0,
-    }
+    };
+    slashes + body_len
 }
 
 /// The last (up to 8) letters and digits of a text, upper-cased, packed

@@ -334,7 +334,8 @@ pub fn run_with_deadline(cmd: &mut Command, input: Option<Vec<u8>>) -> Outcome {
 /// The letters and digits of `text`, upper-cased: what is left of a key
 /// once separators, mask characters and case are taken away. The escapes
 /// the tool writes for control characters (`\n`, `\t`, `\x01`, `\u{202e}`,
-/// `\\`) are separators too: their letters are not the text's, and a key
+/// however many backslashes lead them) are separators too: their letters
+/// are not the text's, and a key
 /// cut by newlines is still the key.
 pub fn squeezed(text: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
@@ -352,17 +353,22 @@ pub fn squeezed(text: &[u8]) -> Vec<u8> {
     out
 }
 
-/// How many bytes after a `\` are an escape's (`n`, `x01`, `u{202e}`, `\`).
+/// How many bytes after a `\` are an escape's, as the mask reads them:
+/// more backslashes (JSON doubles them), then `n`, `r`, `t`, `x01` or
+/// `u{202e}`.
 fn escape_len(rest: &[u8]) -> usize {
-    match rest.first() {
-        Some(b'\\' | b'n' | b'r' | b't') => 1,
-        Some(b'x') if rest.len() >= 3 && rest[1..3].iter().all(u8::is_ascii_hexdigit) => 3,
-        Some(b'u') if rest.get(1) == Some(&b'{') => rest
-            .iter()
-            .position(|&b| b == b'}')
-            .map_or(0, |end| end + 1),
-        _ => 0,
-    }
+    let slashes = rest.iter().take_while(|&&b| b == b'\\').count();
+    let body = &rest[slashes..];
+    slashes
+        + match body.first() {
+            Some(b'n' | b'r' | b't') => 1,
+            Some(b'x') if body.len() >= 3 && body[1..3].iter().all(u8::is_ascii_hexdigit) => 3,
+            Some(b'u') if body.get(1) == Some(&b'{') => body
+                .iter()
+                .position(|&b| b == b'}')
+                .map_or(0, |end| end + 1),
+            _ => 0,
+        }
 }
 
 /// The first (key number, offset) of an 8-char window of one of `keys`

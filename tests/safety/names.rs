@@ -487,9 +487,10 @@ fn control_characters_in_lint_labels_and_paths_are_escaped() {
 }
 
 /// A key var's value cut by control characters where a name or a path
-/// belongs: printed escaped (`\n`, `\t`, `\x01`), the escapes' letters broke
-/// the mask's run of the value's letters and digits, and 15 chars of the
-/// checked key got out at the default log level.
+/// belongs: printed escaped (`\n`, `\t`, `\x01`, their backslashes doubled
+/// in the JSON report), the escapes' letters broke the mask's run of the
+/// value's letters and digits, and 15 chars of the checked key got out at
+/// the default log level.
 #[test]
 fn a_keys_pieces_cut_by_control_characters_are_masked() {
     let t = TestEnv::new();
@@ -508,6 +509,12 @@ fn a_keys_pieces_cut_by_control_characters_are_masked() {
             &A[5..10],
             &A[10..15]
         );
+        // The env file's own path, the report's `source`: JSON doubles the
+        // escapes' backslashes (`\\n`).
+        // `.txt`, not `.env`: its `e` would make 16 hex digits, which guard 1
+        // redacts by itself.
+        let env_file = format!("k{}{sep}{}{sep}{}.txt", &A[..5], &A[5..10], &A[10..15]);
+        t.write(&env_file, format!("SECURE_KEY={key_pair}\n"));
         for mode in MODES {
             for (what, args, vars) in [
                 (
@@ -519,6 +526,11 @@ fn a_keys_pieces_cut_by_control_characters_are_masked() {
                     "a write path",
                     vec!["write", "--output", path.as_str()],
                     vec![("SECURE_KEY", key_pair.as_str())],
+                ),
+                (
+                    "an env file's path",
+                    vec!["check", "--env-file", env_file.as_str()],
+                    vec![],
                 ),
             ] {
                 let case = format!("{what}, cut by {sep:?}, {mode:?}");
