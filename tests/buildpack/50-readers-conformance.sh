@@ -2,9 +2,10 @@
 # tests/buildpack/50-readers-conformance.sh DIST_DIR
 #
 # The key file readers' conformance table (tests/conformance/table.tsv),
-# run against all four readers: Python, Ruby and Node (examples/readers/,
-# with the real python3, ruby and node that scripts/setup installs) and the
-# Rust library (examples/verify.rs). The same key files drive all four: the
+# run against all four packages, each built into its artifact and installed
+# into a clean project by tests/packages/<lang>/install.sh OUT_DIR, which
+# leaves OUT_DIR/reader: `reader verify VAR` and `reader present VAR`
+# through the installed package. The same key files drive all four: the
 # good one written by the packaged binary (DIST_DIR/securekey-x86_64), the
 # others edited from it or written by hand (ids from sha256sum) for what the
 # binary never writes.
@@ -22,7 +23,6 @@ source "$here/lib.sh"
 dist="${1:?usage: $0 DIST_DIR}"
 securekey="$dist/securekey-x86_64"
 table="$root/tests/conformance/table.tsv"
-readers_dir="$root/examples/readers"
 
 # More test keys (not secrets): OTHER_SECURE_KEY's previous, the add-on's
 # NEW key, and one no file holds.
@@ -128,22 +128,45 @@ make_files() {
   edit json-too-deep "s/^{/{\"x\":[$open$close],/"
   edit json-duplicate-version 's/^{/{"version":2,/'
 
-  mkdir -p "$files/folder.json" "$work/home-good/.securekey" "$work/home-new/.securekey"
+  mkdir -p "$files/folder.json" "$work/cwd-good/.securekey" "$work/cwd-new/.securekey" "$work/home-good/.securekey"
+  cp "$files/good.json" "$work/cwd-good/.securekey/keys.json"
+  cp "$files/previous-null.json" "$work/cwd-new/.securekey/keys.json"
   cp "$files/good.json" "$work/home-good/.securekey/keys.json"
-  cp "$files/previous-null.json" "$work/home-new/.securekey/keys.json"
+
+  # What the key file may be (a regular file of at most 1 MiB).
+  ln -s "$files/good.json" "$files/symlink.json"
+  mkfifo "$files/fifo.json"
+  ln -s /dev/zero "$files/dev-zero.json"
+  ln -s /dev/null "$files/dev-null.json"
+  local cap=1048576 size
+  size="$(wc -c <"$files/good.json")"
+  # {"pad":"xxx…", + the good file's object after its "{": exactly the cap.
+  { printf '{"pad":"' && head -c "$((cap - size - 9))" /dev/zero | tr '\0' x &&
+    printf '",' && tail -c "+2" "$files/good.json"; } >"$files/at-cap.json"
+  { head -c "$((cap + 1 - size))" /dev/zero | tr '\0' ' ' && cat "$files/good.json"; } >"$files/over-cap.json"
+  { head -c "$((65 * 1024 * 1024))" /dev/zero | tr '\0' ' ' && cat "$files/good.json"; } >"$files/huge.json"
+  for f in at-cap over-cap; do
+    [[ "$(wc -c <"$files/$f.json")" -eq "$cap" || "$f" == over-cap ]] ||
+      not_ok "the $f file is exactly the cap" "it is $(wc -c <"$files/$f.json") bytes"
+  done
+  [[ "$(wc -c <"$files/over-cap.json")" -eq "$((cap + 1))" ]] ||
+    not_ok "the over-cap file is one byte over the cap" "it is $(wc -c <"$files/over-cap.json") bytes"
 }
 
-# row_env FILE: the reader's environment for a row (sets env_args): the
-# key file at $SECUREKEY_FILE, or under $HOME for the rows about the default.
+# row_env FILE: the reader's environment and working directory for a row
+# (sets env_args and row_cwd): the key file at $SECUREKEY_FILE, or under
+# the working directory for the rows about the default.
 row_env() {
   env_args=(PATH=/usr/bin:/bin HOME="$work/home-none")
+  row_cwd="$cwd"
   case "$1" in
-    home) env_args=(PATH=/usr/bin:/bin HOME="$work/home-good") ;;
-    home-empty-var) env_args=(PATH=/usr/bin:/bin HOME="$work/home-good" SECUREKEY_FILE=) ;;
-    file-over-home) env_args=(PATH=/usr/bin:/bin HOME="$work/home-new" SECUREKEY_FILE="$files/good.json") ;;
+    cwd) row_cwd="$work/cwd-good" ;;
+    cwd-empty-var) row_cwd="$work/cwd-good" env_args+=(SECUREKEY_FILE=) ;;
+    file-over-cwd) row_cwd="$work/cwd-new" env_args+=(SECUREKEY_FILE="$files/good.json") ;;
+    home-only) env_args=(PATH=/usr/bin:/bin HOME="$work/home-good") ;;
     none) env_args+=(SECUREKEY_FILE="$files/none.json") ;;
     *)
-      [[ -e "$files/$1.json" ]] || return 1
+      [[ -e "$files/$1.json" || -L "$files/$1.json" ]] || return 1
       env_args+=(SECUREKEY_FILE="$files/$1.json")
       ;;
   esac
@@ -175,28 +198,20 @@ presented() {
   esac
 }
 
-# The readers: each name's command line in reader_cmd (set by reader_command).
-# Interpreters are resolved to their real executables first, so a version
-# manager's shim (pyenv, rbenv, nvm) does not need the HOME the rows change.
+# The readers: each package built and installed by its own
+# tests/packages/<lang>/install.sh, which leaves an executable `reader`.
 readers=(python ruby node rust)
 declare -A broken=()
-python="$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)" || broken[python]="python3 is not installed (scripts/setup installs it)"
-ruby="$(ruby -e 'print RbConfig.ruby' 2>/dev/null)" || broken[ruby]="ruby is not installed (scripts/setup installs it)"
-node="$(node -p process.execPath 2>/dev/null)" || broken[node]="node is not installed (scripts/setup installs it)"
-rust="${CARGO_TARGET_DIR:-$root/target}/debug/examples/verify"
-if ! (cd "$root" && cargo build --locked --quiet --example verify) >"$work/cargo.log" 2>&1; then
-  broken[rust]="cargo build --example verify failed"
-  show "$work/cargo.log"
-fi
-
-reader_command() {
-  case "$1" in
-    python) reader_cmd=("$python" "$readers_dir/python/securekey.py") ;;
-    ruby) reader_cmd=("$ruby" "$readers_dir/ruby/securekey.rb") ;;
-    node) reader_cmd=("$node" "$readers_dir/node/securekey.js") ;;
-    rust) reader_cmd=("$rust") ;;
-  esac
-}
+for reader in "${readers[@]}"; do
+  install="$root/tests/packages/$reader/install.sh"
+  if [[ ! -f "$install" ]]; then
+    broken[$reader]="no tests/packages/$reader/install.sh"
+  elif ! bash "$install" "$work/pkg-$reader" >"$work/install-$reader.log" 2>&1 ||
+    [[ ! -x "$work/pkg-$reader/reader" ]]; then
+    broken[$reader]="the package did not build and install (tests/packages/$reader/install.sh)"
+    show "$work/install-$reader.log"
+  fi
+done
 
 # describe FILE LEAKED: a reader's stdout for a failure report: the words
 # the table expects, or a placeholder (it may hold anything, a key included;
@@ -233,9 +248,9 @@ while IFS=$'\t' read -r row file command var stdin want_stdout want_exit; do
       failures+=("$reader: ${broken[$reader]}")
       continue
     fi
-    reader_command "$reader"
     status=0
-    (cd "$cwd" && env -i "${env_args[@]}" "${reader_cmd[@]}" "$command" "$var") \
+    # A reader that hangs (on a FIFO, say) fails its row instead of the suite.
+    (cd "$row_cwd" && env -i "${env_args[@]}" timeout 20 "$work/pkg-$reader/reader" "$command" "$var") \
       <"$work/stdin" >"$work/stdout" 2>"$work/stderr" || status=$?
     problems=()
     leaked=""
