@@ -9,7 +9,7 @@
 // Examples build against all of the package's dependencies; they use one.
 #![allow(unused_crate_dependencies)]
 
-use securekey::{KeyFile, KeyPair, Slot};
+use securekey_cli::{KeyFile, KeyPair, Slot};
 
 /// What the server answers a client.
 #[derive(Debug, PartialEq, Eq)]
@@ -58,7 +58,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "SECURE_KEY",
         KeyPair::parse(value.as_bytes()).ok_or("SECURE_KEY is not a well-formed pair")?,
     );
-    file.write(&path)?;
+    securekey_cli::key_file::write(&file, &path)?;
 
     // In the app: load the key file, then answer clients.
     let keys = KeyFile::load(&path)?;

@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use securekey::checks::CheckId;
-use securekey::report::{OutputFormat, Policy};
+use securekey_cli::checks::CheckId;
+use securekey_cli::report::{OutputFormat, Policy};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 no errors; 1 errors found (or warnings under --strict); 2 usage, configuration or I/O failure.

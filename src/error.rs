@@ -4,7 +4,6 @@
 use std::io;
 use std::path::PathBuf;
 
-use crate::key::Slot;
 use crate::redact::Untrusted;
 
 /// A usage, configuration or I/O failure. `Debug` prints the message, as
@@ -74,18 +73,6 @@ pub enum Error {
     #[error("refusing to write the key file through {path}: it is a symlink owned by another user, which could send the keys anywhere; make it a folder", path = Untrusted::path(.0))]
     ForeignSymlink(PathBuf),
 
-    /// A key file could not be read.
-    #[error("cannot read the key file {path}: {1}", path = Untrusted::path(.0))]
-    KeyFileRead(PathBuf, #[source] io::Error),
-
-    /// A key file is not a valid key file.
-    #[error("cannot load the key file {path}: {1}", path = Untrusted::path(.0))]
-    KeyFile(PathBuf, #[source] KeyFileError),
-
-    /// A config var read by the library is missing or malformed.
-    #[error("{0}")]
-    InvalidVar(String),
-
     /// The exec.d protocol's file descriptor 3 is not open, or not usable.
     #[error(
         "file descriptor 3 is not open for writing: `securekey exec-d` is run by the CNB launcher, which reads its output there ({0})"
@@ -121,47 +108,4 @@ fn line_suffix(line: usize) -> String {
     } else {
         format!(":{line}")
     }
-}
-
-/// Why a key file could not be read as one. Never holds key material.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum KeyFileError {
-    /// Not JSON at all.
-    #[error("not valid JSON (line {line}, column {column})")]
-    Json {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-    },
-    /// Another format version, or none.
-    #[error("expected \"version\": 1")]
-    Version,
-    /// No `keys` object.
-    #[error("expected a \"keys\" object")]
-    NoKeys,
-    /// An entry lacks a field.
-    #[error("{var}: no \"{field}\"")]
-    Missing {
-        /// The var (hidden if it looks like a key).
-        var: String,
-        /// The field.
-        field: String,
-    },
-    /// A key that is not 64 uppercase hex chars.
-    #[error("{var}: the {slot} key is not 64 uppercase hex chars")]
-    NotCanonical {
-        /// The var (hidden if it looks like a key).
-        var: String,
-        /// Which key.
-        slot: Slot,
-    },
-    /// A key whose id field is not its id: the file was edited or damaged.
-    #[error("{var}: the {slot} key does not match {slot}_id")]
-    IdMismatch {
-        /// The var (hidden if it looks like a key).
-        var: String,
-        /// Which key.
-        slot: Slot,
-    },
 }

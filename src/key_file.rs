@@ -1,4 +1,5 @@
-//! The key file (SPEC §6): the only code that writes files.
+//! Writing the key file (SPEC §6): the only code that writes files. Its
+//! format and reader are the `securekey` crate's ([`KeyFile`]).
 //!
 //! Written at dyno boot so the app reads keys that the release phase never
 //! saw (add-on rotations skip it). All or nothing: a temp file in the same
@@ -11,26 +12,15 @@
 //! boot 0.4 ms here, up to 14 ms on a loaded disk. The rename alone keeps
 //! readers from ever seeing half a file.
 
-use std::collections::BTreeMap;
 use std::fs::{self, DirBuilder, OpenOptions, Permissions};
 use std::io::Write as _;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use crate::error::{Error, KeyFileError};
-use crate::input;
-use crate::key::{Key, KeyPair, Slot};
-use crate::redact::untrusted;
+use securekey::KeyFile;
 
-/// The key file format's version.
-pub const FORMAT_VERSION: u32 = 1;
-
-/// Where the key file goes when neither `--output` nor `SECUREKEY_FILE` says.
-pub const DEFAULT_PATH: &str = ".securekey/keys.json";
-
-/// The setting (and the var exported to the app) that names the key file.
-pub const FILE_VAR: &str = "SECUREKEY_FILE";
+use crate::error::Error;
 
 /// The key file's mode.
 const FILE_MODE: u32 = 0o600;
@@ -38,211 +28,22 @@ const FILE_MODE: u32 = 0o600;
 /// The mode of a folder the writer creates.
 const DIR_MODE: u32 = 0o700;
 
-/// A key file's contents: well-formed pairs by config var name.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct KeyFile {
-    keys: BTreeMap<String, KeyPair>,
+/// Writes the key file atomically (see the module docs).
+///
+/// # Errors
+/// [`Error::Symlink`] when the path is a symlink, [`Error::Write`] for any
+/// I/O failure; in both cases an existing file is untouched and no temp
+/// file is left.
+pub fn write(file: &KeyFile, path: &Path) -> Result<(), Error> {
+    write_atomic(path, file.to_json().as_bytes())
 }
 
-// Key ids only (`KeyPair`'s Debug), and names as they are printed: a var
-// name may hold a key.
-impl std::fmt::Debug for KeyFile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map()
-            .entries(self.keys.iter().map(|(var, pair)| (untrusted(var), pair)))
-            .finish()
-    }
-}
-
-impl KeyFile {
-    /// An empty key file.
-    #[must_use]
-    pub fn new() -> Self {
-        KeyFile::default()
-    }
-
-    /// Adds (or replaces) the pair of a config var.
-    pub fn insert(&mut self, var: impl Into<String>, pair: KeyPair) {
-        self.keys.insert(var.into(), pair);
-    }
-
-    /// The pair of a config var, e.g. `SECURE_KEY`.
-    #[must_use]
-    pub fn get(&self, var: &str) -> Option<&KeyPair> {
-        self.keys.get(var)
-    }
-
-    /// Every var and its pair, by name.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &KeyPair)> {
-        self.keys.iter().map(|(k, v)| (k.as_str(), v))
-    }
-
-    /// How many pairs.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    /// No pairs.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
-
-    /// The file's text: canonical keys, vars sorted, so the same input
-    /// always gives the same bytes.
-    #[must_use]
-    pub fn to_json(&self) -> String {
-        let keys: serde_json::Map<String, serde_json::Value> = self
-            .keys
-            .iter()
-            .map(|(var, pair)| {
-                let previous = pair.previous();
-                let entry = serde_json::json!({
-                    "latest": pair.latest().expose(),
-                    "previous": previous.map(Key::expose),
-                    "latest_id": pair.latest().id().to_string(),
-                    "previous_id": previous.map(|k| k.id().to_string()),
-                });
-                (var.clone(), entry)
-            })
-            .collect();
-        let mut text = serde_json::json!({ "version": FORMAT_VERSION, "keys": keys }).to_string();
-        text.push('\n');
-        text
-    }
-
-    /// Parses a key file. Keys must be canonical and match their ids.
-    ///
-    /// # Errors
-    /// What is wrong, naming vars (unless a name looks like a key), never
-    /// keys.
-    pub fn parse(content: &[u8]) -> Result<Self, KeyFileError> {
-        let value: serde_json::Value =
-            serde_json::from_slice(content).map_err(|e| KeyFileError::Json {
-                line: e.line(),
-                column: e.column(),
-            })?;
-        if value.get("version").and_then(serde_json::Value::as_u64)
-            != Some(u64::from(FORMAT_VERSION))
-        {
-            return Err(KeyFileError::Version);
-        }
-        let keys = value
-            .get("keys")
-            .and_then(serde_json::Value::as_object)
-            .ok_or(KeyFileError::NoKeys)?;
-        let mut file = KeyFile::new();
-        for (var, entry) in keys {
-            let shown_var = || untrusted(var).to_string();
-            let field = |name: String| {
-                entry.get(&name).ok_or_else(|| KeyFileError::Missing {
-                    var: shown_var(),
-                    field: name,
-                })
-            };
-            // A key and its id, both canonical and matching; `None` where
-            // both are null (a previous key after the add-on's `NEW,`).
-            let key = |slot: Slot| -> Result<Option<Key>, KeyFileError> {
-                let not_canonical = || KeyFileError::NotCanonical {
-                    var: shown_var(),
-                    slot,
-                };
-                let text = field(slot.as_str().to_owned())?;
-                let id = field(format!("{slot}_id"))?;
-                if text.is_null() && id.is_null() && slot == Slot::Previous {
-                    return Ok(None);
-                }
-                let text = text.as_str().ok_or_else(not_canonical)?;
-                let key = Key::parse(text.as_bytes())
-                    .filter(|k| k.expose() == text)
-                    .ok_or_else(not_canonical)?;
-                if id.as_str() != Some(key.id().to_string().as_str()) {
-                    return Err(KeyFileError::IdMismatch {
-                        var: shown_var(),
-                        slot,
-                    });
-                }
-                Ok(Some(key))
-            };
-            let latest = key(Slot::Latest)?.ok_or_else(|| KeyFileError::NotCanonical {
-                var: shown_var(),
-                slot: Slot::Latest,
-            })?;
-            let pair = match key(Slot::Previous)? {
-                Some(previous) => KeyPair::new(latest, previous),
-                None => KeyPair::latest_only(latest),
-            };
-            file.insert(var.clone(), pair);
-        }
-        Ok(file)
-    }
-
-    /// Loads a key file from disk.
-    ///
-    /// # Errors
-    /// [`Error::KeyFileRead`] when it cannot be read, [`Error::KeyFile`] when
-    /// it is not a valid key file.
-    pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
-        let path = path.as_ref();
-        let content = input::read(path, input::Kind::RegularFile, input::MAX_INPUT_BYTES).map_err(
-            |e| match e {
-                Error::Read(path, e) => Error::KeyFileRead(path, e),
-                other => other,
-            },
-        )?;
-        KeyFile::parse(&content).map_err(|e| Error::KeyFile(path.to_owned(), e))
-    }
-
-    /// Loads the key file the boot script wrote: `$SECUREKEY_FILE`, else
-    /// `$HOME/.securekey/keys.json` (see [`boot_path`]).
-    ///
-    /// # Errors
-    /// See [`KeyFile::load`].
-    pub fn load_default() -> Result<Self, Error> {
-        KeyFile::load(boot_path())
-    }
-
-    /// Writes the file atomically (see the module docs).
-    ///
-    /// # Errors
-    /// [`Error::Symlink`] when the path is a symlink, [`Error::Write`] for any
-    /// I/O failure; in both cases an existing file is untouched and no temp
-    /// file is left.
-    pub fn write(&self, path: &Path) -> Result<(), Error> {
-        write_atomic(path, self.to_json().as_bytes())
-    }
-}
-
-/// `--output`, else `$SECUREKEY_FILE` (if set and not empty), else
-/// `.securekey/keys.json`.
+/// `--output`, else the one rule of writer and readers alike
+/// ([`securekey::default_path`]): `$SECUREKEY_FILE` when set and not
+/// empty, else `.securekey/keys.json` under the working directory.
 #[must_use]
-pub fn default_path(output: Option<&Path>) -> PathBuf {
-    output
-        .map(Path::to_owned)
-        .or_else(file_setting)
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_PATH))
-}
-
-/// Where the boot writes the key file and apps read it: `$SECUREKEY_FILE`
-/// (the boot script sets it), else `$HOME/.securekey/keys.json`, else
-/// `.securekey/keys.json` under the working directory. The readers in
-/// `examples/readers/` look in the same places.
-#[must_use]
-pub fn boot_path() -> PathBuf {
-    file_setting().unwrap_or_else(
-        || match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
-            Some(home) => PathBuf::from(home).join(DEFAULT_PATH),
-            None => PathBuf::from(DEFAULT_PATH),
-        },
-    )
-}
-
-/// `$SECUREKEY_FILE`, when set and not empty.
-fn file_setting() -> Option<PathBuf> {
-    std::env::var_os(FILE_VAR)
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
+pub fn path(output: Option<&Path>) -> PathBuf {
+    output.map_or_else(securekey::default_path, Path::to_owned)
 }
 
 /// Numbers temp files within one process.
@@ -434,6 +235,7 @@ fn hand_over(tmp: &fs::File, app: &fs::Metadata) -> std::io::Result<Option<(u32,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use securekey::KeyPair;
 
     const A: &str = "3F6D463C2A79289DC5B3C13A4EB2736B0D51A80234CAEAF0EA12D15F12E9FDEE";
     const B: &str = "CF8BBE474F57D9CA1DB402B2D19873E2F05ABED1213256FB761E166A2C8E6EBA";
@@ -448,37 +250,10 @@ mod tests {
     }
 
     #[test]
-    fn round_trip() {
-        let f = file();
-        let parsed = KeyFile::parse(f.to_json().as_bytes()).unwrap();
-        assert_eq!(parsed, f);
-        assert_eq!(parsed.get("SECURE_KEY").unwrap().latest().expose(), A);
-    }
-
-    #[test]
-    fn parse_refuses_tampering_without_quoting_keys() {
-        let json = file().to_json();
-        for bad in [
-            json.replace(A, &A.to_ascii_lowercase()),
-            json.replace(&A[..10], "0000000000"),
-            json.replace("\"version\":1", "\"version\":2"),
-            "{".to_owned(),
-        ] {
-            let err = KeyFile::parse(bad.as_bytes()).unwrap_err().to_string();
-            for key in [A, B] {
-                assert!(
-                    !err.contains(&key[..8]) && !err.to_ascii_uppercase().contains(&key[8..16]),
-                    "{err}"
-                );
-            }
-        }
-    }
-
-    #[test]
     fn write_is_0600_and_leaves_no_temp() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/keys.json");
-        file().write(&path).unwrap();
+        write(&file(), &path).unwrap();
         let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         let dir_mode = fs::metadata(path.parent().unwrap())

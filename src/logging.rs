@@ -39,7 +39,7 @@ pub(crate) fn init(common: &Common, color: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use securekey::report::{OutputFormat, Policy};
+    use securekey_cli::report::{OutputFormat, Policy};
 
     fn common(quiet: bool, verbose: u8) -> Common {
         Common {

@@ -8,16 +8,14 @@ mod output;
 
 // Used by the library half of this package; the lint checks each crate of
 // the package on its own.
-use hex as _;
+use securekey as _;
 use serde_json as _;
-use sha2 as _;
-use subtle as _;
 use thiserror as _;
 #[cfg(test)]
 use {proptest as _, tempfile as _};
 
-use securekey::exit::ExitCode;
-use securekey::redact::Untrusted;
+use securekey_cli::exit::ExitCode;
+use securekey_cli::redact::Untrusted;
 
 use crate::output::say;
 

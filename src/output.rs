@@ -13,7 +13,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
-use securekey::redact::{Mask, MaskedWriter};
+use securekey_cli::redact::{Mask, MaskedWriter};
 
 /// The values the output must never show, as a mask.
 static MASK: LazyLock<Mutex<Arc<Mask>>> = LazyLock::new(Mutex::default);

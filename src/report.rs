@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use crate::checks::{CheckId, Finding, Group, Severity, VarReport};
-use crate::key::{KeyId, Slot};
+use securekey::{KeyId, Slot};
 use crate::redact::untrusted;
 use serde_json::json;
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::env::{Env, Var, is_var_name};
 use crate::error::Error;
 use crate::input;
-use crate::key::KEY_HEX_LEN;
+use securekey::KEY_HEX_LEN;
 use crate::redact::Untrusted;
 
 /// The var checked when nothing else is required.

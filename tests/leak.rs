@@ -235,12 +235,12 @@ fn a_key_file_path_that_looks_like_a_key_is_not_logged() {
 /// belongs was printed whole.
 #[test]
 fn library_debug_output_shows_names_and_paths_as_printed() {
-    use securekey::KeyFile;
-    use securekey::checks;
-    use securekey::env::{Env, Var};
-    use securekey::pipeline::{self, Lint, LintSource};
-    use securekey::report::Policy;
-    use securekey::select::{self, RequiredFrom};
+    use securekey_cli::KeyFile;
+    use securekey_cli::checks;
+    use securekey_cli::env::{Env, Var};
+    use securekey_cli::pipeline::{self, Lint, LintSource};
+    use securekey_cli::report::Policy;
+    use securekey_cli::select::{self, RequiredFrom};
 
     let named = format!("X{A}_SECURE_KEY");
     let env = Env::new(
@@ -279,17 +279,17 @@ fn library_debug_output_shows_names_and_paths_as_printed() {
     let mut file = KeyFile::new();
     file.insert(
         named.clone(),
-        securekey::KeyPair::parse(pair(C, D).as_bytes()).unwrap(),
+        securekey_cli::KeyPair::parse(pair(C, D).as_bytes()).unwrap(),
     );
     shown.push(format!("{file:?}"));
-    file.write(&path).unwrap();
+    securekey_cli::key_file::write(&file, &path).unwrap();
     shown.push(format!(
         "{:?}",
         KeyFile::load(t.path().join(A)).unwrap_err()
     ));
     shown.push(format!(
         "{:?}",
-        file.write(&path.join(A).join("k.json")).unwrap_err()
+        securekey_cli::key_file::write(&file, &path.join(A).join("k.json")).unwrap_err()
     ));
     for (i, text) in shown.iter().enumerate() {
         crate::common::assert_no_leak(text, &format!("Debug #{i}"));

@@ -12,8 +12,8 @@ use std::os::unix::ffi::OsStrExt;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
-use securekey::env::{Env, Var};
-use securekey::{Key, KeyFile, KeyPair};
+use securekey_cli::env::{Env, Var};
+use securekey_cli::{Key, KeyFile, KeyPair};
 
 use crate::common::{Run, TestEnv, assert_no_leak_of};
 
@@ -270,7 +270,7 @@ proptest! {
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keys.json");
-        file.write(&path).expect("write");
+        securekey_cli::key_file::write(&file, &path).expect("write");
         let loaded = KeyFile::load(&path).expect("load");
         prop_assert_eq!(loaded.to_json(), json);
     }
@@ -289,8 +289,8 @@ proptest! {
             .collect();
         let env = Env::new("props", vars);
         let required = vec!["SECURE_KEY".to_owned()];
-        let selected = securekey::select::select(&env, &required, true);
-        let (reports, findings) = securekey::checks::check_env(&selected, &env.source, Some("app"));
+        let selected = securekey_cli::select::select(&env, &required, true);
+        let (reports, findings) = securekey_cli::checks::check_env(&selected, &env.source, Some("app"));
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         assert_no_leak_of(&format!("{findings:?}"), "findings", &keys);
         assert_no_leak_of(&format!("{reports:?}"), "reports", &keys);

@@ -13,7 +13,7 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use securekey::{KeyFile, KeyPair, Slot};
+use securekey_cli::{KeyFile, KeyPair, Slot};
 
 use crate::common::{A, B, C, TestEnv};
 

@@ -4,7 +4,7 @@ use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
 
-use securekey::{KeyFile, Slot};
+use securekey_cli::{KeyFile, Slot};
 
 use crate::common::{A, B, C, D, TestEnv, id, pair};
 

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use securekey::env::{self, Env};
+use securekey_cli::env::{self, Env};
 
 fuzz_target!(|data: &[u8]| {
     let _ = env::detect(data);
@@ -16,8 +16,8 @@ fuzz_target!(|data: &[u8]| {
                 );
             }
             let env = Env::new("fuzz", vars);
-            let selected = securekey::select::select(&env, &["SECURE_KEY".to_owned()], true);
-            let _ = securekey::checks::check_env(&selected, &env.source, None);
+            let selected = securekey_cli::select::select(&env, &["SECURE_KEY".to_owned()], true);
+            let _ = securekey_cli::checks::check_env(&selected, &env.source, None);
         }
         Err(e) => assert!(e.line >= 1, "a dotenv error names its line"),
     }

@@ -3,12 +3,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use securekey::env::{self, Env};
+use securekey_cli::env::{self, Env};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(vars) = env::parse_heroku_json(data) {
         let env = Env::new("fuzz", vars);
-        let selected = securekey::select::select(&env, &["SECURE_KEY".to_owned()], true);
-        let _ = securekey::checks::check_env(&selected, &env.source, Some("app"));
+        let selected = securekey_cli::select::select(&env, &["SECURE_KEY".to_owned()], true);
+        let _ = securekey_cli::checks::check_env(&selected, &env.source, Some("app"));
     }
 });

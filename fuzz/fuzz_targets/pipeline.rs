@@ -1,4 +1,4 @@
-//! The whole pipeline as the binary runs it (`securekey::pipeline`): saved
+//! The whole pipeline as the binary runs it (`securekey_cli::pipeline`): saved
 //! environments parsed, vars selected, `check` on each environment and
 //! `lint` over all of them, the policy applied, the report rendered for
 //! people (with and without colour), as JSON and as `-q` lines, errors and
@@ -38,13 +38,13 @@ use std::sync::Once;
 
 use libfuzzer_sys::arbitrary::{self, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use securekey::checks::{CheckId, Severity};
-use securekey::env::{self, Detect, Env, Format, Var};
-use securekey::error::Error;
-use securekey::pipeline::{self, Lint, LintSource};
-use securekey::redact::{self, Mask, MaskedWriter, Untrusted};
-use securekey::report::{self, OutputFormat, Policy, Report};
-use securekey::select::{self, REQUIRE_VAR};
+use securekey_cli::checks::{CheckId, Severity};
+use securekey_cli::env::{self, Detect, Env, Format, Var};
+use securekey_cli::error::Error;
+use securekey_cli::pipeline::{self, Lint, LintSource};
+use securekey_cli::redact::{self, Mask, MaskedWriter, Untrusted};
+use securekey_cli::report::{self, OutputFormat, Policy, Report};
+use securekey_cli::select::{self, REQUIRE_VAR};
 
 // ------------------------------------------------------------------ input
 

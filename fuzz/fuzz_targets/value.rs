@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use securekey::KeyPair;
-use securekey::env::{Env, Var};
+use securekey_cli::KeyPair;
+use securekey_cli::env::{Env, Var};
 
 fuzz_target!(|data: &[u8]| {
     if let Some(pair) = KeyPair::parse(data) {
@@ -19,8 +19,8 @@ fuzz_target!(|data: &[u8]| {
         value: data.to_vec(),
     };
     let env = Env::new("fuzz", vec![var("SECURE_KEY"), var("OTHER_SECURE_KEY")]);
-    let selected = securekey::select::select(&env, &["SECURE_KEY".to_owned()], true);
-    let (reports, findings) = securekey::checks::check_env(&selected, &env.source, Some("app"));
+    let selected = securekey_cli::select::select(&env, &["SECURE_KEY".to_owned()], true);
+    let (reports, findings) = securekey_cli::checks::check_env(&selected, &env.source, Some("app"));
     let shown = format!("{findings:?}{reports:?}{env:?}").to_ascii_uppercase();
     for run in data
         .split(|b| !b.is_ascii_hexdigit())

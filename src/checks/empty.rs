@@ -1,7 +1,7 @@
 //! `empty`: the var (or its latest key) is set but holds nothing.
 
 use super::{CheckId, Ctx, Problem};
-use crate::key::Slot;
+use securekey::Slot;
 
 pub(super) fn value(ctx: &Ctx<'_>, value: &[u8]) -> Option<Problem> {
     value.trim_ascii().is_empty().then(|| {

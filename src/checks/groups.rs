@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::VarReport;
-use crate::key::{Key, KeyId, KeyPair};
+use securekey::{Key, KeyId, KeyPair};
 use crate::redact::untrusted;
 
 /// Both keys of a var's pair, when it has two (a latest-only pair, the

@@ -1,7 +1,7 @@
 //! `length`: a hex key that is not 64 chars.
 
 use super::{CheckId, Ctx, KeyText, Problem};
-use crate::key::KEY_HEX_LEN;
+use securekey::KEY_HEX_LEN;
 
 pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
     let len = key.trimmed().len();

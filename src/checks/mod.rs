@@ -6,7 +6,7 @@ use std::fmt;
 use std::fmt::Write as _;
 use std::str::FromStr;
 
-use crate::key::{Key, KeyId, KeyPair, Slot};
+use securekey::{Key, KeyId, KeyPair, Slot};
 use crate::redact::{self, Untrusted, untrusted};
 use crate::select::Selected;
 

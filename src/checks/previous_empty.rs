@@ -1,7 +1,7 @@
 //! `previous-empty`: `LATEST,` with nothing after the comma.
 
 use super::{CheckId, Ctx, Problem};
-use crate::key::Slot;
+use securekey::Slot;
 
 pub(super) fn check(ctx: &Ctx<'_>) -> Problem {
     Problem::new(

@@ -1,7 +1,7 @@
 //! `same-keys`: latest equals previous.
 
 use super::{CheckId, Ctx, Problem};
-use crate::key::Key;
+use securekey::Key;
 
 pub(super) fn check(ctx: &Ctx<'_>, latest: &Key, previous: &Key) -> Option<Problem> {
     (latest == previous).then(|| {

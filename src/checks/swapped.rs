@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::groups::both;
 use super::{CheckId, Finding, VarReport, on_each, some_places};
-use crate::key::KeyId;
+use securekey::KeyId;
 
 /// Findings on every var of the later of two swapped pairs (in order of
 /// first appearance), naming (some of) the vars of the earlier. Works on

@@ -8,9 +8,9 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use securekey::error::Error;
-use securekey::exit::ExitCode;
-use securekey::key_file;
+use securekey_cli::error::Error;
+use securekey_cli::exit::ExitCode;
+use securekey_cli::key_file;
 
 use super::{Common, Source, check_one, emit, write};
 use crate::output::say;
@@ -40,7 +40,7 @@ pub(super) fn run(names: &[String], common: &Common) -> Result<ExitCode, Error> 
         quiet: true,
         ..common.clone()
     };
-    let path = absolute(&key_file::boot_path());
+    let path = absolute(&key_file::path(None));
     // The check first: it tells the mask the env's key values before the
     // path is named in any error.
     let outcome = check_one(names, &Source::Process, &quiet).and_then(|report| {
@@ -64,7 +64,7 @@ pub(super) fn run(names: &[String], common: &Common) -> Result<ExitCode, Error> 
     if written {
         let line = format!(
             "{} = {}\n",
-            key_file::FILE_VAR,
+            securekey::FILE_VAR,
             toml_str(&path.to_string_lossy())
         );
         fd3.write_all(line.as_bytes()).map_err(Error::Fd3Write)?;

@@ -1,10 +1,10 @@
 //! `lint`: saved environments of several apps side by side, with the
 //! cross-app checks (`copied`, `swapped`).
 
-use securekey::env;
-use securekey::error::Error;
-use securekey::pipeline::{Lint, LintSource};
-use securekey::report::Report;
+use securekey_cli::env;
+use securekey_cli::error::Error;
+use securekey_cli::pipeline::{Lint, LintSource};
+use securekey_cli::report::Report;
 
 use super::Common;
 use crate::output;

@@ -4,14 +4,14 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
-use securekey::checks::Severity;
-use securekey::env::{self, Env};
-use securekey::error::Error;
-use securekey::exit::ExitCode;
-use securekey::key_file;
-use securekey::pipeline;
-use securekey::report::{self, OutputFormat, Report};
-use securekey::select::{self, REQUIRE_VAR};
+use securekey_cli::checks::Severity;
+use securekey_cli::env::{self, Env};
+use securekey_cli::error::Error;
+use securekey_cli::exit::ExitCode;
+use securekey_cli::key_file;
+use securekey_cli::pipeline;
+use securekey_cli::report::{self, OutputFormat, Report};
+use securekey_cli::select::{self, REQUIRE_VAR};
 
 use crate::cli::{Command, Common, Config, Source};
 use crate::output;
@@ -36,7 +36,7 @@ pub(crate) fn run(config: &Config) -> Result<ExitCode, Error> {
         } => {
             let report = check_one(names, source, common)?;
             emit(&report, common)?;
-            let written = write::key_file(&report, &key_file::default_path(output.as_deref()))?;
+            let written = write::key_file(&report, &key_file::path(output.as_deref()))?;
             // Unwritten, it failed, even where `--allow` waived the reason.
             Ok(if written {
                 exit_code(&report)
@@ -87,7 +87,7 @@ fn setting(env: &Env, source: &Source, name: &str) -> Option<Vec<u8>> {
 
 /// `check`'s core, shared with `write` and `exec-d`: the environment
 /// loaded and its settings resolved here, checked by
-/// [`securekey::pipeline::check`].
+/// [`securekey_cli::pipeline::check`].
 ///
 /// What is logged while the environment is read (an `ENV_DIR` file skipped
 /// for its name, which may hold a piece of a key) waits until the mask

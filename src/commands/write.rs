@@ -5,11 +5,12 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use securekey::checks::{CheckId, Severity};
-use securekey::error::Error;
-use securekey::key_file::KeyFile;
-use securekey::redact::{Untrusted, untrusted};
-use securekey::report::Report;
+use securekey_cli::checks::{CheckId, Severity};
+use securekey_cli::error::Error;
+use securekey_cli::KeyFile;
+use securekey_cli::key_file;
+use securekey_cli::redact::{Untrusted, untrusted};
+use securekey_cli::report::Report;
 
 use crate::output::say;
 
@@ -23,7 +24,7 @@ use crate::output::say;
 /// key alone: a dyno with the latest key beats a dyno with none.
 ///
 /// # Errors
-/// The file could not be written ([`KeyFile::write`]); an existing one is
+/// The file could not be written ([`key_file::write`]); an existing one is
 /// then untouched.
 pub(super) fn key_file(report: &Report, path: &Path) -> Result<bool, Error> {
     let blocking = report
@@ -49,7 +50,7 @@ pub(super) fn key_file(report: &Report, path: &Path) -> Result<bool, Error> {
         say!("securekey: the key file was not written (an existing one is untouched)");
         return Ok(false);
     }
-    file.write(path)?;
+    key_file::write(&file, path)?;
     tracing::info!(path = %Untrusted::path(path), pairs = file.len(), "wrote the key file");
     // One set, not a scan of the findings per var.
     let reported: HashSet<&str> = report

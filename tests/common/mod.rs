@@ -26,7 +26,7 @@ pub fn pair(latest: &str, previous: &str) -> String {
 /// ids computed by the library's `Key`, which has its own unit test against
 /// SHA-256).
 pub fn id(key: &str) -> String {
-    securekey::Key::parse(key.as_bytes())
+    securekey_cli::Key::parse(key.as_bytes())
         .unwrap()
         .id()
         .to_string()

@@ -1,6 +1,6 @@
-//! The Rust library behind the same command as the Python, Ruby and Node
-//! readers (`examples/readers/`), so one conformance table
-//! (`tests/conformance/table.tsv`) drives all four.
+//! The crate behind the same command as the Ruby, Node and Python
+//! packages' `securekey-reader`, so one conformance table
+//! (`tests/conformance/table.tsv` in the repository) drives all four.
 //!
 //! ```text
 //! cargo run --example verify -- verify SECURE_KEY < presented-key
@@ -21,7 +21,6 @@ use std::ffi::OsString;
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-use securekey::redact::untrusted;
 use securekey::{KeyFile, Slot};
 
 const USAGE: &str = "usage: verify (verify | present) VAR";
@@ -48,9 +47,7 @@ fn run() -> Result<ExitCode, String> {
     let command = parse_args(std::env::args_os().skip(1).collect())?;
     let keys = KeyFile::load_default().map_err(|e| e.to_string())?;
     let (Command::Verify(var) | Command::Present(var)) = &command;
-    let pair = keys
-        .get(var)
-        .ok_or_else(|| format!("no {} in the key file", untrusted(var)))?;
+    let pair = keys.pair(var).map_err(|e| e.to_string())?;
     let mut out = std::io::stdout().lock();
     let written = match command {
         Command::Verify(_) => {
