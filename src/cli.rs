@@ -13,7 +13,26 @@ use securekey_cli::report::{OutputFormat, Policy};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 no errors; 1 errors found (or warnings under --strict); 2 usage, configuration or I/O failure.
-Settings: SECUREKEY_REQUIRE (required vars), SECUREKEY_FILE (key file path), SECUREKEY_LOG (error|warn|info|debug|trace), NO_COLOR.";
+Settings: SECUREKEY_REQUIRE (required vars), SECUREKEY_FILE (key file path), SECUREKEY_BOOT (off|strict), SECUREKEY_LOG (error|warn|info|debug|trace), NO_COLOR.";
+
+const AFTER_LONG_HELP: &str = "\
+Examples:
+  securekey check                          the release phase: Procfile `release: securekey check`
+  securekey check --env-file .env          a saved environment
+  securekey write                          the key file, at dyno boot (the buildpack runs it)
+  securekey lint service-1=s1.json service-2=s2.json
+  securekey lint --format json prod=<(heroku config --json -a prod) | jq .findings
+
+Exit codes: 0 no errors; 1 errors found (or warnings under --strict); 2 usage, configuration or I/O failure.
+Settings: SECUREKEY_REQUIRE (required vars), SECUREKEY_FILE (key file path), SECUREKEY_BOOT (off|strict), SECUREKEY_LOG (error|warn|info|debug|trace), NO_COLOR.
+Docs: https://github.com/securekey-buildpack/securekey#readme";
+
+const ALLOW_HELP: &str = "\
+Drop the findings of a check (repeatable, or comma-separated), e.g. --allow whitespace.
+The checks: missing, empty, key-count, previous-empty, not-hex, length, legacy-base36, quoted, whitespace, case, same-keys, duplicate-pair, copied, swapped.";
+
+const LINT_AFTER_HELP: &str = "\
+Each SOURCE is one app's saved config: `heroku config --json -a APP > APP.json` (or --shell, or a dotenv file, or an ENV_DIR), labelled APP=PATH or named by its file. Without a file: `securekey lint APP=<(heroku config --json -a APP)`. A folder of saved files: `securekey lint saved/*`.";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -21,6 +40,7 @@ Settings: SECUREKEY_REQUIRE (required vars), SECUREKEY_FILE (key file path), SEC
     version,
     about = "Keeps Heroku's rotating SecureKey add-on honest: checks SECURE_KEY and its attachments, writes the key file at boot, lints saved environments.",
     after_help = AFTER_HELP,
+    after_long_help = AFTER_LONG_HELP,
     propagate_version = true
 )]
 struct Cli {
@@ -30,7 +50,7 @@ struct Cli {
 
 #[derive(Args, Debug)]
 struct CommonArgs {
-    /// Output format: lines for people, or the JSON report.
+    /// Output format: lines for people, the JSON report, or GitHub Actions workflow commands.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
 
@@ -39,14 +59,14 @@ struct CommonArgs {
     strict: bool,
 
     /// Drop the findings of a check (repeatable, or comma-separated), e.g. --allow whitespace.
-    #[arg(long, value_name = "ID", value_delimiter = ',', value_parser = parse_check)]
+    #[arg(long, value_name = "ID", value_delimiter = ',', value_parser = parse_check, long_help = ALLOW_HELP)]
     allow: Vec<CheckId>,
 
     /// Check only the required vars; do not discover others.
     #[arg(long)]
     no_discover: bool,
 
-    /// Print only errors, one line each on stderr (nothing on success).
+    /// Print only errors, one line each on stderr (nothing on success); warnings are not shown (--strict makes them errors).
     #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
 
@@ -67,6 +87,7 @@ fn parse_check(s: &str) -> Result<CheckId, String> {
 enum FormatArg {
     Human,
     Json,
+    Github,
 }
 
 #[derive(Args, Debug)]
@@ -103,7 +124,7 @@ enum CommandArgs {
 
 #[derive(Args, Debug)]
 struct CheckArgs {
-    /// Required config vars (default: SECUREKEY_REQUIRE, then securekey.json, then SECURE_KEY).
+    /// Required config vars (default: SECUREKEY_REQUIRE, then securekey.json, else any SecureKey var: SECURE_KEY, *_SECURE_KEY, SECUREKEY_*_KEY).
     names: Vec<String>,
     #[command(flatten)]
     source: SourceArgs,
@@ -125,8 +146,9 @@ struct WriteArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(after_help = LINT_AFTER_HELP)]
 struct LintArgs {
-    /// `heroku config --json` or `--shell` output, a dotenv file or an ENV_DIR, optionally labelled APP=PATH.
+    /// `heroku config --json` or `--shell` output, a dotenv file or an ENV_DIR, optionally labelled APP=PATH; `-` reads stdin.
     #[arg(required = true, value_name = "SOURCE")]
     sources: Vec<String>,
     #[command(flatten)]
@@ -240,6 +262,7 @@ impl From<Cli> for Config {
                 format: match c.format {
                     FormatArg::Human => OutputFormat::Human,
                     FormatArg::Json => OutputFormat::Json,
+                    FormatArg::Github => OutputFormat::Github,
                 },
                 policy: Policy {
                     strict: c.strict,
@@ -290,6 +313,16 @@ mod tests {
                 source: Source::Process
             }
         );
+    }
+
+    #[test]
+    fn allow_help_lists_every_check() {
+        let listed = ALLOW_HELP
+            .rsplit_once(": ")
+            .map(|(_, ids)| ids)
+            .unwrap_or_default();
+        let ids: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed.trim_end_matches('.'), ids.join(", "));
     }
 
     #[test]

@@ -4,28 +4,29 @@
 use std::io;
 use std::path::PathBuf;
 
-use crate::redact::Untrusted;
-
-/// A usage, configuration or I/O failure. `Debug` prints the message, as
-/// `Display` does: paths and names in it are printed through
-/// [`Untrusted`], where a derived `Debug` would print them raw (an app that
-/// returns this error from `main` prints its `Debug`).
+/// A usage, configuration or I/O failure. Messages hold paths as given
+/// (the binary prints them through its [`Printer`](crate::redact::Printer)),
+/// never a value. `Debug` prints the message, as `Display` does.
 #[derive(thiserror::Error)]
 pub enum Error {
+    /// Arguments that parse but cannot be run as given (`lint a=- b=-`).
+    #[error("{0}")]
+    Usage(String),
+
     /// A file or stdin could not be read.
-    #[error("cannot read {path}: {1}", path = Untrusted::path(.0))]
+    #[error("cannot read {path}: {1}", path = .0.display())]
     Read(PathBuf, #[source] io::Error),
 
     /// A path that should be a file is a directory.
-    #[error("{path} is a directory; pass a file (or use --env-dir for an ENV_DIR)", path = Untrusted::path(.0))]
+    #[error("{path} is a directory; pass a file (or use --env-dir for an ENV_DIR)", path = .0.display())]
     IsADirectory(PathBuf),
 
     /// An input past the cap on what securekey reads (`input::MAX_*`).
-    #[error("{path} holds more than {1} bytes, the most securekey reads from one input; a Heroku app's config vars are at most 64 KB in all", path = Untrusted::path(.0))]
+    #[error("{path} holds more than {1} bytes, the most securekey reads from one input; a Heroku app's config vars are at most 64 KB in all", path = .0.display())]
     TooLarge(PathBuf, u64),
 
     /// An environment with more vars than securekey reads.
-    #[error("{path}: too many config vars: more than {1}, the most securekey reads from one environment; a Heroku app's config vars are at most 64 KB in all", path = Untrusted::path(.0))]
+    #[error("{path}: too many config vars: more than {1}, the most securekey reads from one environment; a Heroku app's config vars are at most 64 KB in all", path = .0.display())]
     TooManyVars(PathBuf, usize),
 
     /// More vars to check than one run checks (`select::MAX_CHECKED`).
@@ -41,19 +42,19 @@ pub enum Error {
     LintTooLarge(u64),
 
     /// A settings or key file that is a FIFO, a device or a socket.
-    #[error("{path} is not a regular file; securekey reads settings and key files only from regular files (a FIFO would block the boot)", path = Untrusted::path(.0))]
+    #[error("{path} is not a regular file; securekey reads settings and key files only from regular files (a FIFO would block the boot)", path = .0.display())]
     NotRegularFile(PathBuf),
 
     /// A saved environment in no format securekey knows.
-    #[error("{path}: unknown format; expected `heroku config --json`, `heroku config --shell`, a dotenv file or an ENV_DIR", path = Untrusted::path(.0))]
+    #[error("{path}: unknown format; expected `heroku config --json`, `heroku config --shell`, a dotenv file or an ENV_DIR", path = .0.display())]
     UnknownFormat(PathBuf),
 
     /// A saved environment that is malformed for its format.
-    #[error("{path}{line}: {2}", path = Untrusted::path(.0), line = line_suffix(*.1))]
+    #[error("{path}{line}: {2}", path = .0.display(), line = line_suffix(*.1))]
     Parse(PathBuf, usize, String),
 
     /// `securekey.json` is not what it should be.
-    #[error("{path}: {1}; expected {{\"require\": [\"SECURE_KEY\", …]}}", path = Untrusted::path(.0))]
+    #[error("{path}: {1}; expected {{\"require\": [\"SECURE_KEY\", …]}}", path = .0.display())]
     Config(PathBuf, String),
 
     /// A var name given on the command line or in settings is not a name.
@@ -62,15 +63,15 @@ pub enum Error {
     BadName(String),
 
     /// A key file could not be written.
-    #[error("cannot write the key file {path}: {1}", path = Untrusted::path(.0))]
+    #[error("cannot write the key file {path}: {1}", path = .0.display())]
     Write(PathBuf, #[source] io::Error),
 
     /// The key file path is a symlink, which is never followed.
-    #[error("refusing to write the key file {path}: it is a symlink; remove it or choose another --output", path = Untrusted::path(.0))]
+    #[error("refusing to write the key file {path}: it is a symlink; remove it or choose another --output", path = .0.display())]
     Symlink(PathBuf),
 
     /// A symlink another user made is on the key file's path.
-    #[error("refusing to write the key file through {path}: it is a symlink owned by another user, which could send the keys anywhere; make it a folder", path = Untrusted::path(.0))]
+    #[error("refusing to write the key file through {path}: it is a symlink owned by another user, which could send the keys anywhere; make it a folder", path = .0.display())]
     ForeignSymlink(PathBuf),
 
     /// The exec.d protocol's file descriptor 3 is not open, or not usable.
@@ -94,6 +95,26 @@ pub enum Error {
     /// Writing the report failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] io::Error),
+}
+
+impl Error {
+    /// The kind of failure, for the JSON error object: `usage`, `config`,
+    /// `input` or `output`.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Usage(_) | Error::BadName(_) => "usage",
+            Error::Config(..) | Error::TooManyChecked(_) | Error::LintTooLarge(_) => "config",
+            Error::Write(..)
+            | Error::Symlink(_)
+            | Error::ForeignSymlink(_)
+            | Error::Fd3(_)
+            | Error::Fd3Write(_)
+            | Error::Fd3ReadOnly
+            | Error::Output(_) => "output",
+            _ => "input",
+        }
+    }
 }
 
 impl std::fmt::Debug for Error {

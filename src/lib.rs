@@ -25,4 +25,4 @@ pub use securekey::{Key, KeyFile, KeyId, KeyPair, Slot};
 // the package on its own.
 #[cfg(test)]
 use proptest as _;
-use {clap as _, dlmalloc as _, tracing_subscriber as _};
+use {clap as _, dlmalloc as _, tracing as _, tracing_subscriber as _};

@@ -1,10 +1,13 @@
 //! Logs (tracing) on stderr, filtered by `-v`/`-q` or `SECUREKEY_LOG`,
-//! written by tracing-subscriber's `fmt` layer. Nothing logged anywhere
-//! holds key material: only names, ids and counts.
+//! written by tracing-subscriber's `fmt` layer through the run's printer.
+//! Set up once the run's secrets are known; nothing logged holds key
+//! material: only names, ids and counts.
 
+use securekey_cli::redact::Printer;
 use tracing::level_filters::LevelFilter;
 
 use crate::cli::Common;
+use crate::output::Stderr;
 
 /// The setting that sets the log level.
 const LOG_VAR: &str = "SECUREKEY_LOG";
@@ -24,11 +27,12 @@ pub(crate) fn level(common: &Common, setting: Option<&str>) -> LevelFilter {
 
 /// Sets up the logger: one line per event on stderr, no timestamps (the
 /// platform's log router adds its own), ANSI colour only when `color`.
-pub(crate) fn init(common: &Common, color: bool) {
+pub(crate) fn init(common: &Common, color: bool, printer: &Printer) {
     let setting = std::env::var(LOG_VAR).ok();
+    let printer = printer.clone();
     // Only fails if a subscriber is already set, which nothing else does.
     let _ = tracing_subscriber::fmt()
-        .with_writer(crate::output::stderr)
+        .with_writer(move || Stderr(printer.clone()))
         .with_max_level(level(common, setting.as_deref()))
         .without_time()
         .with_target(false)

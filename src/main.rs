@@ -12,12 +12,13 @@ use securekey as _;
 use serde_json as _;
 use thiserror as _;
 #[cfg(test)]
-use {proptest as _, tempfile as _};
+use {proptest as _, securekey_testkit as _, tempfile as _};
 
+use securekey_cli::env;
 use securekey_cli::exit::ExitCode;
-use securekey_cli::redact::Untrusted;
-
-use crate::output::say;
+use securekey_cli::redact::{Printer, Secrets};
+use securekey_cli::report::{self, OutputFormat};
+use securekey_cli::select;
 
 // musl's allocator maps and unmaps pages for a run's few hundred small
 // allocations (56 mmap/munmap calls per check, a fifth of the run). SPEC §9
@@ -30,65 +31,97 @@ use crate::output::say;
 static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
 
 fn main() -> std::process::ExitCode {
-    let code = run();
-    // stderr may still hold masked output (see output.rs).
-    output::finish();
-    code.into()
+    run().into()
 }
 
 fn run() -> ExitCode {
+    let known = known_secrets();
     let config = match cli::parse() {
         Ok(config) => config,
-        Err(err) => return usage_error(err),
-    };
-    logging::init(&config.common, commands::color_for(&std::io::stderr()));
-    match commands::run(&config) {
-        Ok(code) => code,
         Err(err) => {
-            say!("securekey: error: {err}");
+            let p = Printer::new(known);
+            let code = usage_error(err, &p);
+            output::finish(&p);
+            return code;
+        }
+    };
+    let ended = commands::run(&config, known);
+    let code = exit(&config, &ended);
+    output::finish(&ended.printer);
+    code
+}
+
+/// The exit code, after the error (if any) is said.
+fn exit(config: &cli::Config, ended: &commands::Ended) -> ExitCode {
+    match &ended.result {
+        Ok(code) => *code,
+        Err(err) => {
+            let p = &ended.printer;
+            output::say(p, &format!("error: {err}"));
+            // stdout still holds one object a script can parse.
+            let data = match config.common.format {
+                OutputFormat::Json => Some(report::json_error(err, p)),
+                OutputFormat::Github => Some(report::github_error(err, p)),
+                OutputFormat::Human => None,
+            };
+            if let Some(data) = data {
+                let _ = output::stdout(p, &data);
+            }
             ExitCode::Failure
         }
     }
 }
 
-/// What a usage error says in place of the user's own text.
-const NOT_SHOWN: &str = "(not shown)";
-
-/// clap's error (or `--help`, `--version`), printed safely.
-fn usage_error(mut err: clap::Error) -> ExitCode {
-    use clap::error::{ContextKind, ContextValue, ErrorKind};
-    if !err.use_stderr() {
-        // --help and --version are "errors" that print to stdout.
-        let _ = err.print();
-        return ExitCode::Ok;
+/// What output must never show before anything is read: the key-shaped
+/// words of the arguments (a key pasted where a name or path belongs), and
+/// the process env's key vars and API token (a piece of the dyno's own key
+/// typed as an argument).
+fn known_secrets() -> Secrets {
+    let mut secrets = Secrets::new();
+    for arg in std::env::args_os() {
+        secrets.add_words(arg.as_encoded_bytes());
     }
-    // An argument that is not fit to print as it is (key-shaped: a value
-    // pasted where a name or path belongs; control characters; or absurdly
-    // long): say what to pass instead.
-    if std::env::args_os().any(|a| !Untrusted::os(&a).is_verbatim()) {
-        say!(
-            "securekey: error: invalid arguments, and one looks like a key (or holds control characters, or is very long), so none is shown; pass config var NAMES, never values (see securekey --help)"
-        );
-        return ExitCode::Failure;
+    let process = env::read_process();
+    for value in select::key_values(&process) {
+        secrets.add(value);
     }
-    // clap's message without the user's own text: a shorter piece of a
-    // key (`--allow 3F6D463C2A79`) is no key shape, and nothing has told
-    // the output mask what this run would check. What stays is clap's:
-    // the options as defined, the valid values, the usage.
-    let user_text = [ContextKind::InvalidValue, ContextKind::InvalidSubcommand];
-    for kind in user_text {
-        if err.get(kind).is_some() {
-            err.insert(kind, ContextValue::String(NOT_SHOWN.to_owned()));
+    // And the vars it requires by name, whatever they are called.
+    let required = process
+        .get(select::REQUIRE_VAR)
+        .and_then(|v| select::require_setting(v).ok())
+        .unwrap_or_default();
+    for name in &required {
+        if let Some(value) = process.get(name) {
+            secrets.add(value);
         }
     }
-    if err.kind() == ErrorKind::UnknownArgument {
-        err.insert(
-            ContextKind::InvalidArg,
-            ContextValue::String(NOT_SHOWN.to_owned()),
-        );
-        // Its tip repeats the argument.
-        err.insert(ContextKind::Suggested, ContextValue::None);
+    if let Some(token) = process.get("HEROKU_API_KEY") {
+        secrets.add(token);
     }
-    say!("{}", err.render().to_string().trim_end());
+    secrets
+}
+
+/// clap's error (or `--help`, `--version`): the typo and clap's tip as
+/// typed, escaped, through the printer.
+fn usage_error(mut err: clap::Error, p: &Printer) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue};
+    if !err.use_stderr() {
+        // --help and --version are "errors" that print to stdout.
+        let _ = output::stdout(p, &err.render().to_string());
+        return ExitCode::Ok;
+    }
+    // The user's own text, shown but escaped: a newline in it must not
+    // forge a line.
+    for kind in [
+        ContextKind::InvalidArg,
+        ContextKind::InvalidValue,
+        ContextKind::InvalidSubcommand,
+    ] {
+        if let Some(ContextValue::String(text)) = err.get(kind) {
+            let shown = p.field(text);
+            err.insert(kind, ContextValue::String(shown));
+        }
+    }
+    output::say_shown(p, err.render().to_string().trim_end());
     ExitCode::Failure
 }

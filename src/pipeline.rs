@@ -1,13 +1,9 @@
-//! The two runs the binary makes, composed once: one environment checked
-//! (`check`, `write`, `exec-d`), and several linted side by side (`lint`).
-//! The binary loads the environments and prints the report; the fuzz
-//! target (`fuzz/fuzz_targets/pipeline.rs`) feeds them from its input and
-//! judges what would be printed. Both run this code, so fuzzing exercises
-//! the wiring that ships.
-//!
-//! Output safety (SPEC §10) needs one thing of the caller: `know`, which
-//! learns the values output must never show (the binary's output mask).
-//! It is called before anything about an environment is logged.
+//! The runs the binary makes, composed once and shared with the fuzz
+//! target: settings resolved at the edge ([`Settings::resolve`]), one
+//! environment checked by a pure function ([`check`]), several folded
+//! into a lint ([`Lint`]). Nothing here prints or logs: what the binary
+//! should log comes back as [`Outcome::notes`], and what output must never
+//! show comes from [`secrets`], before anything is printed.
 
 use std::path::{Path, PathBuf};
 
@@ -15,64 +11,176 @@ use crate::checks::{self, VarReport};
 use crate::env::Env;
 use crate::error::Error;
 use crate::input;
-use crate::redact::{self, Untrusted, untrusted};
+use crate::redact::{self, Secrets, shortened};
 use crate::report::{Policy, Report};
-use crate::select::{self, REQUIRE_VAR, RequiredFrom, Selected};
+use crate::select::{self, REQUIRE_VAR, RequiredFrom};
 
-/// Learns values that output must never show, before anything about them
-/// is logged.
-pub type Know<'k> = dyn FnMut(Vec<&[u8]>) + 'k;
+/// The settings of one check, resolved once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// The vars required by name; empty: at least one SecureKey var.
+    pub required: Vec<String>,
+    /// Where `required` came from.
+    pub required_from: RequiredFrom,
+    /// The Heroku app, for fix commands: `HEROKU_APP_NAME` when it is a
+    /// valid app name.
+    pub app: Option<String>,
+    /// Discover key vars beyond the required ones.
+    pub discover: bool,
+    /// `--strict` and `--allow`.
+    pub policy: Policy,
+}
+
+impl Settings {
+    /// Resolves the settings of a check: `names` (the arguments), else
+    /// `SECUREKEY_REQUIRE`, else `securekey.json` under `app_dir`, else
+    /// none (the default); `HEROKU_APP_NAME`. `setting` looks a setting
+    /// up: in the checked environment, then the process's.
+    ///
+    /// # Errors
+    /// A required name that is no config var name, or a malformed
+    /// `SECUREKEY_REQUIRE` or `securekey.json`.
+    pub fn resolve(
+        names: &[String],
+        setting: &dyn Fn(&str) -> Option<Vec<u8>>,
+        app_dir: Option<&Path>,
+        discover: bool,
+        policy: Policy,
+    ) -> Result<Settings, Error> {
+        let (required, required_from) =
+            select::required(names, setting(REQUIRE_VAR).as_deref(), app_dir)?;
+        let app = setting("HEROKU_APP_NAME")
+            .and_then(|a| String::from_utf8(a).ok())
+            .filter(|a| redact::is_heroku_app_name(a));
+        Ok(Settings {
+            required,
+            required_from,
+            app,
+            discover,
+            policy,
+        })
+    }
+}
+
+/// Something the binary should log, once it prints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// A warning, or only for `-v`.
+    pub warning: bool,
+    /// What to say; may hold names and paths (printed through a
+    /// [`Printer`](crate::redact::Printer)).
+    pub message: String,
+}
+
+/// What checking one environment found.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    /// The report, the policy applied.
+    pub report: Report,
+    /// What to log.
+    pub notes: Vec<Note>,
+}
+
+/// What output must never show of one environment: the value of every
+/// var that is a key var by its name or its value (checked or not), and of
+/// every required var; and every key-shaped word of its source and of its
+/// names.
+#[must_use]
+pub fn secrets(env: &Env, required: &[String]) -> Secrets {
+    let mut secrets = Secrets::new();
+    for value in select::key_values(env) {
+        secrets.add(value);
+    }
+    for name in required {
+        if let Some(value) = env.get(name) {
+            secrets.add(value);
+        }
+    }
+    secrets.add_words(env.source.as_bytes());
+    for var in env.vars() {
+        secrets.add_words(&var.name);
+    }
+    secrets
+}
 
 /// Checks one environment: the core of `check`, `write` and `exec-d`.
 ///
-/// `required` is what [`select::required`] resolved; `app` the
-/// `HEROKU_APP_NAME` setting, used in fix commands only when it is a valid
-/// Heroku app name (shell syntax or a key pasted there never reaches a
-/// suggested command).
-///
 /// # Errors
 /// [`Error::TooManyChecked`] past [`select::MAX_CHECKED`] vars.
-pub fn check(
-    env: &Env,
-    (required, from): (&[String], RequiredFrom),
-    app: Option<&[u8]>,
-    discover: bool,
-    policy: &Policy,
-    know: &mut Know<'_>,
-) -> Result<Report, Error> {
-    let selected = select::select(env, required, discover);
+pub fn check(env: &Env, settings: &Settings) -> Result<Outcome, Error> {
+    let selected = select::select(env, &settings.required, settings.discover);
     within_cap(selected.len())?;
-    know(select::mask_values(env, &selected).collect());
-    // Only now: a skipped name may hold a piece of a checked key.
-    select::warn_skipped(env, discover);
-    tracing::info!(
-        source = %env.source,
-        vars = env.vars().len(),
-        checked = selected.len(),
-        required_from = ?from,
-        "checking config vars"
-    );
-    let app = app
-        .and_then(|a| std::str::from_utf8(a).ok())
-        .filter(|a| redact::is_heroku_app_name(a));
-    let (vars, findings) = checks::check_env(&selected, &env.source, app);
-    log_vars(&vars);
+    let mut notes = env_notes(env, settings.discover);
+    notes.push(Note {
+        warning: false,
+        message: format!(
+            "checking config vars of {}: {} of {} (required: {:?})",
+            shortened(&env.source),
+            selected.len(),
+            env.vars().len(),
+            settings.required_from
+        ),
+    });
+    let (vars, findings) = checks::check_env(&selected, &env.source, settings.app.as_deref());
+    notes.extend(var_notes(&vars));
     let mut report = Report {
         vars,
         findings,
         groups: None,
     };
-    report.apply(policy);
-    Ok(report)
+    report.apply(&settings.policy);
+    Ok(Outcome { report, notes })
 }
 
-/// `lint`: saved environments added one by one, then the cross-app checks
+/// What reading an environment has to say: each file an `ENV_DIR` skipped,
+/// each key var skipped for its name.
+fn env_notes(env: &Env, discover: bool) -> Vec<Note> {
+    let mut notes: Vec<Note> = env
+        .notes
+        .iter()
+        .map(|n| Note {
+            warning: false,
+            message: shortened(n).into_owned(),
+        })
+        .collect();
+    if discover {
+        notes.extend(select::skipped(env).map(|name| Note {
+            warning: true,
+            message: format!(
+                "skipping {} in {}: not a config var name (letters, digits and _)",
+                shortened(&name),
+                shortened(&env.source)
+            ),
+        }));
+    }
+    notes
+}
+
+fn var_notes(vars: &[VarReport]) -> impl Iterator<Item = Note> + '_ {
+    vars.iter().map(|v| Note {
+        warning: false,
+        message: format!(
+            "checked {}{}: required {}, present {}, latest {}, previous {}",
+            v.app
+                .as_deref()
+                .map(|a| format!("{} ", shortened(a)))
+                .unwrap_or_default(),
+            shortened(&v.var),
+            v.required,
+            v.present,
+            v.latest_id.map(|i| i.to_string()).unwrap_or_default(),
+            v.previous_id.map(|i| i.to_string()).unwrap_or_default(),
+        ),
+    })
+}
+
+/// `lint`: environments added one by one, then the cross-app checks
 /// (`copied`, `swapped`) and the groups of vars holding one pair.
 #[derive(Debug)]
 pub struct Lint {
     report: Report,
-    /// The checked values of every source so far: the mask keeps them to
-    /// the end of the run, so together they get one input's cap.
+    notes: Vec<Note>,
+    /// The checked values of every source so far, to cap them together.
     key_bytes: u64,
 }
 
@@ -83,39 +191,26 @@ impl Default for Lint {
                 groups: Some(Vec::new()),
                 ..Report::default()
             },
+            notes: Vec::new(),
             key_bytes: 0,
         }
     }
 }
 
 impl Lint {
-    /// Adds one app's saved environment, read from `source`. Only the
-    /// app's own settings count: not the process env, nor a
-    /// `securekey.json` where lint runs. An app with no key var at all has
-    /// the default `SECURE_KEY` reported missing.
+    /// Adds one app's environment under `label`. Only the app's own
+    /// settings count (its `SECUREKEY_REQUIRE`), not the process env's nor
+    /// a `securekey.json` where lint runs.
     ///
     /// # Errors
     /// A malformed `SECUREKEY_REQUIRE`, more than [`select::MAX_CHECKED`]
     /// vars in all, or checked values past [`input::MAX_INPUT_BYTES`] in all.
-    pub fn add(
-        &mut self,
-        source: &LintSource<'_>,
-        env: &Env,
-        discover: bool,
-        know: &mut Know<'_>,
-    ) -> Result<(), Error> {
+    pub fn add(&mut self, label: &str, env: &Env, discover: bool) -> Result<(), Error> {
         let required = match env.get(REQUIRE_VAR) {
             Some(value) => select::require_setting(value)?,
             None => Vec::new(),
         };
-        let mut selected = select::select(env, &required, discover);
-        if selected.is_empty() {
-            selected.push(Selected {
-                name: select::DEFAULT_REQUIRED.to_owned(),
-                required: true,
-                value: None,
-            });
-        }
+        let selected = select::select(env, &required, discover);
         within_cap(self.report.vars.len() + selected.len())?;
         self.key_bytes += selected
             .iter()
@@ -125,129 +220,165 @@ impl Lint {
         if self.key_bytes > input::MAX_INPUT_BYTES {
             return Err(Error::LintTooLarge(input::MAX_INPUT_BYTES));
         }
-        know(select::mask_values(env, &selected).collect());
-        // Only now: a skipped name may hold a piece of a checked key.
-        select::warn_skipped(env, discover);
-        // Kept in its printed form (escaped, shortened, never key-shaped):
-        // every var of the app repeats it.
-        let app = source.shown();
-        tracing::info!(app = %app, source = %env.source, checked = selected.len(), "linting");
+        self.notes.extend(env_notes(env, discover));
         // Fix commands name the Heroku app: the env's own HEROKU_APP_NAME,
-        // else the label when it can be an app name (not `s1.json`); only
-        // a valid app name is kept (a 1 MB one would be repeated per var).
+        // else the label when it is an app name (not `s1.json`).
         let app_name = env
             .get_str("HEROKU_APP_NAME")
-            .or((!source.cut_from_key).then_some(source.label))
-            .filter(|name| redact::is_heroku_app_name(name));
+            .filter(|name| redact::is_heroku_app_name(name))
+            .or(Some(label).filter(|name| redact::is_heroku_app_name(name)));
         let (mut vars, mut findings) = checks::check_env(&selected, &env.source, app_name);
         for v in &mut vars {
-            v.app = Some(app.clone());
+            v.app = Some(label.to_owned());
         }
         for f in &mut findings {
-            f.app = Some(app.clone());
+            f.app = Some(label.to_owned());
         }
-        log_vars(&vars);
+        self.notes.extend(var_notes(&vars));
         self.report.vars.extend(vars);
         self.report.findings.extend(findings);
         Ok(())
     }
 
-    /// The report: every app's findings, the cross-app ones, the groups,
-    /// and the policy applied.
+    /// The outcome: every app's findings, the cross-app ones, the groups,
+    /// the policy applied.
     #[must_use]
-    pub fn finish(mut self, policy: &Policy) -> Report {
+    pub fn finish(mut self, policy: &Policy) -> Outcome {
         let report = &mut self.report;
         report.findings.extend(checks::check_across(&report.vars));
         report.groups = Some(checks::pair_groups(&report.vars));
         report.apply(policy);
-        self.report
+        Outcome {
+            report: self.report,
+            notes: self.notes,
+        }
     }
 }
 
-/// One `lint` source argument: `APP=PATH`, or a path. (`Debug` shows the
-/// argument as it is printed: a key may be pasted there.)
-#[derive(PartialEq, Eq)]
-pub struct LintSource<'a> {
-    /// The argument as given.
-    pub arg: &'a str,
-    /// The app as given, or the path's file name.
-    pub label: &'a str,
+/// One `lint` source argument: `APP=PATH`, or a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LintSource {
+    /// The app: as given before `=`, else the path's shortest distinguishing
+    /// tail (see [`LintSource::parse_all`]).
+    pub label: String,
     /// Where the environment is (`-`: stdin).
     pub path: PathBuf,
-    /// The label is the end of a key-shaped stretch of the argument (a key
-    /// folded over `/`): by itself it is too short to look like a key, so
-    /// it is never printed alone (SPEC §10).
-    pub cut_from_key: bool,
+    /// Labelled `APP=PATH`.
+    pub labelled: bool,
 }
 
-impl<'a> LintSource<'a> {
-    /// Reads `APP=PATH` or `PATH`. A path with `=` in it but no app before
-    /// it stays a path, and so does one whose `=` is inside a key-shaped
-    /// stretch: a key cut in two is no app and path, and printed apart,
-    /// neither piece would look like a key.
+impl LintSource {
+    /// Reads `APP=PATH` or `PATH`: text before the first `=` that holds no
+    /// `/` and is not empty labels what follows (a Heroku app name always
+    /// qualifies); anything else is a path. What the letters look like
+    /// never matters.
     #[must_use]
-    pub fn parse(arg: &'a str) -> Self {
-        // No let-chain: the library builds on Rust 1.85 (`rust-version`).
-        let labelled = arg.split_once('=').filter(|(app, path)| {
-            !app.is_empty()
-                && !app.contains('/')
-                && !path.is_empty()
-                && !splits_a_key(arg, app.len())
-        });
-        if let Some((app, path)) = labelled {
-            return LintSource {
-                arg,
-                label: app,
+    pub fn parse(arg: &str) -> Self {
+        let labelled = arg
+            .split_once('=')
+            .filter(|(app, path)| !app.is_empty() && !app.contains('/') && !path.is_empty());
+        match labelled {
+            Some((app, path)) => LintSource {
+                label: app.to_owned(),
                 path: PathBuf::from(path),
-                cut_from_key: false,
-            };
-        }
-        let label = if arg == "-" {
-            "stdin"
-        } else {
-            Path::new(arg)
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or(arg)
-        };
-        // The file name is the last of the argument's components: only `/`
-        // and `.` may follow it.
-        let cut_from_key = arg.rfind(label).is_some_and(|at| splits_a_key(arg, at));
-        LintSource {
-            arg,
-            label,
-            path: PathBuf::from(arg),
-            cut_from_key,
+                labelled: true,
+            },
+            None => LintSource {
+                label: if arg == "-" {
+                    "stdin".to_owned()
+                } else {
+                    arg.to_owned()
+                },
+                path: PathBuf::from(arg),
+                labelled: false,
+            },
         }
     }
 
-    /// The label as printed: escaped, shortened, never key-shaped. A label
-    /// cut from a key is shown as the whole argument is, redacted.
-    #[must_use]
-    pub fn shown(&self) -> String {
-        untrusted(if self.cut_from_key {
-            self.arg
-        } else {
-            self.label
-        })
-        .to_string()
+    /// Every source argument, each label unique: an unlabelled path is
+    /// labelled by its file name, or by as many of its last components as
+    /// tell it from the others (`prod/config.json`, `staging/config.json`).
+    ///
+    /// # Errors
+    /// [`Error::Usage`] for two sources with one label given by hand, for
+    /// a path given twice, or for stdin (`-`) given twice.
+    pub fn parse_all(args: &[String]) -> Result<Vec<LintSource>, Error> {
+        let mut sources: Vec<LintSource> = args.iter().map(|a| LintSource::parse(a)).collect();
+        if sources.iter().filter(|s| s.path.as_os_str() == "-").count() > 1 {
+            return Err(Error::Usage(
+                "stdin (`-`) is given twice; it can be read once: save one of the environments to a file".to_owned(),
+            ));
+        }
+        for (i, s) in sources.iter().enumerate() {
+            if let Some(other) = sources[..i].iter().find(|o| o.path == s.path) {
+                let _ = other;
+                return Err(Error::Usage(format!(
+                    "{} is given twice; lint each environment once",
+                    s.path.display()
+                )));
+            }
+        }
+        let tails: Vec<Vec<String>> = sources.iter().map(|s| components(&s.path)).collect();
+        let mut depth: Vec<usize> = vec![1; sources.len()];
+        // Lengthen the tails of unlabelled paths that clash, until none
+        // clash or a path has no more components.
+        loop {
+            let labels: Vec<String> = sources
+                .iter()
+                .zip(&tails)
+                .zip(&depth)
+                .map(|((s, t), &d)| {
+                    if s.labelled || s.path.as_os_str() == "-" {
+                        s.label.clone()
+                    } else {
+                        tail(t, d)
+                    }
+                })
+                .collect();
+            let mut grew = false;
+            for i in 0..sources.len() {
+                let clash = labels
+                    .iter()
+                    .enumerate()
+                    .any(|(j, l)| j != i && *l == labels[i]);
+                if clash && !sources[i].labelled && depth[i] < tails[i].len() {
+                    depth[i] += 1;
+                    grew = true;
+                }
+            }
+            if !grew {
+                for (s, l) in sources.iter_mut().zip(labels) {
+                    s.label = l;
+                }
+                break;
+            }
+        }
+        for (i, s) in sources.iter().enumerate() {
+            if sources[..i].iter().any(|o| o.label == s.label) {
+                return Err(Error::Usage(format!(
+                    "two sources are labelled {}; give each app its own label (APP=PATH)",
+                    s.label
+                )));
+            }
+        }
+        Ok(sources)
     }
 }
 
-impl std::fmt::Debug for LintSource<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LintSource")
-            .field("arg", &untrusted(self.arg))
-            .field("label", &untrusted(self.label))
-            .field("path", &Untrusted::path(&self.path))
-            .field("cut_from_key", &self.cut_from_key)
-            .finish()
-    }
+/// A path's components, as text.
+fn components(path: &Path) -> Vec<String> {
+    path.components()
+        .filter(|c| matches!(c, std::path::Component::Normal(_)))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect()
 }
 
-/// Whether a key-shaped stretch of `arg` runs across byte `at`.
-fn splits_a_key(arg: &str, at: usize) -> bool {
-    redact::key_spans(arg.as_bytes()).any(|span| span.start < at && at < span.end)
+/// The last `depth` components, joined by `/`.
+fn tail(components: &[String], depth: usize) -> String {
+    if components.is_empty() {
+        return ".".to_owned();
+    }
+    components[components.len().saturating_sub(depth)..].join("/")
 }
 
 /// Refuses a run that would check more than [`select::MAX_CHECKED`] vars.
@@ -258,62 +389,51 @@ fn within_cap(checked: usize) -> Result<(), Error> {
     Ok(())
 }
 
-fn log_vars(vars: &[VarReport]) {
-    for v in vars {
-        tracing::debug!(
-            app = %v.app.as_deref().unwrap_or(""),
-            var = %untrusted(&v.var),
-            required = v.required,
-            present = v.present,
-            latest_id = %v.latest_id.map(|i| i.to_string()).unwrap_or_default(),
-            previous_id = %v.previous_id.map(|i| i.to_string()).unwrap_or_default(),
-            "checked"
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn source<'a>(arg: &'a str, label: &'a str, path: &str) -> LintSource<'a> {
-        LintSource {
-            arg,
-            label,
-            path: path.into(),
-            cut_from_key: false,
-        }
+    fn labels(args: &[&str]) -> Vec<String> {
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        LintSource::parse_all(&args)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.label)
+            .collect()
     }
 
     #[test]
     fn lint_source_labels() {
-        let arg = "service-1=s1.json";
-        assert_eq!(LintSource::parse(arg), source(arg, "service-1", "s1.json"));
-        let arg = "dir/s1.json";
-        assert_eq!(LintSource::parse(arg), source(arg, "s1.json", arg));
-        let arg = "./a=b/x.env";
-        assert_eq!(LintSource::parse(arg), source(arg, "x.env", arg));
-        assert_eq!(LintSource::parse("-"), source("-", "stdin", "-"));
+        assert_eq!(labels(&["service-1=s1.json"]), ["service-1"]);
+        assert_eq!(labels(&["dir/s1.json"]), ["s1.json"]);
+        assert_eq!(labels(&["./a=b/x.env"]), ["x.env"]);
+        assert_eq!(labels(&["-"]), ["stdin"]);
+        assert_eq!(
+            labels(&["prod/config.json", "staging/config.json"]),
+            ["prod/config.json", "staging/config.json"]
+        );
+        assert_eq!(
+            labels(&["a/prod/config.json", "b/prod/config.json", "c.json"]),
+            ["a/prod/config.json", "b/prod/config.json", "c.json"]
+        );
     }
 
-    /// Found by fuzz/pipeline: a key cut by the `=` of `APP=PATH`, or by the
-    /// last `/` of a path, was printed in pieces too short to look like a
-    /// key: the label in every header and finding, the path in errors.
     #[test]
-    fn a_key_cut_into_label_and_path_is_not_printed_in_pieces() {
-        const KEY: &str = "ABCDEF01BCDEF012CDEF0123DEF01234EF012345F0123456A1234567B2345678";
-        let at_eq = format!("{}={}", &KEY[..8], &KEY[8..]);
-        let parsed = LintSource::parse(&at_eq);
-        assert_eq!(parsed.path, PathBuf::from(&at_eq));
-        assert!(!parsed.shown().contains(&KEY[..8]));
-        let at_slash = format!("/tmp/{}/{}", &KEY[..56], &KEY[56..]);
-        let parsed = LintSource::parse(&at_slash);
-        assert!(parsed.cut_from_key);
-        assert!(!parsed.shown().contains(&KEY[56..]));
-        // A key-shaped directory ends before the file name: the label is
-        // the file name, as ever.
-        let dir = format!("/tmp/{KEY}/s1.json");
-        assert_eq!(LintSource::parse(&dir).shown(), "s1.json");
-        assert_eq!(LintSource::parse("staging=ab12cd34/x.env").label, "staging");
+    fn what_the_letters_look_like_never_matters() {
+        let key = "3F6D463C2A79289DC5B3C13A4EB2736B0D51A80234CAEAF0EA12D15F12E9FDEE";
+        let s = LintSource::parse(&format!("{}={}", &key[..8], &key[8..]));
+        assert_eq!((s.label.as_str(), s.labelled), (&key[..8], true));
+        let s = LintSource::parse("sleepy-reef-39125=t1/sleepy-reef-39125.env");
+        assert_eq!(s.label, "sleepy-reef-39125");
+        assert_eq!(s.path, PathBuf::from("t1/sleepy-reef-39125.env"));
+    }
+
+    #[test]
+    fn clashing_labels_and_stdin_twice_are_usage_errors() {
+        let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert!(LintSource::parse_all(&args(&["a=one.env", "a=two.env"])).is_err());
+        assert!(LintSource::parse_all(&args(&["a=-", "b=-"])).is_err());
+        assert!(LintSource::parse_all(&args(&["x.env", "x.env"])).is_err());
+        assert!(LintSource::parse_all(&args(&["config.json=a.env", "config.json"])).is_err());
     }
 }

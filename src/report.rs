@@ -1,14 +1,18 @@
 //! The report: findings after `--strict`/`--allow`, rendered for people
-//! (human) or programs (JSON, SPEC §5). Only ids, names and messages reach
-//! here: no type in this module can hold key material.
+//! (human), programs (JSON, SPEC §5) or GitHub Actions (workflow
+//! commands). Only ids, names and messages reach here: no type in this
+//! module can hold key material, and every string of a report is printed
+//! through the run's [`Printer`].
 
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::fmt::Write as _;
+
+use securekey::{KeyId, Slot};
+use serde_json::json;
 
 use crate::checks::{CheckId, Finding, Group, Severity, VarReport};
-use securekey::{KeyId, Slot};
-use crate::redact::untrusted;
-use serde_json::json;
+use crate::error::Error;
+use crate::redact::Printer;
 
 /// The version of the JSON report format.
 pub const FORMAT_VERSION: u32 = 1;
@@ -21,6 +25,8 @@ pub enum OutputFormat {
     Human,
     /// The JSON report of SPEC §5.
     Json,
+    /// GitHub Actions workflow commands, one per finding.
+    Github,
 }
 
 /// `--strict` and `--allow`.
@@ -46,13 +52,7 @@ pub struct Report {
 impl Report {
     /// Drops allowed findings and, under `--strict`, makes warnings errors.
     pub fn apply(&mut self, policy: &Policy) {
-        self.findings.retain(|f| {
-            let allowed = policy.allow.contains(&f.check);
-            if allowed {
-                tracing::debug!(check = %f.check, var = %untrusted(&f.var), "finding allowed by --allow");
-            }
-            !allowed
-        });
+        self.findings.retain(|f| !policy.allow.contains(&f.check));
         if policy.strict {
             for f in &mut self.findings {
                 f.severity = Severity::Error;
@@ -76,6 +76,35 @@ impl Report {
     /// The findings of each var, in `vars` order: one pass over the
     /// findings, so a report of 10,000 vars with a warning each stays linear
     /// (a filter per var took 2 s).
+    /// Every string the report may print.
+    fn strings(&self) -> impl Iterator<Item = &str> {
+        let vars = self.vars.iter().flat_map(|v| {
+            [
+                Some(v.var.as_str()),
+                Some(v.source.as_str()),
+                v.app.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+        });
+        let findings = self.findings.iter().flat_map(|f| {
+            [
+                Some(f.var.as_str()),
+                f.app.as_deref(),
+                Some(f.message.as_str()),
+                Some(f.fix.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+        });
+        let groups = self
+            .groups
+            .iter()
+            .flatten()
+            .flat_map(|g| g.members.iter().flat_map(|(a, v)| [a.as_str(), v.as_str()]));
+        vars.chain(findings).chain(groups)
+    }
+
     fn findings_by_var(&self) -> Vec<Vec<&Finding>> {
         let mut at: HashMap<(Option<&str>, &str), usize> = HashMap::with_capacity(self.vars.len());
         for (i, v) in self.vars.iter().enumerate() {
@@ -100,21 +129,21 @@ impl Report {
         }
     }
 
-    /// Renders the report, written as it goes (its size is linear in the
-    /// vars and findings: every name is printed through
-    /// [`Untrusted`](crate::redact::Untrusted), which bounds it).
-    ///
-    /// # Errors
-    /// Writing to `out` failed.
-    pub fn render(&self, out: &mut dyn Write, format: OutputFormat, color: bool) -> io::Result<()> {
+    /// Renders the report: its size is linear in the vars and findings
+    /// (every name is shortened by the printer).
+    #[must_use]
+    pub fn render(&self, p: &Printer, format: OutputFormat, color: bool) -> String {
+        p.prepare(self.strings());
+        let mut out = String::new();
         match format {
-            OutputFormat::Human => self.human(out, color)?,
-            OutputFormat::Json => self.json(out)?,
+            OutputFormat::Human => self.human(&mut out, p, color),
+            OutputFormat::Json => self.json(&mut out, p),
+            OutputFormat::Github => self.github(&mut out, p),
         }
-        out.flush()
+        out
     }
 
-    fn human(&self, out: &mut dyn Write, color: bool) -> io::Result<()> {
+    fn human(&self, out: &mut String, p: &Printer, color: bool) {
         let paint = Paint(color);
         // Names pad to the longest, up to a cap: one absurd name must not
         // widen every line.
@@ -130,50 +159,47 @@ impl Report {
         for (i, var) in self.vars.iter().enumerate() {
             if var.app.is_some() && var.app.as_deref() != app {
                 app = var.app.as_deref();
-                writeln!(
-                    out,
-                    "{}",
-                    paint.bold(&format!("== {}", app.unwrap_or_default()))
-                )?;
+                let header = format!("== {}", p.field(app.unwrap_or_default()));
+                let _ = writeln!(out, "{}", paint.bold(&header));
             }
             let status = Report::status(var, &by_var[i]);
-            let name = untrusted(&var.var).to_string();
-            write!(out, "{name:<width$}  {:<7}", paint.status(status))?;
+            let name = p.field(&var.var);
+            let _ = write!(out, "{name:<width$}  {:<7}", paint.status(status));
             if var.present {
-                write!(
+                let _ = write!(
                     out,
                     "  latest {}  previous {}",
                     id_or_dash(var.latest_id),
                     id_or_dash(var.previous_id)
-                )?;
+                );
             }
-            writeln!(out)?;
+            out.push('\n');
             for f in &by_var[i] {
-                writeln!(out, "  {}", finding_body(f, &paint))?;
-                writeln!(out, "    fix: {}", f.fix)?;
+                let _ = writeln!(out, "  {}", finding_body(f, p, &paint));
+                let _ = writeln!(out, "    fix: {}", p.line(&f.fix));
             }
         }
         if let Some(groups) = &self.groups {
-            writeln!(
+            let _ = writeln!(
                 out,
                 "{}",
                 paint.bold("== add-on groups (vars holding one pair)")
-            )?;
+            );
             if groups.is_empty() {
-                writeln!(out, "  none")?;
+                out.push_str("  none\n");
             }
             for g in groups {
-                write!(out, "  latest {} previous {}: ", g.latest_id, g.previous_id)?;
+                let _ = write!(out, "  latest {} previous {}: ", g.latest_id, g.previous_id);
                 for (j, (app, var)) in g.members.iter().enumerate() {
                     let sep = if j == 0 { "" } else { ", " };
-                    write!(out, "{sep}{app} {}", untrusted(var))?;
+                    let _ = write!(out, "{sep}{} {}", p.field(app), p.field(var));
                 }
                 let sync = if g.members.len() > 1 {
                     " — in sync"
                 } else {
                     ""
                 };
-                writeln!(out, "{sync}")?;
+                let _ = writeln!(out, "{sync}");
             }
         }
         let errors = self.count(Severity::Error);
@@ -184,7 +210,7 @@ impl Report {
             .zip(&by_var)
             .filter(|(v, f)| Report::status(v, f) == "ok")
             .count();
-        writeln!(
+        let _ = writeln!(
             out,
             "{} {} checked: {ok} ok; {errors} {}, {warnings} {}{}",
             self.vars.len(),
@@ -192,97 +218,171 @@ impl Report {
             plural(errors, "error", "errors"),
             plural(warnings, "warning", "warnings"),
             if self.ok() { "" } else { " — failing" }
-        )
+        );
     }
 
-    /// The JSON report of SPEC §5, one element at a time (`serde_json`
-    /// writes each; the envelope is fixed text).
-    fn json(&self, out: &mut dyn Write) -> io::Result<()> {
-        write!(
+    /// The JSON report of SPEC §5, one element at a time.
+    fn json(&self, out: &mut String, p: &Printer) {
+        let _ = write!(
             out,
             "{{\"version\":{FORMAT_VERSION},\"ok\":{},\"keys\":[",
             self.ok()
-        )?;
+        );
         for (i, v) in self.vars.iter().filter(|v| v.present).enumerate() {
             let mut key = json!({
-                "var": untrusted(&v.var).to_string(),
-                "source": v.source,
+                "var": p.json(&v.var),
+                "source": p.json(&v.source),
                 "latest_id": v.latest_id.map(|id| id.to_string()),
                 "previous_id": v.previous_id.map(|id| id.to_string()),
             });
             if let Some(app) = &v.app {
-                key["app"] = json!(app);
+                key["app"] = json!(p.json(app));
             }
-            element(out, i, &key)?;
+            element(out, i, &key);
         }
-        write!(out, "],\"findings\":[")?;
+        out.push_str("],\"findings\":[");
         for (i, f) in self.findings.iter().enumerate() {
             let mut finding = json!({
                 "check": f.check.as_str(),
                 "severity": f.severity.as_str(),
-                "var": untrusted(&f.var).to_string(),
+                "var": p.json(&f.var),
                 "slot": f.slot.map(Slot::as_str),
-                "message": format!("{}. Fix: {}", f.message, f.fix),
+                "message": p.json_line(&f.message),
+                "fix": p.json_line(&f.fix),
             });
             if let Some(app) = &f.app {
-                finding["app"] = json!(app);
+                finding["app"] = json!(p.json(app));
             }
-            element(out, i, &finding)?;
+            element(out, i, &finding);
         }
-        write!(out, "]")?;
+        out.push(']');
         if let Some(groups) = &self.groups {
-            write!(out, ",\"groups\":[")?;
+            out.push_str(",\"groups\":[");
             for (i, g) in groups.iter().enumerate() {
                 let members: Vec<serde_json::Value> = g
                     .members
                     .iter()
-                    .map(|(app, var)| json!({"app": app, "var": untrusted(var).to_string()}))
+                    .map(|(app, var)| json!({"app": p.json(app), "var": p.json(var)}))
                     .collect();
                 let group = json!({
                     "latest_id": g.latest_id.to_string(),
                     "previous_id": g.previous_id.to_string(),
                     "members": members,
                 });
-                element(out, i, &group)?;
+                element(out, i, &group);
             }
-            write!(out, "]")?;
+            out.push(']');
         }
-        writeln!(out, "}}")
+        out.push_str("}\n");
     }
+
+    /// GitHub Actions workflow commands: `::error title=…::…` or
+    /// `::warning …` per finding, then a `::notice` with the counts.
+    fn github(&self, out: &mut String, p: &Printer) {
+        for f in &self.findings {
+            let level = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let place = match &f.app {
+                Some(app) => format!("{} {}", p.json(app), p.json(&f.var)),
+                None => p.json(&f.var),
+            };
+            let title = format!("securekey {}: {place}", f.check);
+            let message = format!("{}. Fix: {}", p.json_line(&f.message), p.json_line(&f.fix));
+            let _ = writeln!(
+                out,
+                "::{level} title={}::{}",
+                github_property(&title),
+                github_data(&message)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "::notice title=securekey::{}",
+            github_data(&format!(
+                "{} vars checked: {} errors, {} warnings",
+                self.vars.len(),
+                self.count(Severity::Error),
+                self.count(Severity::Warning)
+            ))
+        );
+    }
+}
+
+/// A workflow command's message, escaped as the runner reads it
+/// (actions/toolkit `escapeData`).
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value (`escapeProperty`).
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The JSON object stdout holds when a run fails (exit 2) under
+/// `--format json`: `{"version":1,"ok":false,"error":{"kind","message"}}`.
+#[must_use]
+pub fn json_error(error: &Error, p: &Printer) -> String {
+    let mut text = json!({
+        "version": FORMAT_VERSION,
+        "ok": false,
+        "error": {"kind": error.kind(), "message": p.json_line(&error.to_string())},
+    })
+    .to_string();
+    text.push('\n');
+    text
+}
+
+/// The same as a workflow command.
+#[must_use]
+pub fn github_error(error: &Error, p: &Printer) -> String {
+    format!(
+        "::error title=securekey {}::{}\n",
+        github_property(error.kind()),
+        github_data(&p.json_line(&error.to_string()))
+    )
 }
 
 /// One element of a JSON array, after a comma unless it is the first.
-fn element(out: &mut dyn Write, index: usize, value: &serde_json::Value) -> io::Result<()> {
+fn element(out: &mut String, index: usize, value: &serde_json::Value) {
     if index > 0 {
-        out.write_all(b",")?;
+        out.push(',');
     }
-    serde_json::to_writer(&mut *out, value).map_err(io::Error::from)
+    out.push_str(&value.to_string());
 }
 
 /// The widest the human report pads a var's name to; longer names are
-/// printed in full (up to [`Untrusted`](crate::redact::Untrusted)'s own
-/// cap), unpadded.
+/// printed in full (up to the printer's cap), unpadded.
 const MAX_NAME_COLUMN: usize = 40;
 
 /// A finding on one line, for `-q` and the boot log.
 #[must_use]
-pub fn finding_line(f: &Finding, color: bool) -> String {
-    format!("{} — fix: {}", finding_body(f, &Paint(color)), f.fix)
+pub fn finding_line(f: &Finding, p: &Printer, color: bool) -> String {
+    format!(
+        "{} — fix: {}",
+        finding_body(f, p, &Paint(color)),
+        p.line(&f.fix)
+    )
 }
 
-fn finding_body(f: &Finding, paint: &Paint) -> String {
-    let var = untrusted(&f.var);
-    let place = match (&f.app, f.slot) {
+fn finding_body(f: &Finding, p: &Printer, paint: &Paint) -> String {
+    let var = p.field(&f.var);
+    let app = f.app.as_deref().map(|a| p.field(a));
+    let place = match (&app, f.slot) {
         (Some(app), Some(slot)) => format!("{app} {var} ({slot})"),
         (Some(app), None) => format!("{app} {var}"),
         (None, Some(slot)) => format!("{var} ({slot})"),
-        (None, None) => var.to_string(),
+        (None, None) => var,
     };
     format!(
         "{}[{}] {place}: {}",
         paint.severity(f.severity),
         f.check,
-        f.message
+        p.line(&f.message)
     )
 }
 

@@ -5,13 +5,14 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use securekey::KEY_HEX_LEN;
+
 use crate::env::{Env, Var, is_var_name};
 use crate::error::Error;
 use crate::input;
-use securekey::KEY_HEX_LEN;
-use crate::redact::Untrusted;
 
-/// The var checked when nothing else is required.
+/// The var reported missing when no var is required by name and the env
+/// has no SecureKey var at all (`SECURE_KEY`, nor an attachment's).
 pub const DEFAULT_REQUIRED: &str = "SECURE_KEY";
 
 /// The setting that lists required vars, comma- or space-separated.
@@ -35,6 +36,9 @@ pub struct Selected<'a> {
     pub required: bool,
     /// Its value, when set.
     pub value: Option<&'a [u8]>,
+    /// Not required by name: the default's stand-in when no SecureKey var
+    /// is set at all.
+    pub by_default: bool,
 }
 
 // A value may be key material: Debug shows whether it is set, not what;
@@ -42,7 +46,7 @@ pub struct Selected<'a> {
 impl std::fmt::Debug for Selected<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Selected")
-            .field("name", &Untrusted::new(self.name.as_bytes()))
+            .field("name", &self.name)
             .field("required", &self.required)
             .field("set", &self.value.is_some())
             .finish()
@@ -50,7 +54,7 @@ impl std::fmt::Debug for Selected<'_> {
 }
 
 /// Where the required list came from, for the log.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RequiredFrom {
     /// Command-line arguments.
     Arguments,
@@ -58,13 +62,15 @@ pub enum RequiredFrom {
     Setting,
     /// `securekey.json`.
     ConfigFile,
-    /// The default, `SECURE_KEY`.
+    /// Nothing by name: at least one SecureKey var must be set.
+    #[default]
     Default,
 }
 
 /// Resolves the required vars: arguments, else `SECUREKEY_REQUIRE` (from
 /// the checked environment, else the process's), else `"require"` in
-/// `securekey.json` under `app_dir`, else `SECURE_KEY`.
+/// `securekey.json` under `app_dir` (when there is one), else none: the
+/// default, under which any SecureKey var will do (see [`select`]).
 ///
 /// # Errors
 /// A name that is not a var name, or an unreadable or malformed
@@ -72,11 +78,9 @@ pub enum RequiredFrom {
 pub fn required(
     args: &[String],
     setting: Option<&[u8]>,
-    app_dir: &Path,
+    app_dir: Option<&Path>,
 ) -> Result<(Vec<String>, RequiredFrom), Error> {
     if !args.is_empty() {
-        let names: Vec<&str> = args.iter().map(String::as_str).collect();
-        refuse_a_split_key(&names, "the arguments")?;
         let names = args
             .iter()
             .enumerate()
@@ -90,6 +94,9 @@ pub fn required(
             return Ok((names, RequiredFrom::Setting));
         }
     }
+    let Some(app_dir) = app_dir else {
+        return Ok((Vec::new(), RequiredFrom::Default));
+    };
     let path = app_dir.join(CONFIG_FILE);
     // A small regular file: a FIFO there would block every boot, and a
     // link to /dev/zero would never end.
@@ -99,7 +106,7 @@ pub fn required(
             Ok((names, RequiredFrom::ConfigFile))
         }
         Err(Error::Read(_, e)) if e.kind() == std::io::ErrorKind::NotFound => {
-            Ok((vec![DEFAULT_REQUIRED.to_owned()], RequiredFrom::Default))
+            Ok((Vec::new(), RequiredFrom::Default))
         }
         Err(e) => Err(e),
     }
@@ -113,13 +120,8 @@ pub fn required(
 pub fn require_setting(value: &[u8]) -> Result<Vec<String>, Error> {
     let text = std::str::from_utf8(value)
         .map_err(|_| Error::BadName(format!("{REQUIRE_VAR} is not UTF-8")))?;
-    let names: Vec<&str> = text
-        .split(|c: char| c == ',' || c.is_ascii_whitespace())
+    text.split(|c: char| c == ',' || c.is_ascii_whitespace())
         .filter(|s| !s.is_empty())
-        .collect();
-    refuse_a_split_key(&names, &format!("the names in {REQUIRE_VAR}"))?;
-    names
-        .into_iter()
         .enumerate()
         .map(|(i, n)| validate_name(n, &format!("{REQUIRE_VAR} entry {}", i + 1)))
         .collect()
@@ -134,14 +136,6 @@ fn parse_config(path: &Path, content: &[u8]) -> Result<Vec<String>, Error> {
         .ok_or_else(|| bad("no \"require\" list"))?
         .as_array()
         .ok_or_else(|| bad("\"require\" is not a list"))?;
-    let names: Vec<&str> = require
-        .iter()
-        .filter_map(serde_json::Value::as_str)
-        .collect();
-    refuse_a_split_key(
-        &names,
-        &format!("the names in {} \"require\"", Untrusted::path(path)),
-    )?;
     require
         .iter()
         .enumerate()
@@ -151,32 +145,20 @@ fn parse_config(path: &Path, content: &[u8]) -> Result<Vec<String>, Error> {
                 .ok_or_else(|| bad(&format!("\"require\" entry {} is not a string", i + 1)))?;
             validate_name(
                 name,
-                &format!("{} \"require\" entry {}", Untrusted::path(path), i + 1),
+                &format!("{} \"require\" entry {}", path.display(), i + 1),
             )
         })
         .collect()
-}
-
-/// Required names that, read together, are key-shaped: a key cut into
-/// valid names (`ABCDEF01 BCDEF012 …` by a shell, commas or a JSON list)
-/// is refused like a key given as one name, without being echoed. Each
-/// piece alone is too short to look like a key, but printed one per line
-/// the pieces spell it (SPEC §10: grouped with spaces or other separators).
-/// One name is [`validate_name`]'s.
-fn refuse_a_split_key(names: &[&str], what: &str) -> Result<(), Error> {
-    if names.len() > 1 && crate::redact::looks_like_key(names.join(" ").as_bytes()) {
-        return Err(Error::BadName(format!(
-            "{what} look like a key together, not config var names; pass the vars' NAMES (e.g. SECURE_KEY), never a value"
-        )));
-    }
-    Ok(())
 }
 
 /// A name must be a config var name. A value that looks like key material
 /// (a comma, or a long run of hex) is refused without being echoed: it was
 /// pasted where a name belongs.
 fn validate_name(name: &str, what: &str) -> Result<String, Error> {
-    if name.contains(',') || crate::redact::looks_like_key(name.as_bytes()) {
+    let key_shaped = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| securekey::key_shaped(word.as_bytes()));
+    if name.contains(',') || key_shaped {
         return Err(Error::BadName(format!(
             "{what} looks like a key, not a config var name; pass the var's NAME (e.g. SECURE_KEY), never its value"
         )));
@@ -207,19 +189,6 @@ pub fn is_setting_name(name: &[u8]) -> bool {
     name.starts_with(b"SECUREKEY_") && !name.ends_with(b"_KEY")
 }
 
-/// What the output mask must know of one environment: the values of the
-/// required vars, and of every var that is a key var by its name or its
-/// value, checked or not (`--no-discover`). A discovered var is a key var,
-/// so no value comes twice (twice would double the mask's work).
-pub fn mask_values<'e>(env: &'e Env, selected: &[Selected<'e>]) -> impl Iterator<Item = &'e [u8]> {
-    let required: Vec<&'e [u8]> = selected
-        .iter()
-        .filter(|s| s.required)
-        .filter_map(|s| s.value)
-        .collect();
-    required.into_iter().chain(key_values(env))
-}
-
 /// The values of every var that is a key var by its name or its value,
 /// whether or not it is checked: what the output mask must know (with
 /// `--no-discover`, or before arguments are parsed, too).
@@ -244,10 +213,51 @@ pub fn is_pair_shaped(value: &[u8]) -> bool {
 /// The vars to check: the required ones in order (each once), then (unless
 /// `discover` is off) every other var with a key name or a pair-shaped
 /// value, in the environment's order. Vars whose names are not config var
-/// names are skipped: no app could set them on Heroku ([`warn_skipped`]
-/// says so).
+/// names are skipped: no app could set them on Heroku ([`skipped`] names
+/// them).
+///
+/// With nothing required by name, the SecureKey vars are checked whatever
+/// `discover` says (`SECURE_KEY`, `*_SECURE_KEY`, `SECUREKEY_*_KEY`: an app
+/// attached to the add-on under another name passes), and when there is
+/// none, [`DEFAULT_REQUIRED`] is reported missing.
 #[must_use]
 pub fn select<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Selected<'e>> {
+    let mut out = select_named(env, required, discover);
+    if required.is_empty() {
+        if !discover {
+            out.extend(key_vars_by_name(env));
+        }
+        if !out.iter().any(|s| is_key_var_name(s.name.as_bytes())) {
+            out.insert(
+                0,
+                Selected {
+                    name: DEFAULT_REQUIRED.to_owned(),
+                    required: true,
+                    value: None,
+                    by_default: true,
+                },
+            );
+        }
+    }
+    out
+}
+
+/// The vars named like the add-on's, by the config var name rule.
+fn key_vars_by_name(env: &Env) -> impl Iterator<Item = Selected<'_>> {
+    env.vars()
+        .iter()
+        .filter(|v| is_key_var_name(&v.name))
+        .filter_map(|v| {
+            config_var_name(v).map(|name| Selected {
+                name: name.to_owned(),
+                required: false,
+                value: Some(&v.value),
+                by_default: false,
+            })
+        })
+}
+
+fn select_named<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Selected<'e>> {
     // A set, not a scan per name: required lists come from files and
     // settings too, and a scan made 80,000 names take 10 s.
     let mut seen: HashSet<&str> = HashSet::with_capacity(required.len());
@@ -258,6 +268,7 @@ pub fn select<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Sele
                 name: name.clone(),
                 required: true,
                 value: env.get(name),
+                by_default: false,
             });
         }
     }
@@ -276,6 +287,7 @@ pub fn select<'e>(env: &'e Env, required: &[String], discover: bool) -> Vec<Sele
                 name: name.to_owned(),
                 required: false,
                 value: Some(&var.value),
+                by_default: false,
             });
         }
     }
@@ -295,26 +307,13 @@ fn config_var_name(var: &Var) -> Option<&str> {
         .filter(|_| is_var_name(&var.name))
 }
 
-/// Warns of each var [`select`] skipped for its name (with `discover`).
-///
-/// Call it once the output's mask knows the selected values, not before:
-/// a skipped name is printed (redacted only where it looks like a key by
-/// itself), and it may hold a piece of a checked key (SPEC §10).
-pub fn warn_skipped(env: &Env, discover: bool) {
-    if !discover {
-        return;
-    }
-    for var in env
-        .vars()
+/// The names of the vars [`select`] skips for their names (with
+/// `discover`), as text.
+pub fn skipped(env: &Env) -> impl Iterator<Item = String> + '_ {
+    env.vars()
         .iter()
         .filter(|v| discoverable(v) && config_var_name(v).is_none())
-    {
-        tracing::warn!(
-            name = %Untrusted::new(&var.name),
-            source = %env.source,
-            "skipping a var whose name is not a config var name (letters, digits and _)"
-        );
-    }
+        .map(|v| String::from_utf8_lossy(&v.name).into_owned())
 }
 
 #[cfg(test)]
@@ -387,54 +386,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let args = vec!["A_KEY".to_owned()];
         assert_eq!(
-            required(&args, Some(b"B_KEY"), dir.path()).unwrap().1,
+            required(&args, Some(b"B_KEY"), Some(dir.path())).unwrap().1,
             RequiredFrom::Arguments
         );
-        let (names, from) = required(&[], Some(b"B_KEY, C_KEY D_KEY"), dir.path()).unwrap();
+        let (names, from) = required(&[], Some(b"B_KEY, C_KEY D_KEY"), Some(dir.path())).unwrap();
         assert_eq!((names.len(), from), (3, RequiredFrom::Setting));
         assert_eq!(
-            required(&[], None, dir.path()).unwrap(),
-            (vec!["SECURE_KEY".into()], RequiredFrom::Default)
+            required(&[], None, Some(dir.path())).unwrap(),
+            (Vec::<String>::new(), RequiredFrom::Default)
         );
         std::fs::write(dir.path().join(CONFIG_FILE), br#"{"require":["X_KEY"]}"#).unwrap();
         assert_eq!(
-            required(&[], Some(b" "), dir.path()).unwrap(),
+            required(&[], Some(b" "), Some(dir.path())).unwrap(),
             (vec!["X_KEY".into()], RequiredFrom::ConfigFile)
         );
         std::fs::write(dir.path().join(CONFIG_FILE), br#"{"require":"X_KEY"}"#).unwrap();
         assert!(matches!(
-            required(&[], None, dir.path()),
+            required(&[], None, Some(dir.path())),
             Err(Error::Config(..))
         ));
-    }
-
-    /// Found by fuzz/pipeline: each 8-char piece of this key starts with a
-    /// letter, so each is a valid name, and was printed as a missing var.
-    #[test]
-    fn a_key_cut_into_valid_names_is_refused() {
-        let key = "ABCDEF01BCDEF012CDEF0123DEF01234EF012345F0123456A1234567B2345678";
-        let pieces: Vec<String> = key
-            .as_bytes()
-            .chunks(8)
-            .map(|c| String::from_utf8(c.to_vec()).unwrap())
-            .collect();
-        let no_echo = |err: Error| {
-            let err = err.to_string();
-            assert!(err.contains("look like a key"), "{err}");
-            assert!(pieces.iter().all(|p| !err.contains(p.as_str())), "{err}");
-        };
-        let dir = tempfile::tempdir().unwrap();
-        no_echo(required(&pieces, None, dir.path()).unwrap_err());
-        no_echo(required(&pieces[..2], None, dir.path()).unwrap_err());
-        for sep in [",", " ", ", ", "\n"] {
-            no_echo(require_setting(pieces.join(sep).as_bytes()).unwrap_err());
-        }
-        let config = serde_json::json!({ "require": pieces }).to_string();
-        std::fs::write(dir.path().join(CONFIG_FILE), config).unwrap();
-        no_echo(required(&[], None, dir.path()).unwrap_err());
-        // Names that only share hex letters are names.
-        let names = vec!["FACE_KEY".to_owned(), "BEEF_KEY".to_owned()];
-        assert_eq!(required(&names, None, dir.path()).unwrap().0, names);
     }
 
     #[test]
@@ -442,13 +412,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let base36 = "fi9ugflsiscwcdv3g2aq2v2c2nwam2elripnkjbn1s6n5m6c4";
         for arg in [PAIR, &PAIR[65..], &PAIR[..64], base36] {
-            let err = required(&[arg.to_owned()], None, dir.path())
+            let err = required(&[arg.to_owned()], None, Some(dir.path()))
                 .unwrap_err()
                 .to_string();
             assert!(err.contains("looks like a key"), "{err}");
             assert!(!err.contains(&arg[..8]));
         }
-        let err = required(&["1BAD".into()], None, dir.path())
+        let err = required(&["1BAD".into()], None, Some(dir.path()))
             .unwrap_err()
             .to_string();
         assert!(err.contains("not a config var name"));

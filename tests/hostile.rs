@@ -377,14 +377,17 @@ fn json_nested_100000_deep_is_refused_without_overflow() {
 }
 
 #[test]
-fn deep_json_that_fits_the_limit_but_is_not_a_string_is_named() {
+fn deep_json_that_fits_the_limit_but_is_not_a_string_is_refused() {
     let env = TestEnv::new();
     let value = format!("{}\"{A}\"{}", "[".repeat(100), "]".repeat(100));
     env.write("deep.json", format!("{{\"SECURE_KEY\":{value}}}"));
     let run = env.run(["check", "--heroku-json", "deep.json"]);
     no_panic(&run);
     run.code(2);
-    assert!(run.stderr.contains("SECURE_KEY is not a string"));
+    assert!(
+        run.stderr
+            .contains("var #1 (by name order) is not a string")
+    );
 }
 
 #[test]

@@ -125,8 +125,10 @@ fn copied_is_a_warning_on_the_stale_app() {
         msg.contains("service-1 SECURE_KEY") && msg.contains(&id(A)),
         "{msg}"
     );
-    assert!(
-        msg.contains("heroku addons:attach <securekey-addon> --as SERVICE_ONE_SECURE -a service-2")
+    assert!(msg.contains("heroku addons:attach <addon> --as SERVICE_ONE_SECURE -a service-2"));
+    assert_eq!(
+        f["fix"],
+        "heroku config:unset SERVICE_ONE_SECURE_KEY -a service-2"
     );
     assert_eq!(out["groups"].as_array().unwrap().len(), 2);
     let mut strict = vec!["--strict".to_owned()];
@@ -299,14 +301,19 @@ fn many_counterparts_are_summarised() {
     );
 }
 
-/// A lint label is kept in its printed form (escaped once); the debug log of
-/// each checked var printed it through `Debug` again, doubling the escapes.
+/// A lint label is kept raw and escaped once, where it is printed: the
+/// debug log of each checked var printed it through `Debug` again,
+/// doubling the escapes.
 #[test]
 fn a_lint_label_is_logged_escaped_once() {
     let t = TestEnv::new();
     t.write("k.env", format!("SECURE_KEY={}\n", pair(A, B)));
     let run = t.run(["lint", "-v", "app\x01=k.env"]);
     run.code(0);
-    assert!(run.stderr.contains(r"app=app\x01 "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(r"checked app\x01 SECURE_KEY"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains(r"\\x01"), "{}", run.stderr);
 }

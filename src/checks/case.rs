@@ -1,9 +1,9 @@
 //! `case`: lowercase or mixed-case hex. The add-on writes uppercase; the key
 //! file holds uppercase, so an app reading the raw var sees other bytes.
 
-use super::{CheckId, Ctx, KeyText, Problem};
+use super::{CheckId, Ctx, KeyText, Problem, advice};
 
-pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
+pub(super) fn check(_ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
     // Runs on all-hex keys only, so lowercase means a-f.
     if !key.shape.lower_hex {
         return None;
@@ -20,9 +20,6 @@ pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
             "the {} key is {how} hex; the add-on writes uppercase and the key file holds uppercase, so apps that read the var see other bytes",
             key.slot
         ),
-        format!(
-            "read keys from the key file ($SECUREKEY_FILE); or, {}",
-            ctx.reattach()
-        ),
+        advice::read_the_key_file(),
     ))
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::groups::both;
-use super::{CheckId, Finding, SHOWN_PLACES, VarReport, on_each, some_places};
+use super::{CheckId, Finding, SHOWN_PLACES, VarReport, advice, on_each, some_places};
 
 /// Findings on every var of each stale pair, naming (some of) the vars
 /// that have rotated past it. Works on groups of identical pairs, and
@@ -63,7 +63,7 @@ pub(super) fn check(reports: &[VarReport], groups: &[Vec<usize>]) -> Vec<Finding
             members,
             CheckId::Copied,
             &message,
-            |ctx| ctx.reattach_from(owner),
+            |ctx| advice::copied(ctx, owner),
         ));
     }
     out

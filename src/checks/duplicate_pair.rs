@@ -1,7 +1,6 @@
 //! `duplicate-pair`: two vars of one app hold the same pair.
 
 use super::{CheckId, Ctx, Problem, VarReport, same_pair_groups};
-use crate::redact::untrusted;
 
 /// One finding on every var of a group but the first, naming the first.
 pub(super) fn check(reports: &[VarReport], app: Option<&str>) -> Vec<(String, Problem)> {
@@ -23,11 +22,11 @@ pub(super) fn check(reports: &[VarReport], app: Option<&str>) -> Vec<(String, Pr
                     CheckId::DuplicatePair,
                     None,
                     format!(
-                        "{} holds the same pair as {} ({ids}); fine when both are attachments of one add-on, but a copy made by hand stops rotating with it",
+                        "{} holds the same pair as {} ({ids}); fine when both are attachments of one add-on (heroku addons lists them), but a copy made by hand stops rotating with it",
                         ctx.name(),
-                        untrusted(&first.var)
+                        crate::redact::shortened(&first.var)
                     ),
-                    ctx.reattach(),
+                    format!("heroku addons {}", ctx.app_flag()),
                 ),
             ));
         }

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use super::VarReport;
 use securekey::{Key, KeyId, KeyPair};
-use crate::redact::untrusted;
 
 /// Both keys of a var's pair, when it has two (a latest-only pair, the
 /// add-on's `NEW,`, belongs to no group).
@@ -27,11 +26,7 @@ pub struct Group {
 
 impl std::fmt::Debug for Group {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let members: Vec<_> = self
-            .members
-            .iter()
-            .map(|(app, var)| (app, untrusted(var)))
-            .collect();
+        let members: Vec<_> = self.members.iter().map(|(app, var)| (app, var)).collect();
         f.debug_struct("Group")
             .field("latest_id", &self.latest_id)
             .field("previous_id", &self.previous_id)

@@ -1,6 +1,6 @@
 //! `key-count`: the value is not exactly two comma-separated keys.
 
-use super::{CheckId, Ctx, Problem};
+use super::{CheckId, Ctx, Problem, advice};
 
 pub(super) fn check(ctx: &Ctx<'_>, value: &[u8]) -> Option<Problem> {
     // Values are small (Heroku caps all config vars at 64 KiB); no need
@@ -13,14 +13,15 @@ pub(super) fn check(ctx: &Ctx<'_>, value: &[u8]) -> Option<Problem> {
         } else {
             format!("{count} comma-separated parts")
         };
+        let (then, fix) = advice::set_by_hand(ctx);
         Problem::new(
             CheckId::KeyCount,
             None,
             format!(
-                "{} holds {what}; the add-on always writes two keys, LATEST,PREVIOUS",
+                "{} holds {what}; the add-on always writes two keys, LATEST,PREVIOUS; {then}",
                 ctx.name()
             ),
-            ctx.reattach(),
+            fix,
         )
     })
 }

@@ -1,17 +1,16 @@
 //! `legacy-base36`: a key with the pre-2013 shape (lowercase base36, about
 //! 50 chars), as the Dev Center's examples still show.
 
-use super::{CheckId, Ctx, KeyText, Problem};
+use super::{CheckId, Ctx, KeyText, Problem, advice};
 
 /// Base36 keys of the old add-on were about 50 chars; this range takes them
 /// and leaves short junk to `not-hex`.
 const LEGACY_LEN: std::ops::RangeInclusive<usize> = 40..=60;
 
-pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
+pub(super) fn check(_ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
     let text = key.trimmed();
     let legacy = LEGACY_LEN.contains(&text.len()) && key.shape.base36_lower && key.shape.beyond_f;
     legacy.then(|| {
-        let app = ctx.app_flag();
         Problem::new(
             CheckId::LegacyBase36,
             Some(key.slot),
@@ -20,9 +19,7 @@ pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
                 key.slot,
                 text.len()
             ),
-            format!(
-                "provision a current add-on and move to it: `heroku addons:create securekey:fortnightly {app}`, then attach it where this one was and remove the old one"
-            ),
+            advice::next_rotation("legacy-base36"),
         )
     })
 }

@@ -1,6 +1,6 @@
 //! `length`: a hex key that is not 64 chars.
 
-use super::{CheckId, Ctx, KeyText, Problem};
+use super::{CheckId, Ctx, KeyText, Problem, advice};
 use securekey::KEY_HEX_LEN;
 
 pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
@@ -8,10 +8,17 @@ pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
     if len == KEY_HEX_LEN {
         return None;
     }
-    let history = if len < KEY_HEX_LEN {
-        "; hex keys shorter than 64 come from the 2013-2018 add-on, which dropped leading zeros (so lengths could even be odd)"
+    let (history, fix) = if len < KEY_HEX_LEN {
+        (
+            "; hex keys shorter than 64 come from the 2013-2018 add-on, which dropped leading zeros (so lengths could even be odd); since 2018 it writes 64".to_owned(),
+            advice::next_rotation("length"),
+        )
     } else {
-        "; no version of the add-on wrote keys that long"
+        let (then, fix) = advice::set_by_hand(ctx);
+        (
+            format!("; no version of the add-on wrote keys that long: {then}"),
+            fix,
+        )
     };
     Some(Problem::new(
         CheckId::Length,
@@ -20,9 +27,6 @@ pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
             "the {} key is {len} hex chars, not {KEY_HEX_LEN}{history}",
             key.slot
         ),
-        format!(
-            "since 2018 the add-on writes 64-char keys: wait for the next rotation; {}",
-            ctx.reattach()
-        ),
+        fix,
     ))
 }

@@ -7,9 +7,11 @@ use std::fmt::Write as _;
 use std::str::FromStr;
 
 use securekey::{Key, KeyId, KeyPair, Slot};
-use crate::redact::{self, Untrusted, untrusted};
+
+use crate::redact;
 use crate::select::Selected;
 
+mod advice;
 mod case;
 mod copied;
 mod duplicate_pair;
@@ -23,11 +25,13 @@ mod not_hex;
 mod previous_empty;
 mod quoted;
 mod same_keys;
+mod shape;
 mod swapped;
 mod whitespace;
 
 pub(crate) use groups::same_pair_groups;
 pub use groups::{Group, pair_groups};
+use shape::Shape;
 
 /// How bad a finding is. Errors fail the release; warnings do only under
 /// `--strict`.
@@ -197,10 +201,11 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    /// The var's name as printed: escaped, shortened, never key-shaped
-    /// (SPEC §10).
-    pub(crate) fn name(&self) -> Untrusted<'a> {
-        untrusted(self.var)
+    /// The var's name for a message, shortened (a report stays linear in
+    /// its input); printed through the report's
+    /// [`Printer`](crate::redact::Printer), as all of a finding is.
+    pub(crate) fn name(&self) -> std::borrow::Cow<'a, str> {
+        redact::shortened(self.var)
     }
 
     /// `-a APP` with `HEROKU_APP_NAME` (or the lint label) when it is a
@@ -210,33 +215,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// The attachment name whose `_KEY` var this is (`SERVICE_ONE_SECURE`
-    /// for `SERVICE_ONE_SECURE_KEY`), if the var has that form, as printed.
-    pub(crate) fn alias(&self) -> Option<Untrusted<'a>> {
+    /// for `SERVICE_ONE_SECURE_KEY`), if the var has that form.
+    pub(crate) fn alias(&self) -> Option<std::borrow::Cow<'a, str>> {
         self.var
             .strip_suffix("_KEY")
             .filter(|a| !a.is_empty())
-            .map(untrusted)
-    }
-
-    /// The fix for a value the add-on did not write: let it write it again.
-    pub(crate) fn reattach(&self) -> String {
-        self.reattach_from(None)
-    }
-
-    /// [`Ctx::reattach`], finding the add-on on `owner` (the app it was
-    /// copied from) rather than on this app.
-    pub(crate) fn reattach_from(&self, owner: Option<&str>) -> String {
-        let app = self.app_flag();
-        let find = owner.map_or_else(|| app.clone(), |o| redact::app_flag(Some(o)));
-        let var = self.name();
-        match self.alias() {
-            Some(alias) => format!(
-                "if it was set by hand, unset it and attach the add-on under this name, so the add-on writes it: `heroku config:unset {var} {app} && heroku addons:attach <securekey-addon> --as {alias} {app}` (the add-on's name: `heroku addons {find}`)"
-            ),
-            None => format!(
-                "if it was set by hand, set {var} from the add-on's own var, or attach the add-on under a name ending in _KEY: `heroku addons:attach <securekey-addon> --as NAME {app}` (the add-on's name: `heroku addons {find}`)"
-            ),
-        }
+            .map(redact::shortened)
     }
 }
 
@@ -265,83 +249,6 @@ impl<'a> KeyText<'a> {
 
     pub(crate) fn trimmed(&self) -> &'a [u8] {
         self.trimmed
-    }
-}
-
-/// One pass over a key's bytes for every per-key check: ten thousand keys
-/// (SPEC §9) made one pass per check a quarter of the run.
-// Independent facts about one string, not a state machine in disguise.
-#[allow(clippy::struct_excessive_bools)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Shape {
-    /// Where the first char outside `[0-9A-Fa-f]` is.
-    pub(crate) first_non_hex: Option<usize>,
-    /// How many chars are outside `[0-9A-Fa-f]`.
-    pub(crate) non_hex: usize,
-    /// Any of `a-f`.
-    pub(crate) lower_hex: bool,
-    /// Any of `A-F`.
-    pub(crate) upper_hex: bool,
-    /// Only `[0-9a-z]`: the pre-2013 base36 alphabet.
-    pub(crate) base36_lower: bool,
-    /// Any of `g-z`: a letter no hex key has.
-    pub(crate) beyond_f: bool,
-}
-
-/// What one byte of a key is, as bits of [`CLASS`].
-mod class {
-    pub(super) const LOWER_HEX: u8 = 1; // a-f
-    pub(super) const UPPER_HEX: u8 = 2; // A-F
-    pub(super) const BEYOND_F: u8 = 4; // g-z
-    pub(super) const OTHER: u8 = 8; // neither a digit nor a letter in a-z or A-F
-    pub(super) const NON_HEX: u8 = BEYOND_F | OTHER;
-}
-
-/// Each byte's [`class`] bits (0 for a digit).
-const CLASS: [u8; 256] = {
-    let mut table = [class::OTHER; 256];
-    let mut b = 0;
-    while b < 256 {
-        #[allow(clippy::cast_possible_truncation)] // b < 256
-        let c = b as u8;
-        table[b] = match c {
-            b'0'..=b'9' => 0,
-            b'a'..=b'f' => class::LOWER_HEX,
-            b'A'..=b'F' => class::UPPER_HEX,
-            b'g'..=b'z' => class::BEYOND_F,
-            _ => class::OTHER,
-        };
-        b += 1;
-    }
-    table
-};
-
-impl Shape {
-    /// One table lookup per byte, no branch on the byte: a branch per byte
-    /// class was a tenth of the 10,000-var run, mispredicted on the random
-    /// mix of digits and letters every key is.
-    fn of(text: &[u8]) -> Self {
-        let mut seen = 0u8;
-        let mut non_hex = 0usize;
-        for &b in text {
-            let c = CLASS[usize::from(b)];
-            seen |= c;
-            non_hex += usize::from(c & class::NON_HEX != 0);
-        }
-        let first_non_hex = if non_hex == 0 {
-            None
-        } else {
-            text.iter()
-                .position(|&b| CLASS[usize::from(b)] & class::NON_HEX != 0)
-        };
-        Shape {
-            first_non_hex,
-            non_hex,
-            lower_hex: seen & class::LOWER_HEX != 0,
-            upper_hex: seen & class::UPPER_HEX != 0,
-            base36_lower: seen & (class::UPPER_HEX | class::OTHER) == 0,
-            beyond_f: seen & class::BEYOND_F != 0,
-        }
     }
 }
 
@@ -399,7 +306,7 @@ pub fn check_env(
             previous_id: None,
         };
         let problems = match sel.value {
-            None => vec![missing::check(&ctx)],
+            None => vec![missing::check(&ctx, sel.by_default)],
             Some(value) => {
                 report.present = true;
                 let checked = check_value(&ctx, value);
@@ -418,14 +325,12 @@ pub fn check_env(
     (reports, findings)
 }
 
-// Names are what the user typed (a key may be pasted there): Debug shows
-// them as every name is printed.
 impl fmt::Debug for VarReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VarReport")
             .field("app", &self.app)
             .field("app_name", &self.app_name)
-            .field("var", &untrusted(&self.var))
+            .field("var", &self.var)
             .field("source", &self.source)
             .field("required", &self.required)
             .field("present", &self.present)
@@ -442,7 +347,7 @@ impl fmt::Debug for Finding {
             .field("check", &self.check)
             .field("severity", &self.severity)
             .field("app", &self.app)
-            .field("var", &untrusted(&self.var))
+            .field("var", &self.var)
             .field("slot", &self.slot)
             .field("message", &self.message)
             .field("fix", &self.fix)
@@ -562,7 +467,7 @@ fn on_each<'r>(
     members: &'r [usize],
     check: CheckId,
     message: &'r str,
-    fix: impl Fn(&Ctx<'_>) -> String + 'r,
+    advice: impl Fn(&Ctx<'_>) -> (String, String) + 'r,
 ) -> impl Iterator<Item = Finding> + 'r {
     members.iter().map(move |&i| {
         let var = &reports[i];
@@ -570,9 +475,10 @@ fn on_each<'r>(
             var: &var.var,
             app: var.app_name.as_deref(),
         };
+        let (then, fix) = advice(&ctx);
         let mut f = finding(
             &var.var,
-            Problem::new(check, None, message.to_owned(), fix(&ctx)),
+            Problem::new(check, None, format!("{message}; {then}"), fix),
         );
         f.app.clone_from(&var.app);
         f
@@ -582,8 +488,8 @@ fn on_each<'r>(
 /// `app VAR` or `VAR`.
 fn place(r: &VarReport) -> String {
     match &r.app {
-        Some(app) => format!("{} {}", untrusted(app), untrusted(&r.var)),
-        None => untrusted(&r.var).to_string(),
+        Some(app) => format!("{} {}", redact::shortened(app), redact::shortened(&r.var)),
+        None => redact::shortened(&r.var).into_owned(),
     }
 }
 

@@ -3,7 +3,7 @@
 //! The message gives the position and the kind of the first offending char,
 //! never the char itself: around it is key material.
 
-use super::{CheckId, Ctx, KeyText, Problem};
+use super::{CheckId, Ctx, KeyText, Problem, advice};
 
 pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
     let text = key.trimmed();
@@ -14,17 +14,18 @@ pub(super) fn check(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
         2 => " and 1 more".to_owned(),
         n => format!(" and {} more", n - 1),
     };
+    let (then, fix) = advice::set_by_hand(ctx);
     Some(Problem::new(
         CheckId::NotHex,
         Some(key.slot),
         format!(
-            "the {} key has {} at position {} of {}{others}; keys are hex (0-9, A-F)",
+            "the {} key has {} at position {} of {}{others}; keys are hex (0-9, A-F); {then}",
             key.slot,
             describe(text, first),
             first + 1,
             text.len()
         ),
-        ctx.reattach(),
+        fix,
     ))
 }
 

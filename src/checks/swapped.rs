@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::groups::both;
-use super::{CheckId, Finding, VarReport, on_each, some_places};
+use super::{CheckId, Finding, VarReport, advice, on_each, some_places};
 use securekey::KeyId;
 
 /// Findings on every var of the later of two swapped pairs (in order of
@@ -49,13 +49,7 @@ pub(super) fn check(reports: &[VarReport], groups: &[Vec<usize>]) -> Vec<Finding
             members,
             CheckId::Swapped,
             &message,
-            |ctx| {
-                format!(
-                    "find which one was set by hand (`heroku releases {}`) and {}",
-                    ctx.app_flag(),
-                    ctx.reattach()
-                )
-            },
+            advice::set_by_hand,
         ));
     }
     out

@@ -266,6 +266,7 @@ fn sel<'e>(env: &'e Env, names: &[(&str, bool)]) -> Vec<Selected<'e>> {
             name: (*n).to_owned(),
             required: *r,
             value: env.get(n),
+            by_default: false,
         })
         .collect()
 }
@@ -284,9 +285,9 @@ fn missing() {
         Some("service-2"),
     );
     assert!(
-        findings[0].fix.contains(
-            "heroku addons:attach <securekey-addon> --as SERVICE_ONE_SECURE -a service-2"
-        ),
+        findings[0]
+            .fix
+            .contains("heroku addons:attach <addon> --as SERVICE_ONE_SECURE -a service-2"),
         "{}",
         findings[0].fix
     );

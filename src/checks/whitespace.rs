@@ -1,7 +1,7 @@
 //! `whitespace`: whitespace around the value or a key. The key file holds
 //! the trimmed keys, but apps that read the raw var see other bytes.
 
-use super::{CheckId, Ctx, KeyText, Problem};
+use super::{CheckId, Ctx, KeyText, Problem, advice};
 
 pub(super) fn value(ctx: &Ctx<'_>, value: &[u8]) -> Option<Problem> {
     (value.trim_ascii().len() != value.len()).then(|| {
@@ -31,9 +31,6 @@ pub(super) fn key(ctx: &Ctx<'_>, key: &KeyText<'_>) -> Option<Problem> {
     })
 }
 
-fn fix(ctx: &Ctx<'_>) -> String {
-    format!(
-        "read keys from the key file ($SECUREKEY_FILE); or, {}",
-        ctx.reattach()
-    )
+fn fix(_ctx: &Ctx<'_>) -> String {
+    advice::read_the_key_file()
 }

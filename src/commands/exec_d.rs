@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 use securekey_cli::error::Error;
 use securekey_cli::exit::ExitCode;
 use securekey_cli::key_file;
+use securekey_cli::redact::Secrets;
 
-use super::{Common, Source, check_one, emit, write};
+use super::{Ended, Source, checked, emit, start, write};
+use crate::cli::Common;
 use crate::output::say;
 
 /// The setting that says what a failed boot does: `strict` stops it, `off`
@@ -21,68 +23,75 @@ const BOOT_VAR: &str = "SECUREKEY_BOOT";
 
 /// Runs exec.d: check the process env, write the key file, tell the
 /// launcher where it is.
-pub(super) fn run(names: &[String], common: &Common) -> Result<ExitCode, Error> {
+pub(super) fn run(names: &[String], common: &Common, known: Secrets) -> Ended {
     let boot = std::env::var(BOOT_VAR).unwrap_or_default();
-    if !matches!(boot.as_str(), "" | "strict" | "off") {
-        say!(
-            "securekey: warning: {BOOT_VAR} is neither `strict` nor `off`; a broken key will be logged and the process started"
-        );
-    }
-    if boot == "off" {
-        tracing::info!("{BOOT_VAR}=off: not writing the key file");
-        return Ok(ExitCode::Ok);
-    }
     let strict = boot == "strict";
-    // Whatever the setting: a launcher that gives no writable fd 3 is not
-    // a CNB launcher, and nothing should be written anywhere else.
-    let mut fd3 = open_fd3()?;
+    if boot == "off" {
+        let run = start(common, known);
+        tracing::info!("{BOOT_VAR}=off: not writing the key file");
+        return run.fail_or(Ok(ExitCode::Ok));
+    }
     let quiet = Common {
         quiet: true,
         ..common.clone()
     };
     let path = absolute(&key_file::path(None));
-    // The check first: it tells the mask the env's key values before the
-    // path is named in any error.
-    let outcome = check_one(names, &Source::Process, &quiet).and_then(|report| {
+    let mut ended = checked(names, &Source::Process, &quiet, known, |p, outcome| {
+        if !matches!(boot.as_str(), "" | "strict") {
+            say(
+                p,
+                &format!(
+                    "warning: {BOOT_VAR} is neither `strict` nor `off`; a broken key will be logged and the process started"
+                ),
+            );
+        }
+        // Whatever the setting: a launcher that gives no writable fd 3 is
+        // not a CNB launcher, and nothing should be written anywhere else.
+        let mut fd3 = open_fd3()?;
         utf8_path(&path)?;
-        emit(&report, &quiet)?;
-        Ok((write::key_file(&report, &path)?, report.ok()))
+        emit(p, &outcome.report, &quiet)?;
+        let written = write::key_file(p, &outcome.report, &path, true)?;
+        if written {
+            let line = format!(
+                "{} = {}\n",
+                securekey::FILE_VAR,
+                toml_str(&path.to_string_lossy())
+            );
+            fd3.write_all(line.as_bytes()).map_err(Error::Fd3Write)?;
+        }
+        Ok(match (outcome.report.ok(), strict) {
+            (true, _) => ExitCode::Ok,
+            (false, true) => {
+                say(p, &format!("{BOOT_VAR}=strict stops the launch"));
+                ExitCode::Findings
+            }
+            (false, false) => {
+                if !written {
+                    say(
+                        p,
+                        &format!(
+                            "the process starts without a key file (set {BOOT_VAR}=strict to stop the launch instead)"
+                        ),
+                    );
+                }
+                ExitCode::Ok
+            }
+        })
     });
-    let (written, ok) = match outcome {
-        Ok(done) => done,
-        // A configuration error (a typo in SECUREKEY_REQUIRE, a malformed
-        // securekey.json) or a write failure: the process starts unless
-        // strict.
-        Err(e) if strict => return Err(e),
-        Err(e) => {
-            say!(
-                "securekey: error: {e}; the process starts without a key file (set {BOOT_VAR}=strict to stop the launch instead)"
+    // A configuration error (a typo in SECUREKEY_REQUIRE, a malformed
+    // securekey.json) or a write failure: the process starts unless strict.
+    if !strict {
+        if let Err(e) = &ended.result {
+            say(
+                &ended.printer,
+                &format!(
+                    "error: {e}; the process starts without a key file (set {BOOT_VAR}=strict to stop the launch instead)"
+                ),
             );
-            return Ok(ExitCode::Ok);
-        }
-    };
-    if written {
-        let line = format!(
-            "{} = {}\n",
-            securekey::FILE_VAR,
-            toml_str(&path.to_string_lossy())
-        );
-        fd3.write_all(line.as_bytes()).map_err(Error::Fd3Write)?;
-    }
-    match (ok, strict) {
-        (true, _) => Ok(ExitCode::Ok),
-        (false, true) => {
-            say!("securekey: {BOOT_VAR}=strict stops the launch");
-            Ok(ExitCode::Findings)
-        }
-        (false, false) if written => Ok(ExitCode::Ok),
-        (false, false) => {
-            say!(
-                "securekey: the process starts without a key file (set {BOOT_VAR}=strict to stop the launch instead)"
-            );
-            Ok(ExitCode::Ok)
+            ended.result = Ok(ExitCode::Ok);
         }
     }
+    ended
 }
 
 /// Opens file descriptor 3 for writing, as the launcher gave it.

@@ -1,7 +1,8 @@
-//! The commands: load, check, report, write. Each returns the exit code;
-//! only `main` exits.
+//! The commands. Each loads what it reads, learns the run's secrets, and
+//! only then makes the [`Printer`] that everything printed goes through;
+//! each returns the exit code, and only `main` exits.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::Path;
 
 use securekey_cli::checks::Severity;
@@ -9,47 +10,50 @@ use securekey_cli::env::{self, Env};
 use securekey_cli::error::Error;
 use securekey_cli::exit::ExitCode;
 use securekey_cli::key_file;
-use securekey_cli::pipeline;
+use securekey_cli::pipeline::{self, Note, Outcome, Settings};
+use securekey_cli::redact::{Printer, Secrets};
 use securekey_cli::report::{self, OutputFormat, Report};
-use securekey_cli::select::{self, REQUIRE_VAR};
 
 use crate::cli::{Command, Common, Config, Source};
-use crate::output;
+use crate::{logging, output};
 
 mod exec_d;
 mod lint;
 mod write;
 
-/// Runs the command.
-pub(crate) fn run(config: &Config) -> Result<ExitCode, Error> {
+/// How a run ended: the printer it made (for the error, if any) and its
+/// result.
+pub(crate) struct Ended {
+    pub(crate) printer: Printer,
+    pub(crate) result: Result<ExitCode, Error>,
+}
+
+/// Runs the command. `known` holds the secrets known before anything is
+/// read (the arguments' key-shaped words, the process env's key vars).
+pub(crate) fn run(config: &Config, known: Secrets) -> Ended {
     let common = &config.common;
     match &config.command {
-        Command::Check { names, source } => {
-            let report = check_one(names, source, common)?;
-            emit(&report, common)?;
-            Ok(exit_code(&report))
-        }
+        Command::Check { names, source } => checked(names, source, common, known, |p, outcome| {
+            emit(p, &outcome.report, common)?;
+            Ok(exit_code(&outcome.report))
+        }),
         Command::Write {
             names,
             source,
             output,
-        } => {
-            let report = check_one(names, source, common)?;
-            emit(&report, common)?;
-            let written = write::key_file(&report, &key_file::path(output.as_deref()))?;
+        } => checked(names, source, common, known, |p, outcome| {
+            emit(p, &outcome.report, common)?;
+            let path = key_file::path(output.as_deref());
+            let written = write::key_file(p, &outcome.report, &path, common.quiet)?;
             // Unwritten, it failed, even where `--allow` waived the reason.
             Ok(if written {
-                exit_code(&report)
+                exit_code(&outcome.report)
             } else {
                 ExitCode::Findings
             })
-        }
-        Command::ExecD { names } => exec_d::run(names, common),
-        Command::Lint { sources } => {
-            let report = lint::run(sources, common)?;
-            emit(&report, common)?;
-            Ok(exit_code(&report))
-        }
+        }),
+        Command::ExecD { names } => exec_d::run(names, common, known),
+        Command::Lint { sources } => lint::run(sources, common, known),
     }
 }
 
@@ -71,87 +75,112 @@ fn load(source: &Source) -> Result<Env, Error> {
     }
 }
 
-/// A setting from the checked environment, else, when that is a saved one,
-/// from the process's (at build time the app's settings are in `ENV_DIR`,
-/// and the build's own env may set them too). For the process env itself
-/// the first lookup is the only one.
-fn setting(env: &Env, source: &Source, name: &str) -> Option<Vec<u8>> {
-    match env.get(name) {
+/// `check`'s core, shared with `write` and `exec-d`: load, learn the
+/// secrets, resolve the settings, check, then hand the outcome to `then`
+/// with the run's printer.
+fn checked(
+    names: &[String],
+    source: &Source,
+    common: &Common,
+    mut secrets: Secrets,
+    then: impl FnOnce(&Printer, &Outcome) -> Result<ExitCode, Error>,
+) -> Ended {
+    let env = match load(source) {
+        Ok(env) => env,
+        Err(e) => return start(common, secrets).fail(e),
+    };
+    // A setting from the checked environment, else, for a saved one, from
+    // the process's (at build time the app's settings are in ENV_DIR, and
+    // the build's own env may set them too).
+    let setting = |name: &str| match env.get(name) {
         Some(value) => Some(value.to_vec()),
         None if *source != Source::Process => {
             std::env::var_os(name).map(std::os::unix::ffi::OsStringExt::into_vec)
         }
         None => None,
+    };
+    let settings = Settings::resolve(
+        names,
+        &setting,
+        Some(Path::new(".")),
+        common.discover,
+        common.policy.clone(),
+    );
+    let required = settings.as_ref().map_or(&[][..], |s| &s.required[..]);
+    secrets.extend(pipeline::secrets(&env, required));
+    let run = start(common, secrets);
+    let result = settings
+        .and_then(|settings| pipeline::check(&env, &settings))
+        .and_then(|outcome| {
+            log_notes(&run.printer, &outcome.notes);
+            then(&run.printer, &outcome)
+        });
+    Ended {
+        printer: run.printer,
+        result,
     }
 }
 
-/// `check`'s core, shared with `write` and `exec-d`: the environment
-/// loaded and its settings resolved here, checked by
-/// [`securekey_cli::pipeline::check`].
-///
-/// What is logged while the environment is read (an `ENV_DIR` file skipped
-/// for its name, which may hold a piece of a key) waits until the mask
-/// knows its key values, as `lint` holds stderr until every app is read.
-fn check_one(names: &[String], source: &Source, common: &Common) -> Result<Report, Error> {
-    output::hold_stderr();
-    let report = load(source).and_then(|env| {
-        let checked = check_env(&env, names, source, common);
-        if checked.is_err() {
-            // Stopped before the check told the mask: tell it now.
-            output::know(select::key_values(&env));
-        }
-        checked
-    });
-    output::release_stderr();
-    report
+/// A run whose secrets are known: its printer, and the logger set up.
+struct Started {
+    printer: Printer,
 }
 
-fn check_env(
-    env: &Env,
-    names: &[String],
-    source: &Source,
-    common: &Common,
-) -> Result<Report, Error> {
-    let (required, from) = select::required(
-        names,
-        setting(env, source, REQUIRE_VAR).as_deref(),
-        Path::new("."),
-    )?;
-    pipeline::check(
-        env,
-        (&required, from),
-        setting(env, source, "HEROKU_APP_NAME").as_deref(),
-        common.discover,
-        &common.policy,
-        &mut |values| output::know(values),
-    )
+fn start(common: &Common, secrets: Secrets) -> Started {
+    let printer = Printer::new(secrets);
+    logging::init(common, color_for(&std::io::stderr()), &printer);
+    Started { printer }
+}
+
+impl Started {
+    fn fail(self, error: Error) -> Ended {
+        self.fail_or(Err(error))
+    }
+
+    fn fail_or(self, result: Result<ExitCode, Error>) -> Ended {
+        Ended {
+            printer: self.printer,
+            result,
+        }
+    }
+}
+
+/// Logs what the pipeline had to say, the notes of levels that are on
+/// redacted in one batch.
+fn log_notes(p: &Printer, notes: &[Note]) {
+    let debug = tracing::enabled!(tracing::Level::DEBUG);
+    let shown: Vec<&Note> = notes
+        .iter()
+        .filter(|n| n.warning && tracing::enabled!(tracing::Level::WARN) || debug)
+        .collect();
+    p.prepare(shown.iter().map(|n| n.message.as_str()));
+    for note in shown {
+        let message = p.line(&note.message);
+        if note.warning {
+            tracing::warn!("{message}");
+        } else {
+            tracing::debug!("{message}");
+        }
+    }
 }
 
 /// Prints the report: to stdout, or under `-q` only the errors, one line
 /// each on stderr (so a good boot prints nothing; warnings are the release
 /// phase's to show).
-fn emit(report: &Report, common: &Common) -> Result<(), Error> {
-    let result = if common.quiet {
-        let color = color_for(&io::stderr());
-        let mut err = output::stderr();
-        report
+fn emit(p: &Printer, report: &Report, common: &Common) -> Result<(), Error> {
+    if common.quiet {
+        let color = color_for(&std::io::stderr());
+        for f in report
             .findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
-            .try_for_each(|f| writeln!(err, "securekey: {}", report::finding_line(f, color)))
-            .and_then(|()| err.flush())
-    } else {
-        let color = common.format == OutputFormat::Human && color_for(&io::stdout());
-        let mut out = output::stdout();
-        report
-            .render(&mut out, common.format, color)
-            .and_then(|()| out.finish())
-    };
-    match result {
-        // A closed pipe (`securekey check | head`) is the reader's choice.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(Error::Output),
+        {
+            output::say_shown(p, &report::finding_line(f, p, color));
+        }
+        return Ok(());
     }
+    let color = common.format == OutputFormat::Human && color_for(&std::io::stdout());
+    output::stdout(p, &report.render(p, common.format, color)).map_err(Error::Output)
 }
 
 /// Colour only on a terminal, and never with `NO_COLOR`.

@@ -5,17 +5,18 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use securekey_cli::KeyFile;
 use securekey_cli::checks::{CheckId, Severity};
 use securekey_cli::error::Error;
-use securekey_cli::KeyFile;
 use securekey_cli::key_file;
-use securekey_cli::redact::{Untrusted, untrusted};
+use securekey_cli::redact::Printer;
 use securekey_cli::report::Report;
 
 use crate::output::say;
 
 /// Writes the key file when the report allows it, and says on stderr what
-/// was (not) written. Returns whether a file was written.
+/// was (not) written: where it went, unless `quiet`. Returns whether a
+/// file was written.
 ///
 /// Nothing is written when any error other than `previous-empty` stands,
 /// or when `--allow` waived an error that left a var without a usable pair
@@ -26,7 +27,12 @@ use crate::output::say;
 /// # Errors
 /// The file could not be written ([`key_file::write`]); an existing one is
 /// then untouched.
-pub(super) fn key_file(report: &Report, path: &Path) -> Result<bool, Error> {
+pub(super) fn key_file(
+    p: &Printer,
+    report: &Report,
+    path: &Path,
+    quiet: bool,
+) -> Result<bool, Error> {
     let blocking = report
         .findings
         .iter()
@@ -37,9 +43,12 @@ pub(super) fn key_file(report: &Report, path: &Path) -> Result<bool, Error> {
         match &v.pair {
             Some(pair) => file.insert(v.var.clone(), pair.clone()),
             None if !blocking => {
-                say!(
-                    "securekey: error: {} has no well-formed LATEST,PREVIOUS pair (its findings were allowed), and the key file needs its keys",
-                    untrusted(&v.var)
+                say(
+                    p,
+                    &format!(
+                        "error: {} has no well-formed LATEST,PREVIOUS pair (its findings were allowed), and the key file needs its keys",
+                        v.var
+                    ),
                 );
                 whole = false;
             }
@@ -47,11 +56,30 @@ pub(super) fn key_file(report: &Report, path: &Path) -> Result<bool, Error> {
         }
     }
     if !whole {
-        say!("securekey: the key file was not written (an existing one is untouched)");
+        say(
+            p,
+            &format!(
+                "the key file {} was not written (an existing one is untouched)",
+                path.display()
+            ),
+        );
         return Ok(false);
     }
     key_file::write(&file, path)?;
-    tracing::info!(path = %Untrusted::path(path), pairs = file.len(), "wrote the key file");
+    if !quiet {
+        // The default folder is under the project's: a laptop's git must
+        // not take it.
+        let git = if path.ends_with(securekey::DEFAULT_PATH) {
+            "; keep .securekey/ out of git (add it to .gitignore)"
+        } else {
+            ""
+        };
+        let pairs = if file.len() == 1 { "pair" } else { "pairs" };
+        say(
+            p,
+            &format!("wrote {} ({} {pairs}){git}", path.display(), file.len()),
+        );
+    }
     // One set, not a scan of the findings per var.
     let reported: HashSet<&str> = report
         .findings
@@ -59,20 +87,22 @@ pub(super) fn key_file(report: &Report, path: &Path) -> Result<bool, Error> {
         .filter(|f| f.check == CheckId::PreviousEmpty)
         .map(|f| f.var.as_str())
         .collect();
-    let reported = |var: &str| reported.contains(var);
-    for (var, pair) in file.iter().filter(|(_, p)| p.previous().is_none()) {
-        if reported(var) {
-            say!(
-                "securekey: error: {} has no previous key (the add-on wrote `NEW,`): the key file holds its latest key alone ({}), so clients still on the previous key are refused until the add-on's next rotation",
-                untrusted(var),
+    // Said in one batch: a message per var, each read against the secrets
+    // alone, made 20,000 `NEW,` vars quadratic.
+    let lines: Vec<String> = file
+        .iter()
+        .filter(|(var, pair)| pair.previous().is_none() && reported.contains(var))
+        .map(|(var, pair)| {
+            format!(
+                "error: {} has no previous key (the add-on wrote `NEW,`): the key file holds its latest key alone ({}), so clients still on the previous key are refused until the add-on's next rotation",
+                securekey_cli::redact::shortened(var),
                 pair.latest()
-            );
-        } else {
-            tracing::info!(
-                var = %untrusted(var),
-                "no previous key (allowed): wrote the latest key alone"
-            );
-        }
+            )
+        })
+        .collect();
+    p.prepare(lines.iter().map(String::as_str));
+    for line in &lines {
+        say(p, line);
     }
     Ok(true)
 }

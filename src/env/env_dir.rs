@@ -20,6 +20,7 @@ use crate::input;
 pub fn read_env_dir(dir: &Path) -> Result<Env, Error> {
     let entries = fs::read_dir(dir).map_err(|e| Error::Read(dir.to_owned(), e))?;
     let mut vars = Vec::new();
+    let mut notes = Vec::new();
     let mut total: u64 = 0;
     for entry in entries {
         let entry = entry.map_err(|e| Error::Read(dir.to_owned(), e))?;
@@ -29,7 +30,7 @@ pub fn read_env_dir(dir: &Path) -> Result<Env, Error> {
             .file_type()
             .map_err(|e| Error::Read(path.clone(), e))?;
         if !file_type.is_file() || !is_var_name(&name) {
-            tracing::debug!(path = %label(&path), "skipping: not a config var file");
+            notes.push(format!("skipping {}: not a config var file", label(&path)));
             continue;
         }
         if vars.len() == input::MAX_VARS {
@@ -47,5 +48,7 @@ pub fn read_env_dir(dir: &Path) -> Result<Env, Error> {
     }
     // read_dir's order is the filesystem's; sort for a stable report.
     vars.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Env::new(label(dir), vars))
+    let mut env = Env::new(label(dir), vars);
+    env.notes = notes;
+    Ok(env)
 }

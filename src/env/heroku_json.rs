@@ -6,7 +6,6 @@ use serde_json::value::RawValue;
 
 use super::{ParseError, Var, strip_bom};
 use crate::input;
-use crate::redact::{Untrusted, may_hold_key_piece};
 
 /// Parses `heroku config --json`: one object whose values are strings
 /// (or null, for a var set to nothing). Vars come sorted by name; a name
@@ -72,20 +71,14 @@ pub fn parse_heroku_json(content: &[u8]) -> Result<Vec<Var>, ParseError> {
                 .into_bytes(),
             // `heroku config --json` prints null for a var set to nothing.
             _ if text == "null" => Vec::new(),
-            // Named unless the name could hold a piece of a key: nothing
-            // of this file is known to the output mask yet.
-            _ if may_hold_key_piece(name.as_bytes()) => {
-                return Err(ParseError::at(
-                    0,
-                    "the value of a var is not a string (its name has 8 hex digits in a row, so it is not shown)".to_owned(),
-                ));
-            }
+            // The name is not shown: the file's values are not yet known
+            // to the output guard, and a name may hold a piece of one.
             _ => {
                 return Err(ParseError::at(
                     0,
                     format!(
-                        "the value of {} is not a string",
-                        Untrusted::new(name.as_bytes())
+                        "the value of its var #{} (by name order) is not a string; heroku config --json writes strings",
+                        vars.len() + 1
                     ),
                 ));
             }

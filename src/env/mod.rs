@@ -12,7 +12,6 @@ use std::path::Path;
 
 use crate::error::Error;
 use crate::input;
-use crate::redact::Untrusted;
 
 pub mod dotenv;
 pub mod env_dir;
@@ -42,7 +41,7 @@ impl std::fmt::Debug for Var {
         write!(
             f,
             "Var {{ name: {:?}, value: <{} bytes> }}",
-            Untrusted::new(&self.name).to_string(),
+            String::from_utf8_lossy(&self.name),
             self.value.len()
         )
     }
@@ -51,10 +50,11 @@ impl std::fmt::Debug for Var {
 /// A set of config vars from one source, in the source's order.
 #[derive(Clone, Debug, Default)]
 pub struct Env {
-    /// Where the vars came from: `env`, `-` (stdin) or a path, kept in its
-    /// printed form (escaped and redacted by [`Untrusted::path`]): print it
-    /// as it is.
+    /// Where the vars came from: `env`, `-` (stdin) or a path, as given
+    /// (bytes that are not UTF-8 as U+FFFD).
     pub source: String,
+    /// What reading it has to say (files an `ENV_DIR` skipped), for the log.
+    pub notes: Vec<String>,
     /// The vars; a later var of the same name replaces an earlier one.
     /// Private, so the index always matches them.
     vars: Vec<Var>,
@@ -82,6 +82,7 @@ impl Env {
         let (vars, index) = Index::build(vars);
         Env {
             source: source.into(),
+            notes: Vec::new(),
             vars,
             index,
         }
@@ -221,10 +222,9 @@ pub fn parse(path: &Path, content: &[u8], how: Detect) -> Result<Env, Error> {
     Ok(Env::new(label(path), vars))
 }
 
-/// A path as the env's `source`: its printed form (escaped, shortened,
-/// never key-shaped), kept as such, so a report can print it as it is.
-fn label(path: &Path) -> String {
-    Untrusted::path(path).to_string()
+/// A path as the env's `source`: as given.
+pub(crate) fn label(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
 }
 
 /// Reads a saved environment from a file or stdin (`-`).

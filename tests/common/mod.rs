@@ -7,16 +7,9 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-/// Two example keys (from a public write-up of the add-on; not secrets) and
-/// two more, so rotations can be played.
-pub const A: &str = "3F6D463C2A79289DC5B3C13A4EB2736B0D51A80234CAEAF0EA12D15F12E9FDEE";
-pub const B: &str = "CF8BBE474F57D9CA1DB402B2D19873E2F05ABED1213256FB761E166A2C8E6EBA";
-pub const C: &str = "0B5E7E1F6E8C7D35A1D0A4C2E6F9B8D7C6B5A4F3E2D1C0B9A8F7E6D5C4B3A291";
-pub const D: &str = "9A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F9";
+pub use securekey_testkit::{A, ALL_KEYS, B, C, D, gen_key};
 
-/// Every key the tests use: none may ever be printed.
-pub const ALL_KEYS: &[&str] = &[A, B, C, D];
-
+/// `LATEST,PREVIOUS`.
 pub fn pair(latest: &str, previous: &str) -> String {
     format!("{latest},{previous}")
 }
@@ -87,17 +80,7 @@ pub fn assert_no_leak(text: &str, what: &str) {
 }
 
 pub fn assert_no_leak_of(text: &str, what: &str, keys: &[&str]) {
-    let upper = text.to_ascii_uppercase();
-    for (k, key) in keys.iter().enumerate() {
-        let key = key.to_ascii_uppercase();
-        for start in 0..=key.len().saturating_sub(8) {
-            let window = &key[start..start + 8];
-            assert!(
-                !upper.contains(window),
-                "{what} holds 8 chars of test key #{k} at offset {start} (output withheld)"
-            );
-        }
-    }
+    securekey_testkit::assert_no_leak(text.as_bytes(), keys, what);
 }
 
 /// A temp dir and the binary, run in it with a cleared environment.
@@ -331,84 +314,17 @@ pub fn run_with_deadline(cmd: &mut Command, input: Option<Vec<u8>>) -> Outcome {
     }
 }
 
-/// The letters and digits of `text`, upper-cased: what is left of a key
-/// once separators, mask characters and case are taken away. The escapes
-/// the tool writes for control characters (`\n`, `\t`, `\x01`, `\u{202e}`,
-/// however many backslashes lead them) are separators too: their letters
-/// are not the text's, and a key
-/// cut by newlines is still the key.
-pub fn squeezed(text: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut i = 0;
-    while i < text.len() {
-        if text[i] == b'\\' {
-            i += 1 + escape_len(&text[i + 1..]);
-            continue;
-        }
-        if text[i].is_ascii_alphanumeric() {
-            out.push(text[i].to_ascii_uppercase());
-        }
-        i += 1;
-    }
-    out
-}
-
-/// How many bytes after a `\` are an escape's, as the mask reads them:
-/// more backslashes (JSON doubles them), then `n`, `r`, `t`, `x01` or
-/// `u{202e}`.
-fn escape_len(rest: &[u8]) -> usize {
-    let slashes = rest.iter().take_while(|&&b| b == b'\\').count();
-    let body = &rest[slashes..];
-    slashes
-        + match body.first() {
-            Some(b'n' | b'r' | b't') => 1,
-            Some(b'x') if body.len() >= 3 && body[1..3].iter().all(u8::is_ascii_hexdigit) => 3,
-            Some(b'u') if body.get(1) == Some(&b'{') => body
-                .iter()
-                .position(|&b| b == b'}')
-                .map_or(0, |end| end + 1),
-            _ => 0,
-        }
-}
-
 /// The first (key number, offset) of an 8-char window of one of `keys`
-/// that `text` holds, separators removed and case ignored.
+/// that `text` holds, in any case.
 pub fn leaked_window(text: &[u8], keys: &[&str]) -> Option<(usize, usize)> {
-    let mut windows: std::collections::HashMap<Vec<u8>, (usize, usize)> =
-        std::collections::HashMap::new();
-    for (k, key) in keys.iter().enumerate() {
-        for (at, w) in squeezed(key.as_bytes()).windows(8).enumerate() {
-            windows.entry(w.to_vec()).or_insert((k, at));
-        }
-    }
-    squeezed(text)
-        .windows(8)
-        .find_map(|w| windows.get(w).copied())
+    securekey_testkit::leak(text, keys).map(|l| (l.secret, l.at))
 }
 
-/// Asserts that `text` holds no 8 chars in a row of any of `keys`, whatever
-/// separators or case disguise them. The message names the case, the key's
-/// number and the window's offset, never the text or the key.
+/// Asserts that `text` holds no 8 chars in a row of any of `keys`, in any
+/// case. The message names the case, the key's number and the window's
+/// offset, never the text or the key.
 pub fn assert_no_window(text: &[u8], case: &str, keys: &[&str]) {
-    if let Some((k, at)) = leaked_window(text, keys) {
-        panic!("{case}: holds 8 chars of key #{k} at offset {at} (output withheld)");
-    }
-}
-
-/// A 64-hex key for `i`, the same on every run (splitmix64, no RNG crate).
-pub fn gen_key(i: u64) -> String {
-    let mut x = i
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        .wrapping_add(0x2545_F491_4F6C_DD1D);
-    let mut key = String::with_capacity(64);
-    for _ in 0..4 {
-        x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = x;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        std::fmt::Write::write_fmt(&mut key, format_args!("{:016X}", z ^ (z >> 31))).unwrap();
-    }
-    key
+    securekey_testkit::assert_no_leak(text, keys, case);
 }
 
 impl TestEnv {

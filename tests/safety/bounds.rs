@@ -407,7 +407,7 @@ fn a_60_mb_json_value_is_refused_within_memory() {
         let case = format!("{args:?}");
         let out = run(&t, args, &[]);
         out.assert_code(&case, 2);
-        stderr_says(&out, &case, &["SECURE_KEY"]);
+        stderr_says(&out, &case, &["is not a string"]);
     }
 }
 

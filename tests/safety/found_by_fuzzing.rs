@@ -7,72 +7,9 @@ use super::*;
 // Each class the fuzz target found, with the real binary. The target's
 // inputs were minimised; these are the same classes with real keys.
 
-/// A key every 8-char piece of which starts with a letter: each piece is a
-/// valid var name by itself, and too short to look like a key.
-const LETTER_PIECES: &str = "ABCDEF01BCDEF012CDEF0123DEF01234EF012345F0123456A1234567B2345678";
-
 /// A key whose first and last 10 chars are digits (an `ESC [` before them
 /// made them parameters of a control sequence).
 const DIGIT_ENDS: &str = "1234567890ABCDEF1234567890ABCDEF1234567890ABCDEF1234567890123456";
-
-fn pieces(key: &str) -> Vec<String> {
-    key.as_bytes()
-        .chunks(8)
-        .map(|c| String::from_utf8(c.to_vec()).unwrap())
-        .collect()
-}
-
-#[test]
-fn a_key_cut_into_valid_names_is_never_echoed_as_required_names() {
-    let t = TestEnv::new();
-    t.write("k.env", format!("SECURE_KEY={}\n", pair(C, D)));
-    let keys = [LETTER_PIECES];
-    let names = pieces(LETTER_PIECES);
-    // As a shell splits `securekey check $KEY_IN_8S`.
-    let mut args = vec!["check".to_owned(), "--env-file".into(), "k.env".into()];
-    args.extend(names.iter().cloned());
-    for mode in MODES {
-        let case = format!("arguments {mode:?}");
-        let out = run(&t, &with_mode(&refs(&args), mode), &[]);
-        out.assert_code(&case, 2);
-        out.no_window(&case, &keys);
-    }
-    for sep in [" ", ",", "\n"] {
-        let require = names.join(sep);
-        for mode in MODES {
-            let case = format!("SECUREKEY_REQUIRE joined by {sep:?} {mode:?}");
-            let out = run(
-                &t,
-                &with_mode(&["check"], mode),
-                &[("SECUREKEY_REQUIRE", &require), ("SECURE_KEY", &pair(C, D))],
-            );
-            out.assert_code(&case, 2);
-            out.no_window(&case, &keys);
-        }
-    }
-    // A saved env's own setting, in lint.
-    t.write(
-        "app.env",
-        format!(
-            "SECUREKEY_REQUIRE=\"{}\"\nSECURE_KEY={}\n",
-            names.join(" "),
-            pair(C, D)
-        ),
-    );
-    for mode in MODES {
-        let case = format!("lint SECUREKEY_REQUIRE {mode:?}");
-        let out = run(&t, &with_mode(&["lint", "app.env"], mode), &[]);
-        out.assert_code(&case, 2);
-        out.no_window(&case, &keys);
-    }
-    t.write(
-        "securekey.json",
-        serde_json::json!({ "require": names }).to_string(),
-    );
-    let out = run(&t, &["check", "--env-file", "k.env"], &[]);
-    out.assert_code("securekey.json", 2);
-    out.no_window("securekey.json", &keys);
-}
 
 /// A var skipped for its name (spaces: from JSON or the process env) is
 /// named in a warning; the name held 12 chars of the checked key, and the
@@ -113,39 +50,6 @@ fn a_skipped_name_with_a_piece_of_a_checked_key_is_masked() {
     }
 }
 
-/// A lint argument that is a key cut by the `=` of `APP=PATH`, or by the
-/// last `/` of a path: the label (in every header and finding) or the path
-/// (in errors) was printed alone, too short to look like a key.
-#[test]
-fn a_key_cut_into_a_lint_label_and_path_is_never_printed() {
-    let t = TestEnv::new();
-    let keys = [LETTER_PIECES];
-    let good = format!("SECURE_KEY={}\n", pair(C, D));
-    // `ABCDEF01=BCDEF012`, with and without a file by that path.
-    let at_eq = format!("{}={}", &LETTER_PIECES[..8], &LETTER_PIECES[8..16]);
-    let at_slash = format!("{}/{}", &LETTER_PIECES[..24], &LETTER_PIECES[24..32]);
-    t.write(&at_slash, &good);
-    for args in [
-        vec!["lint", at_eq.as_str()],
-        vec!["lint", at_slash.as_str()],
-        vec!["lint", "k.env", at_eq.as_str()],
-    ] {
-        for mode in MODES {
-            let case = format!("{args:?} {mode:?}");
-            let out = run(&t, &with_mode(&args, mode), &[]);
-            out.clean_exit(&case);
-            out.no_window(&case, &keys);
-        }
-    }
-    t.write(&LETTER_PIECES[8..16], &good);
-    for mode in MODES {
-        let case = format!("{at_eq} with a file at its path {mode:?}");
-        let out = run(&t, &with_mode(&["lint", &at_eq], mode), &[]);
-        out.clean_exit(&case);
-        out.no_window(&case, &keys);
-    }
-}
-
 /// A key right after `ESC [` in a name, a label or a path: its leading
 /// (or, before its end, trailing) digits were taken for a control
 /// sequence's parameters and printed beside the redacted rest.
@@ -154,18 +58,16 @@ fn a_key_after_an_escape_is_never_printed_in_part() {
     let t = TestEnv::new();
     let keys = [DIGIT_ENDS];
     let lead = format!("\x1b[{DIGIT_ENDS}_SECURE_KEY");
-    let tail = format!("x{}\x1b[{}", &DIGIT_ENDS[..54], &DIGIT_ENDS[54..]);
     t.write("k.env", format!("SECURE_KEY={}\n", pair(C, D)));
     t.write(
         "names.json",
-        serde_json::json!({ lead.clone(): pair(C, D), tail.clone(): pair(D, C) }).to_string(),
+        serde_json::json!({ lead.clone(): pair(C, D) }).to_string(),
     );
     let label = format!("{lead}=k.env");
     for args in [
         vec!["check", "--heroku-json", "names.json"],
         vec!["lint", "names.json"],
         vec!["lint", label.as_str()],
-        vec!["check", "--env-file", tail.as_str()],
     ] {
         for mode in MODES {
             let case = format!("{:?} {mode:?}", args[..2].join(" "));

@@ -62,7 +62,11 @@ pub struct KeyFile {
 impl std::fmt::Debug for KeyFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_map()
-            .entries(self.keys.iter().map(|(var, pair)| (Shown(var).to_string(), pair)))
+            .entries(
+                self.keys
+                    .iter()
+                    .map(|(var, pair)| (Shown(var).to_string(), pair)),
+            )
             .finish()
     }
 }
@@ -91,9 +95,8 @@ impl KeyFile {
     /// # Errors
     /// [`Error::NoSuchVar`].
     pub fn pair(&self, var: &str) -> Result<&KeyPair, Error> {
-        self.get(var).ok_or_else(|| {
-            Error::NoSuchVar(var.to_owned(), self.keys.keys().cloned().collect())
-        })
+        self.get(var)
+            .ok_or_else(|| Error::NoSuchVar(var.to_owned(), self.keys.keys().cloned().collect()))
     }
 
     /// Every var and its pair, by name.
@@ -201,13 +204,8 @@ fn read(path: &Path) -> Result<Vec<u8>, Error> {
 }
 
 fn parse(content: &[u8]) -> Result<KeyFile, String> {
-    let value: Value = serde_json::from_slice(content).map_err(|e| {
-        format!(
-            "not valid JSON (line {}, column {})",
-            e.line(),
-            e.column()
-        )
-    })?;
+    let value: Value = serde_json::from_slice(content)
+        .map_err(|e| format!("not valid JSON (line {}, column {})", e.line(), e.column()))?;
     if value.get("version").and_then(Value::as_u64) != Some(FORMAT_VERSION)
         || !value.get("version").is_some_and(Value::is_u64)
     {
@@ -252,7 +250,11 @@ fn key(var: &str, entry: &Value, slot: Slot) -> Result<Option<Key>, String> {
         .filter(|k| k.expose() == text)
         .ok_or_else(not_canonical)?;
     if id.as_str() != Some(key.id().to_string().as_str()) {
-        return Err(entry_error(var, slot, &format!("key does not match {slot}_id")));
+        return Err(entry_error(
+            var,
+            slot,
+            &format!("key does not match {slot}_id"),
+        ));
     }
     Ok(Some(key))
 }
@@ -295,7 +297,10 @@ mod tests {
     #[test]
     fn debug_shows_ids_only() {
         let shown = format!("{:?}", file());
-        assert!(!shown.contains(&A[..8]) && !shown.contains(&B[..8]), "{shown}");
+        assert!(
+            !shown.contains(&A[..8]) && !shown.contains(&B[..8]),
+            "{shown}"
+        );
         assert!(shown.contains("SECURE_KEY"));
     }
 }

@@ -44,7 +44,7 @@ fn words(text: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
-/// A word with a key's shape: 45 or more letters and digits in a row,
+/// A word with a key's shape: 45 to 130 letters and digits in a row,
 /// holding both. The add-on's keys (64 hex chars, or 60-odd for its
 /// 2013–2018 ones), its pre-2013 base36 keys (about 50), two keys run
 /// together, or a key with a letter stuck to it all have it; the words of
@@ -55,7 +55,7 @@ fn words(text: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
 #[doc(hidden)]
 #[must_use]
 pub fn key_shaped(word: &[u8]) -> bool {
-    word.len() >= 45
+    (45..=130).contains(&word.len())
         && word.iter().any(u8::is_ascii_digit)
         && word.iter().any(u8::is_ascii_alphabetic)
 }
