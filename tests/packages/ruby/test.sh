@@ -161,7 +161,7 @@ expect() {
   if "$@"; then
     ok "$name"
   else
-    not_ok "$name" "status $status; header names: $(cut -d: -f1 "$work/$req.headers" | tr -d '\r' | tr '\n' ' ')"
+    not_ok "$name" "status $status; header names: $(tail -n +2 "$work/$req.headers" | cut -d: -f1 | tr -d '\r' | tr '\n' ' ')"
   fi
 }
 
@@ -251,6 +251,19 @@ cookie_tests() {
   stop
 }
 
+rails_api_tests() {
+  serve rails-api "$root/packages/ruby/examples/rails_api.ru" SECUREKEY_FILE="$files/ab.json" RAILS_ENV=production
+  request api-latest /things -H "Authorization: Bearer $KEY_A"
+  expect "rails api (config.middleware.use): the latest key reaches the controller as :latest" api-latest \
+    test "$status:$(<"$work/api-latest.body")" == "200:things for a client with the latest key"
+  request api-previous /things -H "Authorization: Bearer $KEY_B"
+  expect "rails api: the previous key reaches it as :previous, with Securekey-Slot: previous" api-previous \
+    test "$status:$(<"$work/api-previous.body"):$(header api-previous securekey-slot)" == "200:things for a client with the previous key:previous"
+  request api-unknown /things -H "Authorization: Bearer $KEY_C"
+  expect "rails api: an unknown key: 401 before Rails routes it" api-unknown refused api-unknown
+  stop
+}
+
 main() {
   make_files
   local status=0
@@ -274,6 +287,7 @@ main() {
 
   rack_tests
   cookie_tests
+  rails_api_tests
 }
 
 # The suite's output goes through a file too, for the leak check; the
