@@ -11,11 +11,11 @@ lib = File.join(Gem::Specification.find_by_name("securekey").full_gem_path, "lib
 loader = Zeitwerk::Loader.new
 loader.push_dir(lib)
 loader.setup
-Tap.check("Zeitwerk eager-loads the gem's lib/ without a Zeitwerk::NameError") do
+Tap.check("Zeitwerk eager-loads the gem's lib/ without a NameError") do
   loader.eager_load
   true
-rescue Zeitwerk::NameError => e
-  Tap.not_ok("Zeitwerk: #{e.message[/expected file \S+ to define constant \S+/]}")
+rescue NameError => e # Zeitwerk::NameError too: a file that does not define its constant
+  puts "#   #{e.class}: #{e.message.lines.first.strip}"
   false
 end
 files = Dir[File.join(lib, "securekey", "*.rb")].sort

@@ -32,12 +32,12 @@ module Securekey
     # not) with the latest key, and once more with the previous key if the
     # first answer is a 401. Sets the request's Authorization header. A
     # request with a body_stream cannot be sent twice: give it a body.
-    def request(http, request, &block)
+    def request(http, request)
       keys = @pair.keys_to_present
       response = nil
       keys.each_with_index do |key, index|
         request["authorization"] = "Bearer #{key.secret}"
-        response = http.request(request, &block)
+        response = http.request(request)
         break unless response.code == "401" && index + 1 < keys.length
 
         log(:info, "the latest key (#{key.id}) was refused (401): retrying once with the previous key (#{keys[index + 1].id})")
