@@ -1,16 +1,14 @@
 #!/usr/bin/env bash
 # tests/packages/ruby/setup.sh: installs from Debian what the Ruby package's
-# tests need (Ruby and RubyGems, Rails 6.1, Rack, WEBrick, Zeitwerk, curl);
-# runs `apt-get update` only when something is missing. Idempotent.
+# tests need (Ruby and RubyGems, Rails 6.1, Rack, WEBrick, Zeitwerk, curl),
+# and nothing when it is all there (`apt-get update` only then too).
 set -euo pipefail
 
-packages=(ruby ruby-rails ruby-rack ruby-webrick ruby-zeitwerk curl)
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib.sh"
+
 missing=()
-for package in "${packages[@]}"; do
+for package in ruby ruby-rails ruby-rack ruby-webrick ruby-zeitwerk curl; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
 done
-if [[ "${#missing[@]}" -gt 0 ]]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q "${missing[@]}"
-fi
+debian_install "${missing[@]}"
