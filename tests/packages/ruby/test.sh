@@ -261,6 +261,29 @@ rails_api_tests() {
   stop
 }
 
+# An app's way in: a Gemfile naming the gem, the .gem in vendor/cache,
+# `bundle install --local` (Debian's Bundler; no network), `bundle exec`.
+bundler_tests() {
+  local app="$work/bundler-app" status=0
+  mkdir -p "$app/vendor/cache"
+  cp "$work/pkg/securekey-0.1.0.gem" "$app/vendor/cache/"
+  printf 'source "https://rubygems.org"\ngem "securekey", "0.1.0"\n' >"$app/Gemfile"
+  local bundle_env=(env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 BUNDLE_PATH="$app/vendor/bundle")
+  (cd "$app" && "${bundle_env[@]}" bundle install --local) >"$work/bundle-install.log" 2>&1 || status=$?
+  check "bundler: bundle install --local of gem \"securekey\" from vendor/cache" test "$status" -eq 0
+  status=0
+  # shellcheck disable=SC2016 # Ruby code, not shell
+  (cd "$app" && "${bundle_env[@]}" bundle exec ruby -e 'require "securekey"
+puts Securekey::VERSION, $LOADED_FEATURES.grep(%r{/securekey\.rb\z})') >"$work/bundle-require.out" 2>&1 || status=$?
+  check "bundler: bundle exec ruby -e 'require \"securekey\"' loads the bundled 0.1.0" \
+    test "$status:$(<"$work/bundle-require.out")" == "0:0.1.0"$'\n'"$app/vendor/bundle/ruby/$(ruby -e 'print RbConfig::CONFIG["ruby_version"]')/gems/securekey-0.1.0/lib/securekey.rb"
+  status=0
+  (cd "$app" && "${bundle_env[@]}" SECUREKEY_FILE="$files/ab.json" bundle exec securekey-reader present SECURE_KEY) \
+    >"$work/bundle-reader.out" 2>&1 || status=$?
+  check "bundler: bundle exec securekey-reader present SECURE_KEY gives the ids in client order" \
+    test "$status:$(<"$work/bundle-reader.out")" == "0:$(key_id "$KEY_A")"$'\n'"$(key_id "$KEY_B")"
+}
+
 main() {
   make_files
   local status=0
@@ -273,6 +296,7 @@ main() {
     bail ruby "gem build of the gemspec and gem install --local of the .gem" "install.sh exited $status"
   fi
 
+  bundler_tests
   ruby_test api "$here/api_test.rb" "$files"
   ruby_test zeitwerk "$here/zeitwerk_test.rb"
   ruby_test rails "$here/rails_test.rb" "$root/packages/ruby/examples" "$files"
