@@ -48,7 +48,8 @@ module Securekey
     def self.read(path)
       shown = Shown.call(path)
       begin
-        raise Error, "the key file #{shown} is #{kind(File.stat(path))}, not a regular file" unless File.file?(path)
+        stat = File.stat(path)
+        raise Error, "the key file #{shown} is #{kind(stat)}, not a regular file" unless stat.file?
 
         File.open(path, File::RDONLY | File::NONBLOCK | File::BINARY) do |file|
           stat = file.stat
@@ -75,7 +76,7 @@ module Securekey
       when "characterSpecial" then "a character device"
       when "blockSpecial" then "a block device"
       when "socket" then "a socket"
-      else "not a regular file"
+      else "something else"
       end
     end
     private_class_method :kind
@@ -151,7 +152,7 @@ module Securekey
 
       names = vars.map { |var| Shown.call(var) }.join(", ")
       held = @pairs.empty? ? "holds no var" : "holds #{@pairs.size} vars (#{names}) and no SECURE_KEY"
-      raise Error, "the key file #{held}: name the var to use (var: \"…_SECURE_KEY\")"
+      raise Error, "the key file #{held}: name the var to use (var: \"..._SECURE_KEY\")"
     end
 
     # var's pair (default: default_var).
