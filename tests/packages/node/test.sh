@@ -148,6 +148,18 @@ else
   not_ok "the installed bin securekey-reader prints the key ids in client order"
 fi
 
+# The conformance table's install: offline (an empty npm cache of its own),
+# and its reader runs under the bare environment the runner gives it.
+name="install.sh (the conformance reader): npm pack, an offline install, and OUT_DIR/reader under env -i"
+if bash "$here/install.sh" "$work/conformance" >"$printed/install.out" 2>&1 &&
+  [[ "$(cd "$work" && env -i PATH=/usr/bin:/bin SECUREKEY_FILE="$keys/ab.json" \
+    "$work/conformance/reader" present SECURE_KEY 2>"$printed/reader.err")" == "$id_a"$'\n'"$id_b" ]]; then
+  ok "$name"
+else
+  not_ok "$name"
+  show "$printed/install.out"
+fi
+
 # The key objects, printed every way (the ids must show, no key material).
 if in_project redaction node redaction.cjs && grep -q "$id_a" "$printed/redaction.out" &&
   grep -q "$id_b" "$printed/redaction.out"; then
