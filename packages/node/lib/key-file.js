@@ -52,14 +52,24 @@ function notRegular(file, stats) {
   );
 }
 
+const REASONS = {
+  EACCES: "permission denied",
+  EPERM: "not permitted",
+  ELOOP: "too many symlinks",
+  ENAMETOOLONG: "the path is too long",
+  EIO: "an I/O error",
+  EMFILE: "too many open files",
+};
+
 function cannotRead(file, error) {
   if (error.code === "ENOENT" || error.code === "ENOTDIR") {
     return new KeyFileError(
       `no key file at ${shown(file)}: run \`securekey write\` first (on Heroku the buildpack's boot script does), or set SECUREKEY_FILE`,
     );
   }
-  // Node's message ends with the path; the code alone says what happened.
-  return new KeyFileError(`cannot read the key file ${shown(file)}: ${error.code ?? "error"}`);
+  // Node's message ends with the path; the code says what happened.
+  const why = REASONS[error.code] ?? "error";
+  return new KeyFileError(`cannot read the key file ${shown(file)}: ${why} (${error.code ?? "no code"})`);
 }
 
 // O_NONBLOCK: opening a FIFO that appeared after the stat must not wait

@@ -3,7 +3,8 @@
 # pack` of packages/node, installed from the tarball into a clean project
 # (with express, typescript and the types from npm), then:
 # - `import` from an ESM project's .js file and `require` from a .cjs file;
-# - `tsc --noEmit` of a TypeScript file against the package's types;
+# - `tsc --noEmit` of TypeScript files against the package's types, and
+#   arethetypeswrong over the tarball;
 # - key objects show only their ids, however printed;
 # - the Express and node:http middleware on a real server on 127.0.0.1,
 #   driven by curl and by the package's own fetch client (the retry);
@@ -97,7 +98,7 @@ mkdir -p "$project"
 cp -R "$here/project/." "$project/"
 printf '{"name":"securekey-node-test","version":"0.0.0","private":true,"type":"module"}\n' >"$project/package.json"
 if (cd "$project" && npm install --no-audit --no-fund --silent "$tarball" \
-  express@5 @types/express@5 typescript@5.9 @types/node@20) >"$work/npm-install.log" 2>&1; then
+  express@5 @types/express@5 typescript@5.9 @types/node@20 @arethetypeswrong/cli@0.18) >"$work/npm-install.log" 2>&1; then
   ok "npm install of the tarball (with express, typescript and types from npm)"
 else
   show "$work/npm-install.log"
@@ -139,6 +140,15 @@ if in_project tsc npx --no-install tsc -p tsconfig.json; then
 else
   not_ok "tsc --noEmit type-checks an ESM and a CommonJS TypeScript file against the package's types"
   show "$printed/tsc.out"
+fi
+
+# arethetypeswrong: the exports map gives each resolution (node10, node16
+# from CommonJS and from ESM, bundlers) types that match its JavaScript.
+if in_project attw npx --no-install attw --format ascii "$tarball"; then
+  ok "the types resolve and match the JavaScript from CommonJS, ESM, node10 and bundlers (arethetypeswrong)"
+else
+  not_ok "the types resolve and match the JavaScript from CommonJS, ESM, node10 and bundlers (arethetypeswrong)"
+  show "$printed/attw.out"
 fi
 
 if in_project bin node_modules/.bin/securekey-reader present SECURE_KEY &&
