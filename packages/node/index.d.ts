@@ -32,6 +32,7 @@ export declare function keyId(canonical: string): string;
 /** One key (64 uppercase hex chars). Printed, inspected or serialized, it
  * shows its id only. */
 export declare class Key {
+  /** Throws TypeError unless canonical is 64 uppercase hex chars. */
   constructor(canonical: string);
   /** The key's id (8 lowercase hex chars). */
   readonly id: string;

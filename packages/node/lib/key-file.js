@@ -7,13 +7,12 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const util = require("node:util");
-const { KeyFileError, KeyPair, keyId } = require("./keys.js");
+const { KeyFileError, KeyPair, isCanonical, keyId } = require("./keys.js");
 
 /** The most a key file may hold: 1 MiB. A Heroku app's is a few hundred
  * bytes. */
 const CAP = 1048576;
 const FORMAT_VERSION = 1;
-const CANONICAL = /^[0-9A-F]{64}$/;
 // serde_json, which securekey uses to write and read the file, refuses
 // deeper nesting (128 levels); every reader refuses what it refuses.
 const MAX_DEPTH = 127;
@@ -139,7 +138,7 @@ function scan(text) {
     const c = text[i];
     if (c === '"') {
       let j = i + 1;
-      while (text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
       const raw = text.slice(i, j + 1);
       if (!value(raw) && depth === 1) name = JSON.parse(raw);
       i = j + 1;
@@ -195,7 +194,7 @@ function slotKey(name, entry, slot) {
     throw new KeyFileError(`${name}: "previous" is null, so "previous_id" must be null too`);
   }
   if (typeof text !== "string") throw new KeyFileError(`${name}: no "${slot}"`);
-  if (!CANONICAL.test(text)) {
+  if (!isCanonical(text)) {
     throw new KeyFileError(`${name}: the ${slot} key is not 64 uppercase hex chars`);
   }
   if (typeof id !== "string") throw new KeyFileError(`${name}: no "${slot}_id"`);

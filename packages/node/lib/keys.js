@@ -6,6 +6,13 @@
 const crypto = require("node:crypto");
 const util = require("node:util");
 
+const CANONICAL = /^[0-9A-F]{64}$/;
+
+/** True if text is a key in canonical form: 64 uppercase hex chars. */
+function isCanonical(text) {
+  return typeof text === "string" && CANONICAL.test(text);
+}
+
 /** The key file is missing, malformed or tampered, or lacks the var asked
  * for. The message says what and how to fix it; it never holds a key. */
 class KeyFileError extends Error {
@@ -21,11 +28,15 @@ function keyId(canonical) {
   return crypto.createHash("sha256").update(String(canonical), "utf8").digest("hex").slice(0, 8);
 }
 
-/** One key, in canonical form (64 uppercase hex chars). */
+/** One key, in canonical form (64 uppercase hex chars; anything else is
+ * a TypeError). */
 class Key {
   #bytes;
 
   constructor(canonical) {
+    if (!isCanonical(canonical)) {
+      throw new TypeError("a key is 64 uppercase hex chars (the add-on's form)");
+    }
     this.#bytes = Buffer.from(canonical, "ascii");
     this.id = keyId(canonical);
     Object.freeze(this);
@@ -100,4 +111,4 @@ class KeyPair {
   }
 }
 
-module.exports = { Key, KeyFileError, KeyPair, keyId };
+module.exports = { Key, KeyFileError, KeyPair, isCanonical, keyId };

@@ -27,7 +27,11 @@ class FileStore extends session.Store {
   get(sid, callback) {
     fs.readFile(this.file(sid), "utf8", (error, text) => {
       if (error) return callback(error.code === "ENOENT" ? null : error, null);
-      return callback(null, JSON.parse(text));
+      try {
+        return callback(null, JSON.parse(text));
+      } catch (parseError) {
+        return callback(parseError, null);
+      }
     });
   }
 
