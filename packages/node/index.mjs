@@ -1,0 +1,19 @@
+// The ESM face of securekey: the same objects as require("securekey").
+import securekey from "./index.js";
+
+export const {
+  CAP,
+  Key,
+  KeyFile,
+  KeyFileError,
+  KeyPair,
+  createFetch,
+  defaultPath,
+  expressMiddleware,
+  httpMiddleware,
+  keyId,
+  load,
+  loadPair,
+  parse,
+} = securekey;
+export default securekey;
