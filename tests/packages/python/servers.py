@@ -9,6 +9,7 @@ test never waits on a clock). The key file is $SECUREKEY_FILE. Paths:
   /other...        var="OTHER_SECURE_KEY"
   /count           how many requests reached the middleware (not protected)
   anything else    the default var, send_latest off
+ASGI also serves WebSockets on the same paths (uvicorn, with websockets).
 Behind the middleware the app answers 200 "slot=<the slot it was told>".
 """
 
@@ -49,6 +50,12 @@ def wsgi_site():
 
 
 async def asgi_app(scope, receive, send):
+    if scope["type"] == "websocket":
+        await receive()  # websocket.connect
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.send", "text": f"slot={scope.get(asgi.SCOPE_KEY)}"})
+        await send({"type": "websocket.close", "code": 1000})
+        return
     body = f"slot={scope.get(asgi.SCOPE_KEY)}".encode()
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"text/plain")]})
@@ -63,7 +70,7 @@ def asgi_site():
     async def site(scope, receive, send):
         global count
         path = scope.get("path", "")
-        if path == "/count":
+        if path == "/count" and scope["type"] == "http":
             await send({"type": "http.response.start", "status": 200, "headers": []})
             await send({"type": "http.response.body", "body": str(count).encode()})
             return

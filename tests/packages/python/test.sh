@@ -9,11 +9,12 @@
 #   uses them from outside the source tree (the API, securekey-reader);
 # - runs the WSGI middleware under wsgiref and waitress and the ASGI
 #   middleware under uvicorn on 127.0.0.1 (an ephemeral port), driven by curl
-#   and by the package's own client;
+#   and by the package's own client (and WebSocket handshakes through the
+#   websockets client);
 # - runs the Django and Flask rotation examples (packages/python/examples);
 # - checks that no key material is in anything printed or logged.
 #
-# Test dependencies (waitress, uvicorn, Django, Flask, build) come from PyPI
+# Test dependencies (waitress, uvicorn, websockets, Django, Flask, build) come from PyPI
 # into venvs cached under ${SECUREKEY_TEST_CACHE:-${TMPDIR:-/tmp}/securekey-tests}.
 # Ends with `python: N passed, M failed`.
 set -euo pipefail
@@ -26,7 +27,7 @@ source "$root/tests/buildpack/lib.sh"
 python="${PYTHON:-python3}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # The test deps, pinned loosely: Flask >= 3.1 has SECRET_KEY_FALLBACKS.
-deps=(build waitress uvicorn "django>=4.1" "flask>=3.1")
+deps=(build waitress uvicorn websockets "django>=4.1" "flask>=3.1")
 
 # More test keys (not secrets), as the conformance runner names them.
 KEY_D=F4A40E84E294BADF50DB46B69A6C87FB824E43C2A25746FBC3F2060B398C5A78
@@ -303,6 +304,10 @@ for server in wsgiref waitress uvicorn; do
 
   run_check "$server: the client check" "$logs/client-$server.log" \
     env -C "$elsewhere" "$deps_venv/bin/python" "$here/client_check.py" "$m" "http://127.0.0.1:$port" "$keys" "$logs/client-log-$server.log"
+  if [[ "$server" == uvicorn ]]; then
+    run_check "uvicorn: the websocket check" "$logs/ws.log" \
+      env -C "$elsewhere" "$deps_venv/bin/python" "$here/ws_check.py" "ws://127.0.0.1:$port" "$keys"
+  fi
 done
 
 # --- the framework examples ---------------------------------------------------

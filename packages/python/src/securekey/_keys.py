@@ -286,8 +286,10 @@ def parse(content: bytes, path: Optional[str] = None) -> KeyFile:
         if not isinstance(entry, dict):
             raise KeyFileError(f'{shown(var)}: no "latest"')
         latest = _key(var, entry, LATEST, nullable=False)
-        assert latest is not None
-        pairs[var] = KeyPair(var, latest, _key(var, entry, PREVIOUS, nullable=True))
+        previous = _key(var, entry, PREVIOUS, nullable=True)
+        if latest is None:  # only a nullable slot can be None; for the type checker
+            raise KeyFileError(f'{shown(var)}: no "latest"')
+        pairs[var] = KeyPair(var, latest, previous)
     return KeyFile(pairs, path)
 
 

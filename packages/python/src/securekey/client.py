@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any, Mapping, Optional, Union
 
@@ -67,22 +68,24 @@ def request(
         raise TypeError("securekey.client.request: data must be bytes, so the retry can resend it")
     opener = opener or urllib.request.build_opener()
     keys = pair.keys_to_present()
+    # The host alone: a URL's userinfo (user:password@) stays out of the log.
+    host = urllib.parse.urlsplit(req.full_url).hostname or "the server"
     response = _attempt(req, keys[0].reveal(), opener, timeout)
     if response.getcode() == 401 and len(keys) > 1:
         log.info(
             "securekey: %s refused %s key %s; retrying with the previous key %s",
-            req.host, pair.var, keys[0].id, keys[1].id,
+            host, pair.var, keys[0].id, keys[1].id,
         )
         response.close()
         response = _attempt(req, keys[1].reveal(), opener, timeout)
         if response.getcode() == 401:
-            log.warning("securekey: %s refused both %s keys", req.host, pair.var)
+            log.warning("securekey: %s refused both %s keys", host, pair.var)
     elif response.headers.get(_protocol.SLOT_HEADER, "").lower() == "previous":
         # The server has rotated and we have not: our latest is its previous.
         # Both sides get the new pair at their next boot.
         log.warning(
             "securekey: %s accepted %s key %s as its previous key: this app's keys "
             "are one rotation behind (a restart picks up the new pair)",
-            req.host, pair.var, keys[0].id,
+            host, pair.var, keys[0].id,
         )
     return response
