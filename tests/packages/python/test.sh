@@ -14,7 +14,7 @@
 # - runs the Django and Flask rotation examples (packages/python/examples);
 # - checks that no key material is in anything printed or logged.
 #
-# Test dependencies (waitress, uvicorn, websockets, Django, Flask, build) come from PyPI
+# Test dependencies (build, mypy, waitress, uvicorn, websockets, Django, Flask) come from PyPI
 # into venvs cached under ${SECUREKEY_TEST_CACHE:-${TMPDIR:-/tmp}/securekey-tests}.
 # Ends with `python: N passed, M failed`.
 set -euo pipefail
@@ -27,7 +27,7 @@ source "$root/tests/buildpack/lib.sh"
 python="${PYTHON:-python3}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # The test deps, pinned loosely: Flask >= 3.1 has SECRET_KEY_FALLBACKS.
-deps=(build waitress uvicorn websockets "django>=4.1" "flask>=3.1")
+deps=(build mypy waitress uvicorn websockets "django>=4.1" "flask>=3.1")
 
 # More test keys (not secrets), as the conformance runner names them.
 KEY_D=F4A40E84E294BADF50DB46B69A6C87FB824E43C2A25746FBC3F2060B398C5A78
@@ -215,6 +215,14 @@ fi
 
 "$deps_venv/bin/python" -m pip install --quiet --no-deps --force-reinstall "$wheel" >"$logs/deps-wheel.log" 2>&1 ||
   bail python "the wheel installs into the test venv" "$(tail -n 3 "$logs/deps-wheel.log")"
+
+# An app's typed code against the installed package (py.typed honoured).
+if (cd "$elsewhere" && "$deps_venv/bin/python" -m mypy --strict --no-incremental "$here/typed_user.py") >"$logs/mypy.log" 2>&1; then
+  ok "mypy --strict on an app's typed use of the installed package"
+else
+  not_ok "mypy --strict on an app's typed use of the installed package"
+  show "$logs/mypy.log"
+fi
 
 # Authorization header files for curl (-H @FILE keeps keys off its command line).
 printf 'Authorization: Bearer %s\n' "$KEY_A" >"$work/h-latest"

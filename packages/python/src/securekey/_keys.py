@@ -13,7 +13,7 @@ import math
 import os
 import re
 import stat
-from typing import Dict, Iterator, List, Optional, Union
+from typing import Any, Dict, Iterator, List, NoReturn, Optional, Union
 
 LATEST = "latest"
 PREVIOUS = "previous"
@@ -87,7 +87,7 @@ class Key:
     def __str__(self) -> str:
         return self.id
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> NoReturn:
         # A pickle is a copy of the secret: refuse it rather than write one
         # into a cache or a task queue by accident.
         raise TypeError("a securekey.Key is not picklable")
@@ -240,7 +240,7 @@ def _plain(value: object, depth: int = 1) -> bool:
     return True
 
 
-def _key(var: str, entry: dict, slot: str, nullable: bool) -> Optional[Key]:
+def _key(var: str, entry: Dict[str, Any], slot: str, nullable: bool) -> Optional[Key]:
     """One slot's key, checked against its id; None for a null previous."""
     name = shown(var)
     text, text_id = entry.get(slot), entry.get(slot + "_id")

@@ -14,7 +14,7 @@ pass through.
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, MutableMapping, Optional
+from typing import Any, Awaitable, Callable, List, MutableMapping, Optional, Tuple
 
 from . import _protocol
 from ._keys import KeyPair, load
@@ -34,10 +34,11 @@ def _authorization(scope: Scope) -> Optional[str]:
     values = [v for k, v in scope.get("headers", ()) if k.lower() == b"authorization"]
     if len(values) != 1:
         return None
-    return values[0].decode("latin-1")
+    value: bytes = values[0]
+    return value.decode("latin-1")
 
 
-def _encoded(headers: list) -> list:
+def _encoded(headers: List[Tuple[str, str]]) -> List[Tuple[bytes, bytes]]:
     return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
 
 

@@ -12,7 +12,7 @@ and never reach the app; the app finds the matched slot ("latest" or
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from . import _protocol
 from ._keys import KeyPair, load
@@ -41,7 +41,7 @@ class SecureKeyMiddleware:
         self.send_latest = send_latest
         self.pair = pair if pair is not None else load(path).pair(var)
 
-    def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(self, environ: Dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         token = _protocol.bearer_token(environ.get("HTTP_AUTHORIZATION"))
         slot = self.pair.verify(token) if token is not None else None
         if slot is None:
@@ -52,7 +52,9 @@ class SecureKeyMiddleware:
         if not extra:
             return self.app(environ, start_response)
 
-        def start_with_slot(status: str, headers: list, exc_info: Any = None) -> Any:
+        def start_with_slot(
+            status: str, headers: List[Tuple[str, str]], exc_info: Any = None
+        ) -> Any:
             headers = [h for h in headers if h[0].lower() not in _OURS] + extra
             if exc_info is None:
                 return start_response(status, headers)
