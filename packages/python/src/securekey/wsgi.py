@@ -26,12 +26,21 @@ class SecureKeyMiddleware:
     """Accepts the latest or previous key of one pair, refuses the rest with 401.
 
     The key file is read once, here (Heroku restarts every dyno when config
-    vars change, and the boot script rewrites the file).
+    vars change, and the boot script rewrites the file); a missing or bad
+    file raises KeyFileError, so the app does not start without its keys.
+
+    var: the key file's var (default: SECURE_KEY if the file has it, else
+    its only var). send_latest: answer a client that presented the previous
+    key with Securekey-Latest, the latest key itself (off: it hands the new
+    key to whoever holds the old one). path: the key file (default:
+    $SECUREKEY_FILE, else .securekey/keys.json). pair: a KeyPair to use
+    instead of reading the file.
     """
 
     def __init__(
         self,
         app: Callable[..., Iterable[bytes]],
+        *,
         var: Optional[str] = None,
         send_latest: bool = False,
         path: Optional[str] = None,
