@@ -20,7 +20,7 @@ import urllib.request
 from typing import Any, Mapping, Optional, Union
 
 from . import _protocol
-from ._keys import KeyPair, load
+from ._keys import KeyPair, load, shown
 
 __all__ = ["request"]
 
@@ -74,18 +74,18 @@ def request(
     if response.getcode() == 401 and len(keys) > 1:
         log.info(
             "securekey: %s refused %s key %s; retrying with the previous key %s",
-            host, pair.var, keys[0].id, keys[1].id,
+            host, shown(pair.var), keys[0].id, keys[1].id,
         )
         response.close()
         response = _attempt(req, keys[1].reveal(), opener, timeout)
         if response.getcode() == 401:
-            log.warning("securekey: %s refused both %s keys", host, pair.var)
+            log.warning("securekey: %s refused both %s keys", host, shown(pair.var))
     elif response.headers.get(_protocol.SLOT_HEADER, "").lower() == "previous":
         # The server has rotated and we have not: our latest is its previous.
         # Both sides get the new pair at their next boot.
         log.warning(
             "securekey: %s accepted %s key %s as its previous key: this app's keys "
             "are one rotation behind (a restart picks up the new pair)",
-            host, pair.var, keys[0].id,
+            host, shown(pair.var), keys[0].id,
         )
     return response
