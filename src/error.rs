@@ -70,6 +70,11 @@ pub enum Error {
     #[error("refusing to write the key file {path}: it is a symlink; remove it or choose another --output", path = Untrusted::path(.0))]
     Symlink(PathBuf),
 
+    /// Something other than a regular file is at the key file's path: a
+    /// folder, a FIFO, a device or a socket, which the rename would replace.
+    #[error("refusing to write the key file {path}: it is {1}, and securekey replaces only a regular file; write the key file elsewhere (--output PATH, or SECUREKEY_FILE), or move that away if nothing uses it", path = Untrusted::path(.0))]
+    NotAFileToReplace(PathBuf, &'static str),
+
     /// A symlink another user made is on the key file's path.
     #[error("refusing to write the key file through {path}: it is a symlink owned by another user, which could send the keys anywhere; make it a folder", path = Untrusted::path(.0))]
     ForeignSymlink(PathBuf),
