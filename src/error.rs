@@ -17,6 +17,18 @@ pub enum Error {
     #[error("cannot read {path}: {1}", path = Untrusted::path(.0))]
     Read(PathBuf, #[source] io::Error),
 
+    /// `-` was given, and stdin is closed (`<&-`) or /dev/null.
+    #[error(
+        "cannot read the saved environment from stdin (-): stdin is closed (or /dev/null), so nothing was piped in; pipe it in (e.g. `heroku config --json -a <app> | securekey lint -`) or pass the file's path instead of -"
+    )]
+    StdinClosed,
+
+    /// `-` was given, and stdin is open only for writing.
+    #[error(
+        "cannot read the saved environment from stdin (-): stdin is not open for reading; pipe it in (e.g. `heroku config --json -a <app> | securekey lint -`) or pass the file's path instead of -"
+    )]
+    StdinNotReadable,
+
     /// A path that should be a file is a directory.
     #[error("{path} is a directory; pass a file (or use --env-dir for an ENV_DIR)", path = Untrusted::path(.0))]
     IsADirectory(PathBuf),
