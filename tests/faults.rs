@@ -98,3 +98,168 @@ fn a_piped_or_redirected_stdin_is_read() {
         .assert_code(case, 0)
         .no_window(case, ALL_KEYS);
 }
+
+/// `text` in UTF-16 with a byte order mark, as Windows PowerShell's `>`
+/// writes it (little-endian), or big-endian.
+fn utf16(text: &str, little_endian: bool) -> Vec<u8> {
+    let mut bytes = if little_endian {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&if little_endian {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
+    }
+    bytes
+}
+
+/// The var and key ids of a JSON report's first key.
+fn first_key(run: &crate::common::Run) -> (String, String, String) {
+    let json = run.json();
+    let key = &json["keys"][0];
+    (
+        key["var"].as_str().unwrap().to_owned(),
+        key["latest_id"].as_str().unwrap().to_owned(),
+        key["previous_id"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// A saved environment in UTF-16 is read as the text the Heroku CLI
+/// printed: the same vars, keys and findings as its UTF-8 twin, from a
+/// file or stdin, by every reader.
+#[test]
+fn a_utf16_saved_environment_is_read_as_the_text_it_holds() {
+    use crate::common::id;
+    let t = TestEnv::new();
+    // PowerShell's `>` also turns line ends into CRLF.
+    let json = format!(
+        "{{\r\n  \"PORT\": \"5000\",\r\n  \"SECURE_KEY\": \"{}\"\r\n}}\r\n",
+        pair(A, B)
+    );
+    let dotenv = format!("# saved on Windows\r\nSECURE_KEY='{}'\r\n", pair(A, B));
+    let want = ("SECURE_KEY".to_owned(), id(A), id(B));
+    for little_endian in [true, false] {
+        let json_file = t.write("env.json", utf16(&json, little_endian));
+        let dotenv_file = t.write("env.env", utf16(&dotenv, little_endian));
+        for args in [
+            vec!["--env-file", json_file.to_str().unwrap()],
+            vec!["--heroku-json", json_file.to_str().unwrap()],
+            vec!["--env-file", dotenv_file.to_str().unwrap()],
+        ] {
+            let mut full = vec!["check", "--format", "json"];
+            full.extend(&args);
+            let run = t.run(&full);
+            run.code(0);
+            assert_eq!(first_key(&run), want, "{args:?}");
+        }
+        let run = t.run_stdin(
+            ["check", "--format", "json", "--heroku-json", "-"],
+            &utf16(&json, little_endian),
+        );
+        run.code(0);
+        assert_eq!(first_key(&run), want);
+        // lint tells both formats apart in UTF-16 too: one add-on, two apps.
+        let run = t.run(["lint", "--format", "json", "app=env.json", "other=env.env"]);
+        run.code(0);
+        let groups = &run.json()["groups"];
+        assert_eq!(groups.as_array().unwrap().len(), 1);
+        assert_eq!(groups[0]["members"].as_array().unwrap().len(), 2);
+        // A finding in the decoded value is the UTF-8 file's finding.
+        let lower = format!("SECURE_KEY={}\n", pair(&A.to_ascii_lowercase(), B));
+        t.write("lower.env", utf16(&lower, little_endian));
+        let run = t.run(["check", "--format", "json", "--env-file", "lower.env"]);
+        run.code(0);
+        assert_eq!(run.finding_ids(), ["case"]);
+    }
+}
+
+/// UTF-16 that cannot be decoded, and UTF-32, are refused with exit 2, a
+/// message saying what the file is and how to convert it, and nothing of
+/// the keys in it.
+#[test]
+fn undecodable_utf16_and_utf32_name_the_encoding_and_the_fix() {
+    let t = TestEnv::new();
+    let keys = format!("SECURE_KEY={}\n", pair(A, B));
+    let mut lone_surrogate = utf16(&format!("PORT=5000\n{keys}X="), true);
+    lone_surrogate.extend_from_slice(&0xD800u16.to_le_bytes());
+    let mut cut_short = utf16(&keys, true);
+    cut_short.push(b'X');
+    let mut utf32 = vec![0xFF, 0xFE, 0, 0];
+    for c in keys.chars() {
+        utf32.extend_from_slice(&u32::from(c).to_le_bytes());
+    }
+    for (name, content, says) in [
+        (
+            "surrogate.env",
+            lone_surrogate,
+            "surrogate.env:3: the file is UTF-16LE (it starts with a UTF-16 byte order mark) but holds an unpaired surrogate",
+        ),
+        (
+            "cut.env",
+            cut_short,
+            "cut.env: the file is UTF-16LE (it starts with a UTF-16 byte order mark) but ends in half a character",
+        ),
+        (
+            "utf32.env",
+            utf32,
+            "utf32.env: the file is UTF-32 (it starts with a UTF-32 byte order mark); convert it to UTF-8: `iconv -f UTF-32 -t UTF-8 env.json > env-utf8.json`",
+        ),
+    ] {
+        t.write(name, &content);
+        for args in [
+            vec!["check", "--env-file", name],
+            vec!["check", "--heroku-json", name],
+            vec!["lint", name],
+        ] {
+            let run = t.run(&args);
+            run.code(2);
+            assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+            assert!(
+                run.stderr.contains(
+                    "or in PowerShell `heroku config --json | Out-File -Encoding utf8 env.json`"
+                ),
+                "{args:?}: {}",
+                run.stderr
+            );
+        }
+    }
+}
+
+/// A UTF-8 BOM (Notepad's) is not part of the first var's name: every
+/// reader skips it, in dotenv and JSON, from a file or stdin.
+#[test]
+fn a_utf8_bom_is_skipped_by_every_reader() {
+    use crate::common::id;
+    let t = TestEnv::new();
+    let want = ("SECURE_KEY".to_owned(), id(A), id(B));
+    let dotenv = format!("\u{feff}SECURE_KEY={}\n", pair(A, B));
+    let json = format!("\u{feff}{{\"SECURE_KEY\":\"{}\"}}", pair(A, B));
+    t.write("bom.env", &dotenv);
+    t.write("bom.json", &json);
+    for args in [
+        ["--env-file", "bom.env"],
+        ["--env-file", "bom.json"],
+        ["--heroku-json", "bom.json"],
+    ] {
+        let mut full = vec!["check", "--format", "json"];
+        full.extend(args);
+        let run = t.run(&full);
+        run.code(0);
+        assert_eq!(first_key(&run), want, "{args:?}");
+    }
+    for content in [&dotenv, &json] {
+        let run = t.run_stdin(
+            ["check", "--format", "json", "--env-file", "-"],
+            content.as_bytes(),
+        );
+        run.code(0);
+        assert_eq!(first_key(&run), want);
+        let run = t.run_stdin(["lint", "--format", "json", "-"], content.as_bytes());
+        run.code(0);
+        assert_eq!(first_key(&run), want);
+    }
+}
