@@ -263,3 +263,86 @@ fn a_utf8_bom_is_skipped_by_every_reader() {
         assert_eq!(first_key(&run), want);
     }
 }
+
+/// A single-quoted dotenv value over several lines is read as shells and
+/// dotenv loaders read it: the newlines are the value's. In a key var the
+/// checks report them (a line break inside a key is `not-hex`, one around
+/// a key `whitespace`), never a silently accepted pair, and no key is
+/// printed.
+#[test]
+fn a_multi_line_single_quoted_value_is_read_and_its_newlines_reported() {
+    use crate::common::{C, D};
+    let t = TestEnv::new();
+    let check = |content: String| {
+        t.write("ml.env", content);
+        t.run(["check", "--format", "json", "--env-file", "ml.env"])
+    };
+    // A non-key value over lines is no error, and the vars after it count.
+    let run = check(format!(
+        "MOTD='line one\nline two'\nSECURE_KEY='{}'\n",
+        pair(A, B)
+    ));
+    run.code(0);
+    assert!(run.finding_ids().is_empty());
+
+    // The add-on's pair broken after the comma: both keys whole, the
+    // previous one with a newline before it.
+    let run = check(format!("SECURE_KEY='{A},\n{B}'\nPORT=5000\n"));
+    run.code(0);
+    assert_eq!(run.finding_ids(), ["whitespace"]);
+    assert_eq!(run.json()["findings"][0]["slot"], "previous");
+    t.run(["check", "--strict", "--env-file", "ml.env"]).code(1);
+    // The key file holds the trimmed pair, as for any whitespace.
+    t.run(["write", "-q", "--env-file", "ml.env", "-o", "keys.json"])
+        .code(0);
+    let file = securekey::KeyFile::load(t.path().join("keys.json")).unwrap();
+    assert_eq!(
+        file.get("SECURE_KEY").unwrap().previous().unwrap().expose(),
+        B
+    );
+
+    // A key broken in the middle is no key.
+    let run = check(format!(
+        "SECURE_KEY='{}\n{},{B}'\nX_SECURE_KEY='{}'\n",
+        &A[..32],
+        &A[32..],
+        pair(C, D)
+    ));
+    run.code(1);
+    assert_eq!(run.finding_ids(), ["not-hex"]);
+    let message = run.json()["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.contains("the latest key has a line break at position 33 of 65"),
+        "{message}"
+    );
+    t.run(["write", "--env-file", "ml.env", "-o", "broken.json"])
+        .code(1);
+    assert!(!t.path().join("broken.json").exists());
+
+    // Lines after the value are numbered from where it ends.
+    let run = check(format!("SECURE_KEY='{A},\n{B}'\n\n9LIVES=1\n"));
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("ml.env:4: the name before '=' is not a config var name"),
+        "{}",
+        run.stderr
+    );
+    // A quote never closed is named where it opens, with the fix.
+    let run = check(format!("PORT=5000\nSECURE_KEY='{A},\n{B}\nOTHER=1\n"));
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("ml.env:2: a single quote opens here and is never closed; close it"),
+        "{}",
+        run.stderr
+    );
+    // lint reads it the same way.
+    t.write("ml.env", format!("SECURE_KEY='{A},\n{B}'\n"));
+    let run = t.run(["lint", "--format", "json", "ml.env"]);
+    run.code(0);
+    assert_eq!(run.finding_ids(), ["whitespace"]);
+}
