@@ -86,8 +86,9 @@ fn a_piped_or_redirected_stdin_is_read() {
     let run = t.run_stdin(["check", "--env-file", "-"], b"");
     run.code(1);
     assert!(
-        run.stderr.contains("SECURE_KEY is required but not set")
-            || run.stdout.contains("SECURE_KEY is required but not set")
+        run.stdout.contains("SECURE_KEY is required but not set"),
+        "{}",
+        run.stdout
     );
     t.write("saved.env", &env);
     let case = "<saved.env";
