@@ -552,17 +552,21 @@ fn only_a_regular_file_is_ever_replaced() {
         (null >> 8) & 0xfff | ((null >> 32) & !0xfff),
         (null & 0xff) | ((null >> 12) & !0xff),
     );
-    let device = if fs::metadata(t.path()).unwrap().uid() == 0 {
-        let device = case("device");
+    let root = fs::metadata(t.path()).unwrap().uid() == 0;
+    let mknod = |name: &str, kind: &str, major: &str, minor: &str| {
+        let node = case(name);
         made(
-            "device",
+            name,
             Command::new("mknod")
-                .arg(&device)
-                .args(["c", &major.to_string(), &minor.to_string()])
+                .arg(&node)
+                .args([kind, major, minor])
                 .status()
                 .unwrap(),
         );
-        device
+        node
+    };
+    let device = if root {
+        mknod("device", "c", &major.to_string(), &minor.to_string())
     } else {
         "/dev/null".into()
     };
@@ -575,16 +579,25 @@ fn only_a_regular_file_is_ever_replaced() {
         let m = fs::symlink_metadata(p).unwrap();
         (m.ino(), m.file_type(), m.rdev(), m.permissions().mode())
     };
-    for (path, what, is) in [
+    let mut cases = vec![
         (
-            &fifo,
+            fifo,
             "a FIFO (named pipe)",
             FileTypeExt::is_fifo as fn(&_) -> bool,
         ),
-        (&device, "a character device", FileTypeExt::is_char_device),
-        (&socket, "a socket", FileTypeExt::is_socket),
-        (&folder, "a directory", |t: &fs::FileType| t.is_dir()),
-    ] {
+        (device, "a character device", FileTypeExt::is_char_device),
+        (socket, "a socket", FileTypeExt::is_socket),
+        (folder.clone(), "a directory", |t: &fs::FileType| t.is_dir()),
+    ];
+    if root {
+        // A loop device's numbers: the node need not lead anywhere.
+        cases.push((
+            mknod("block", "b", "7", "0"),
+            "a block device",
+            FileTypeExt::is_block_device,
+        ));
+    }
+    for (path, what, is) in &cases {
         let before = snapshot(path);
         let shown = path.to_str().unwrap();
         let run = t.run_env(["write", "-o", shown], &[("SECURE_KEY", &pair(A, B))]);
@@ -594,7 +607,7 @@ fn only_a_regular_file_is_ever_replaced() {
         );
         assert!(run.stderr.contains(&message), "{}", run.stderr);
         assert_eq!(snapshot(path), before, "{what} changed");
-        assert!(is(&before.1), "{what} is no longer one");
+        assert!(is(&before.1), "the {what} case made something else");
         if path.starts_with(t.path()) {
             assert_eq!(entries(path.parent().unwrap()), ["keys.json"], "{what}");
         }
