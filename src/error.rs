@@ -17,6 +17,18 @@ pub enum Error {
     #[error("cannot read {path}: {1}", path = .0.display())]
     Read(PathBuf, #[source] io::Error),
 
+    /// `-` was given, and stdin is closed (`<&-`) or /dev/null.
+    #[error(
+        "cannot read the saved environment from stdin (-): stdin is closed (or /dev/null), so nothing was piped in; pipe it in (e.g. `heroku config --json -a <app> | securekey lint -`) or pass the file's path instead of -"
+    )]
+    StdinClosed,
+
+    /// `-` was given, and stdin is open only for writing.
+    #[error(
+        "cannot read the saved environment from stdin (-): stdin is not open for reading; pipe it in (e.g. `heroku config --json -a <app> | securekey lint -`) or pass the file's path instead of -"
+    )]
+    StdinNotReadable,
+
     /// A path that should be a file is a directory.
     #[error("{path} is a directory; pass a file (or use --env-dir for an ENV_DIR)", path = .0.display())]
     IsADirectory(PathBuf),
@@ -69,6 +81,11 @@ pub enum Error {
     /// The key file path is a symlink, which is never followed.
     #[error("refusing to write the key file {path}: it is a symlink; remove it or choose another --output", path = .0.display())]
     Symlink(PathBuf),
+
+    /// Something other than a regular file is at the key file's path: a
+    /// folder, a FIFO, a device or a socket, which the rename would replace.
+    #[error("refusing to write the key file {path}: it is {1}, and securekey replaces only a regular file; write the key file elsewhere (--output PATH, or SECUREKEY_FILE), or move that away if nothing uses it", path = .0.display())]
+    NotAFileToReplace(PathBuf, &'static str),
 
     /// A symlink another user made is on the key file's path.
     #[error("refusing to write the key file through {path}: it is a symlink owned by another user, which could send the keys anywhere; make it a folder", path = .0.display())]

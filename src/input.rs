@@ -42,7 +42,20 @@ pub enum Kind {
 pub fn read(path: &Path, kind: Kind, cap: u64) -> Result<Vec<u8>, Error> {
     let io_err = |e| Error::Read(path.to_owned(), e);
     let content = if path.as_os_str() == "-" && kind == Kind::FileOrStream {
-        read_capped(io::stdin().lock(), cap, 0).map_err(io_err)?
+        let (stdin, size) = open_stdin().map_err(|e| match e {
+            StdinError::Closed => Error::StdinClosed,
+            StdinError::Io(e) => io_err(e),
+        })?;
+        if size > cap {
+            return Err(Error::TooLarge(path.to_owned(), cap));
+        }
+        read_capped(stdin, cap, size).map_err(|e| {
+            if e.raw_os_error() == Some(EBADF) {
+                Error::StdinNotReadable
+            } else {
+                io_err(e)
+            }
+        })?
     } else {
         // Looked at before it is opened: opening a FIFO blocks until a
         // writer comes, and a sparse file's size is known without reading.
@@ -60,6 +73,55 @@ pub fn read(path: &Path, kind: Kind, cap: u64) -> Result<Vec<u8>, Error> {
         read_capped(file, cap, meta.len()).map_err(io_err)?
     };
     content.ok_or_else(|| Error::TooLarge(path.to_owned(), cap))
+}
+
+/// `EBADF`, the same number on Linux (every arch) and the BSDs: what a read
+/// of a descriptor not open for reading fails with.
+const EBADF: i32 = 9;
+
+/// Why stdin cannot be read.
+enum StdinError {
+    /// Closed, or /dev/null.
+    Closed,
+    /// Its descriptor could not be duplicated or looked at.
+    Io(io::Error),
+}
+
+/// stdin as a file of its own, and its size when it is a regular file (a
+/// redirect, `< env.json`).
+///
+/// std hides the two ways stdin can be missing, and a release would pass
+/// on input that was never read (`check --env-file - --allow missing <&-`
+/// exited 0):
+/// - its start-up code opens /dev/null on a closed fd 0 before `main`
+///   runs (`sanitize_standard_fds` in std's Unix `init`), so `<&-` reads as
+///   an empty file. A stdin that is /dev/null is refused, whoever opened it:
+///   `-` means something was piped in, and /dev/null holds no environment
+///   (`--env-file /dev/null` stays a path like any other);
+/// - `Stdin` reads `EBADF` (fd 0 open only for writing, `0>file`) as end of
+///   file (`handle_ebadf` in `std::io::stdio`). A duplicate of fd 0 read as
+///   a `File` reports it, without any unsafe code.
+fn open_stdin() -> Result<(fs::File, u64), StdinError> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let stdin = io::stdin();
+    let fd = stdin.as_fd().try_clone_to_owned().map_err(|e| {
+        // Closed after start-up (or std's guard skipped): no descriptor.
+        if e.raw_os_error() == Some(EBADF) {
+            StdinError::Closed
+        } else {
+            StdinError::Io(e)
+        }
+    })?;
+    let file = fs::File::from(fd);
+    let meta = file.metadata().map_err(StdinError::Io)?;
+    let is_null = meta.file_type().is_char_device()
+        && fs::metadata("/dev/null").is_ok_and(|null| null.rdev() == meta.rdev());
+    if is_null {
+        return Err(StdinError::Closed);
+    }
+    let size = if meta.is_file() { meta.len() } else { 0 };
+    Ok((file, size))
 }
 
 /// Reads to the end, or `None` as soon as more than `cap` bytes came. The

@@ -3,8 +3,10 @@
 //!
 //! Written at dyno boot so the app reads keys that the release phase never
 //! saw (add-on rotations skip it). All or nothing: a temp file in the same
-//! folder, mode 0600, renamed over the path; a symlink at the path is
-//! refused, never followed; the temp file is removed on every failure.
+//! folder, mode 0600, renamed over the path. Only a regular file (or
+//! nothing) is ever replaced: a symlink, folder, FIFO, device or socket at
+//! the path is refused and left as it is; the temp file is removed on
+//! every failure.
 //!
 //! Nothing is fsynced. A dyno's disk is ephemeral and the file is rewritten
 //! at every boot, so after a crash there is no old file worth keeping whole:
@@ -72,16 +74,8 @@ fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Error> {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
     };
-    match fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => return Err(Error::Symlink(path.to_owned())),
-        Ok(meta) if meta.is_dir() => {
-            return Err(err(std::io::Error::new(
-                std::io::ErrorKind::IsADirectory,
-                "it is a directory",
-            )));
-        }
-        _ => {}
-    }
+    // Refused before anything is made: no folder, no temp file.
+    replaceable(path)?;
     let way = Way::survey(&dir, path)?;
     let created = create_folders(way.missing).map_err(err)?;
 
@@ -101,11 +95,55 @@ fn write_atomic(path: &Path, content: &[u8]) -> Result<(), Error> {
         std::os::unix::fs::fchown(&file, Some(uid), Some(gid)).map_err(err)?;
     }
     drop(file);
-    // rename(2) replaces a symlink that appeared since the check above
-    // rather than following it.
+    // Looked at again, the last thing before the rename: what was there
+    // when the run began may have been swapped while the file was written.
+    //
+    // The race that remains is the few instructions between this lstat and
+    // rename(2). Closing it takes renameat2(RENAME_EXCHANGE), which std
+    // does not offer and `unsafe_code = "forbid"` rules out. Only someone
+    // who may write the key file's folder can swap the entry in it, and
+    // they could unlink that entry themselves; in a sticky folder (/tmp)
+    // they can place only their own entries (no device: mknod needs root;
+    // no one else's file: protected_hardlinks). A rename replaces the
+    // entry itself, never writes through it: a symlink or device swapped
+    // in is unlinked, its target untouched, and a folder makes the rename
+    // fail (EISDIR).
+    replaceable(path)?;
     fs::rename(&tmp, path).map_err(err)?;
     guard.0 = None;
     Ok(())
+}
+
+/// Refuses a key file path that holds anything but a regular file (or
+/// nothing): the rename would replace a FIFO, a device (`-o /dev/null` as
+/// root), a socket or a symlink with a file of keys. `lstat`, never
+/// following a link, and never opening what is there (opening a FIFO
+/// blocks). A path that cannot be looked at (a file where a folder should
+/// be) is left to the survey and the rename to report.
+fn replaceable(path: &Path) -> Result<(), Error> {
+    use std::os::unix::fs::FileTypeExt;
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    let kind = meta.file_type();
+    let what = if kind.is_file() {
+        return Ok(());
+    } else if kind.is_symlink() {
+        return Err(Error::Symlink(path.to_owned()));
+    } else if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a file"
+    };
+    Err(Error::NotAFileToReplace(path.to_owned(), what))
 }
 
 /// Creates the temp file in `dir`, mode 0600 before the umask. The name is

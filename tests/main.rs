@@ -12,6 +12,7 @@
 mod common;
 
 mod check;
+mod faults;
 mod hostile;
 mod leak;
 mod lint;

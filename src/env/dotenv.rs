@@ -4,7 +4,7 @@ use super::{ParseError, Var, strip_bom};
 use crate::input;
 
 /// Parses a dotenv file: `NAME=value` lines, optional `export `, single
-/// quotes (literal), double quotes (`\n`, `\"`, `\\`, `\$` escapes, may span
+/// quotes (literal, may span lines), double quotes (`\n`, `\"`, `\\`, `\$` escapes, may span
 /// lines), unquoted values with trailing whitespace and ` #comment` removed,
 /// `#` comment lines, blank lines, CRLF line ends and a UTF-8 BOM.
 ///
@@ -42,9 +42,15 @@ pub fn parse_dotenv(content: &[u8]) -> Result<Vec<Var>, ParseError> {
         let raw = line[eq + 1..].trim_ascii_start();
         let value = match raw.first() {
             Some(b'\'') => {
-                let (value, trailer) = parse_single_quoted(raw).ok_or_else(|| {
-                    ParseError::at(start_line, "a single quote is not closed on this line")
-                })?;
+                let (value, consumed_lines, trailer, remaining) =
+                    parse_single_quoted(raw, rest).ok_or_else(|| {
+                        ParseError::at(
+                            start_line,
+                            "a single quote opens here and is never closed; close it (a value may span lines inside quotes)",
+                        )
+                    })?;
+                line_no += consumed_lines;
+                rest = remaining;
                 check_trailer(trailer, start_line)?;
                 value
             }
@@ -73,19 +79,36 @@ pub fn parse_dotenv(content: &[u8]) -> Result<Vec<Var>, ParseError> {
 
 /// Single-quoted text as a shell reads it, including the `'\''` idiom that
 /// `heroku config --shell` prints for a quote inside a value: quoted
-/// segments and `\'` glued together. Returns the value and what follows it.
-fn parse_single_quoted(mut raw: &[u8]) -> Option<(Vec<u8>, &[u8])> {
+/// segments and `\'` glued together. A quoted segment may span lines, as
+/// in a shell and in the dotenv loaders (Ruby's dotenv, python-dotenv,
+/// Node's dotenv): its newlines are part of the value, and a key var's
+/// value with one in it is reported by the checks like any other. `raw` is
+/// the rest of the value's line, `rest` the input after that line; returns
+/// what [`parse_double_quoted`] returns.
+fn parse_single_quoted<'a>(mut raw: &'a [u8], mut rest: &'a [u8]) -> Option<Quoted<'a>> {
     let mut value = Vec::with_capacity(raw.len());
+    let mut extra = 0usize;
     loop {
-        if let Some(body) = raw.strip_prefix(b"'") {
-            let end = body.iter().position(|&b| b == b'\'')?;
-            value.extend_from_slice(&body[..end]);
-            raw = &body[end + 1..];
+        if let Some(mut body) = raw.strip_prefix(b"'") {
+            loop {
+                if let Some(end) = body.iter().position(|&b| b == b'\'') {
+                    value.extend_from_slice(&body[..end]);
+                    raw = &body[end + 1..];
+                    break;
+                }
+                if rest.is_empty() {
+                    return None;
+                }
+                value.extend_from_slice(body);
+                value.push(b'\n');
+                (body, rest) = split_line(rest);
+                extra += 1;
+            }
         } else if let Some(after) = raw.strip_prefix(b"\\'") {
             value.push(b'\'');
             raw = after;
         } else {
-            return Some((value, raw));
+            return Some((value, extra, raw, rest));
         }
     }
 }
@@ -112,15 +135,15 @@ fn check_trailer(trailer: &[u8], line: usize) -> Result<(), ParseError> {
     }
 }
 
-/// A double-quoted value: the value, how many extra lines it took, what
-/// followed the closing quote on its line, and the input after that line.
-type DoubleQuoted<'a> = (Vec<u8>, usize, &'a [u8], &'a [u8]);
+/// A quoted value: the value, how many extra lines it took, what followed
+/// the closing quote on its line, and the input after that line.
+type Quoted<'a> = (Vec<u8>, usize, &'a [u8], &'a [u8]);
 
 /// A double-quoted value that starts in `first` (the rest of its line) and
 /// may continue over the following lines in `rest`. Returns the value, how
 /// many extra lines it took, what followed the closing quote on its line,
 /// and the input after that line.
-fn parse_double_quoted<'a>(first: &'a [u8], rest: &'a [u8]) -> Option<DoubleQuoted<'a>> {
+fn parse_double_quoted<'a>(first: &'a [u8], rest: &'a [u8]) -> Option<Quoted<'a>> {
     let mut value = Vec::with_capacity(first.len());
     let mut line = first;
     let mut rest = rest;

@@ -200,6 +200,8 @@ pub fn parse(path: &Path, content: &[u8], how: Detect) -> Result<Env, Error> {
             Error::Parse(path.to_owned(), e.line, e.reason)
         }
     };
+    let decoded = utf16_to_utf8(content).map_err(parse_error)?;
+    let content = decoded.as_deref().unwrap_or(content);
     // Each way parses the content once: detection by a trial parse, then
     // the parse again, read every env file twice.
     let json = match how {
@@ -225,6 +227,82 @@ pub fn parse(path: &Path, content: &[u8], how: Detect) -> Result<Env, Error> {
 /// A path as the env's `source`: as given.
 pub(crate) fn label(path: &Path) -> String {
     path.to_string_lossy().into_owned()
+}
+
+/// How to turn a file in `encoding` into what securekey reads.
+fn to_utf8(encoding: &str) -> String {
+    format!(
+        "convert it to UTF-8: `iconv -f {encoding} -t UTF-8 env.json > env-utf8.json`, or in PowerShell `heroku config --json | Out-File -Encoding utf8 env.json`"
+    )
+}
+
+/// A saved environment in UTF-16, as UTF-8; `None` for anything else.
+///
+/// Windows PowerShell's `heroku config --json > env.json` writes UTF-16
+/// with a byte order mark (FF FE, little-endian). It is decoded rather
+/// than refused: the BOM says what the bytes are, so the text is the one
+/// the Heroku CLI printed, and std's decoder is strict (an unpaired
+/// surrogate is an error, never a replacement character). The text grows
+/// at most 1.5 times, within the input cap. A UTF-8 BOM is skipped by the
+/// parsers; UTF-32 (whose little-endian BOM starts like UTF-16's) is
+/// refused, with the fix.
+///
+/// # Errors
+/// UTF-32, an odd number of bytes or an unpaired surrogate (the line is
+/// named, never the text).
+fn utf16_to_utf8(content: &[u8]) -> Result<Option<Vec<u8>>, ParseError> {
+    if content.starts_with(b"\xFF\xFE\0\0") || content.starts_with(b"\0\0\xFE\xFF") {
+        return Err(ParseError::at(
+            0,
+            format!(
+                "the file is UTF-32 (it starts with a UTF-32 byte order mark); {}",
+                to_utf8("UTF-32")
+            ),
+        ));
+    }
+    let (little_endian, body) = match content {
+        [0xFF, 0xFE, body @ ..] => (true, body),
+        [0xFE, 0xFF, body @ ..] => (false, body),
+        _ => return Ok(None),
+    };
+    let what = if little_endian {
+        "UTF-16LE"
+    } else {
+        "UTF-16BE"
+    };
+    if body.len() % 2 != 0 {
+        return Err(ParseError::at(
+            0,
+            format!(
+                "the file is {what} (it starts with a UTF-16 byte order mark) but ends in half a character: it was cut short; save it again and {}",
+                to_utf8("UTF-16")
+            ),
+        ));
+    }
+    let units = body.chunks_exact(2).map(|unit| {
+        let unit = [unit[0], unit[1]];
+        if little_endian {
+            u16::from_le_bytes(unit)
+        } else {
+            u16::from_be_bytes(unit)
+        }
+    });
+    let mut text = Vec::with_capacity(body.len() / 2);
+    let mut line = 1;
+    for c in char::decode_utf16(units) {
+        let Ok(c) = c else {
+            return Err(ParseError::at(
+                line,
+                format!(
+                    "the file is {what} (it starts with a UTF-16 byte order mark) but holds an unpaired surrogate, which is no character; {}",
+                    to_utf8("UTF-16")
+                ),
+            ));
+        };
+        line += usize::from(c == '\n');
+        text.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+    }
+    Ok(Some(text))
 }
 
 /// Reads a saved environment from a file or stdin (`-`).

@@ -52,6 +52,31 @@ fn dotenv_heroku_shell_output() {
 }
 
 #[test]
+fn dotenv_multiline_single_quotes_as_shells_read_them() {
+    // Newlines inside single quotes are the value's, CRLF lines joined by
+    // "\n"; `'\''` may glue segments on either side of a line break; the
+    // lines after the value are numbered from where it ends.
+    let vars = parse_dotenv(b"A='one\r\ntwo'\r\nB='it'\\''s\nfine' # c\nC='\n'\nD=x\n").unwrap();
+    assert_eq!(
+        pairs(&vars),
+        [
+            ("A", "one\ntwo"),
+            ("B", "it's\nfine"),
+            ("C", "\n"),
+            ("D", "x")
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    assert_eq!(parse_dotenv(b"A='one\ntwo'\nB\n").unwrap_err().line, 3);
+    // Never closed: the line where it opened.
+    let err = parse_dotenv(b"X=1\nA='one\ntwo\nB=3\n").unwrap_err();
+    assert_eq!(err.line, 2);
+    assert!(err.reason.contains("never closed"), "{}", err.reason);
+    // Text after the closing quote, lines later, is named at the opening.
+    assert_eq!(parse_dotenv(b"A='one\ntwo' three\n").unwrap_err().line, 1);
+}
+
+#[test]
 fn dotenv_errors_name_the_line_not_the_content() {
     let err = parse_dotenv(b"A=1\nSECRETVALUE\n").unwrap_err();
     assert_eq!(err.line, 2);
