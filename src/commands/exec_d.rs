@@ -12,77 +12,36 @@ use securekey::error::Error;
 use securekey::exit::ExitCode;
 use securekey::key_file;
 
-use super::{Common, Source, check_one, emit, write};
-use crate::output::say;
+use super::Common;
+use super::boot::{self, Mode, Moment, Written};
 
-/// The setting that says what a failed boot does: `strict` stops it, `off`
-/// skips the key file, anything else logs and goes on.
-const BOOT_VAR: &str = "SECUREKEY_BOOT";
+/// A CNB process's launch, in the boot policy's log lines.
+const LAUNCH: Moment = Moment {
+    goes_on: "the process starts",
+    stopped: "the launch",
+};
 
-/// Runs exec.d: check the process env, write the key file, tell the
-/// launcher where it is.
-pub(super) fn run(names: &[String], common: &Common) -> Result<ExitCode, Error> {
-    let boot = std::env::var(BOOT_VAR).unwrap_or_default();
-    if !matches!(boot.as_str(), "" | "strict" | "off") {
-        say!(
-            "securekey: warning: {BOOT_VAR} is neither `strict` nor `off`; a broken key will be logged and the process started"
-        );
-    }
-    if boot == "off" {
-        tracing::info!("{BOOT_VAR}=off: not writing the key file");
-        return Ok(ExitCode::Ok);
-    }
-    let strict = boot == "strict";
-    // Whatever the setting: a launcher that gives no writable fd 3 is not
-    // a CNB launcher, and nothing should be written anywhere else.
-    let mut fd3 = open_fd3()?;
-    let quiet = Common {
-        quiet: true,
-        ..common.clone()
-    };
-    let path = absolute(&key_file::boot_path());
-    // The check first: it tells the mask the env's key values before the
-    // path is named in any error.
-    let outcome = check_one(names, &Source::Process, &quiet).and_then(|report| {
-        utf8_path(&path)?;
-        emit(&report, &quiet)?;
-        Ok((write::key_file(&report, &path)?, report.ok()))
-    });
-    let (written, ok) = match outcome {
-        Ok(done) => done,
-        // A configuration error (a typo in SECUREKEY_REQUIRE, a malformed
-        // securekey.json) or a write failure: the process starts unless
-        // strict.
-        Err(e) if strict => return Err(e),
-        Err(e) => {
-            say!(
-                "securekey: error: {e}; the process starts without a key file (set {BOOT_VAR}=strict to stop the launch instead)"
+/// Runs exec.d under the boot policy ([`boot::policy`]): check the process
+/// env, write the key file, tell the launcher where it is. A failure of any
+/// step, fd 3 included (read-only, or full), is logged and the process
+/// starts, unless `SECUREKEY_BOOT=strict`.
+pub(super) fn run(names: &[String], common: &Common) -> ExitCode {
+    boot::policy(Mode::from_env(), LAUNCH, || {
+        // First: a launcher that gives no writable fd 3 is not a CNB
+        // launcher, and nothing should be written anywhere else.
+        let mut fd3 = open_fd3()?;
+        let path = absolute(&key_file::boot_path());
+        let written = boot::write_checked(names, common, &path, utf8_path)?;
+        if written.file {
+            let line = format!(
+                "{} = {}\n",
+                key_file::FILE_VAR,
+                toml_str(&path.to_string_lossy())
             );
-            return Ok(ExitCode::Ok);
+            fd3.write_all(line.as_bytes()).map_err(Error::Fd3Write)?;
         }
-    };
-    if written {
-        let line = format!(
-            "{} = {}\n",
-            key_file::FILE_VAR,
-            toml_str(&path.to_string_lossy())
-        );
-        fd3.write_all(line.as_bytes()).map_err(Error::Fd3Write)?;
-    }
-    match (ok, strict) {
-        (true, _) => Ok(ExitCode::Ok),
-        (false, true) => {
-            say!("securekey: {BOOT_VAR}=strict stops the launch");
-            Ok(ExitCode::Findings)
-        }
-        (false, false) if written => Ok(ExitCode::Ok),
-        (false, false) => {
-            say!(
-                "securekey: the process starts without a key file (set {BOOT_VAR}=strict to stop the launch instead)"
-            );
-            Ok(ExitCode::Ok)
-        }
-    }
+        Ok::<Written, Error>(written)
+    })
 }
 
 /// Opens file descriptor 3 for writing, as the launcher gave it.

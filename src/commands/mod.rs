@@ -16,6 +16,7 @@ use securekey::select::{self, REQUIRE_VAR};
 use crate::cli::{Command, Common, Config, Source};
 use crate::output;
 
+mod boot;
 mod exec_d;
 mod lint;
 mod write;
@@ -44,7 +45,8 @@ pub(crate) fn run(config: &Config) -> Result<ExitCode, Error> {
                 ExitCode::Findings
             })
         }
-        Command::ExecD { names } => exec_d::run(names, common),
+        Command::ExecD { names } => Ok(exec_d::run(names, common)),
+        Command::Boot { names } => Ok(boot::run(names, common)),
         Command::Lint { sources } => {
             let report = lint::run(sources, common)?;
             emit(&report, common)?;
