@@ -265,7 +265,7 @@ bp_release_settings() {
   if ! bp_url_usable "$BP_DOWNLOAD_BASE"; then
     bp_error "SECUREKEY_DOWNLOAD_URL is not a usable URL: it must be http(s)://[user:password@]host[:port]/path," \
       "with no \`?\`, \`#\` or \`@\` after the host. In a user name or password, percent-encode" \
-      "@ / ? # and spaces (%40 %2F %3F %23 %20), e.g. https://deploy:p%40ss@mirror.example/securekey."
+      "@ / ? # and spaces (%40 %2F %3F %23 %20), e.g. https://user:p%40ss@mirror.example/securekey."
     return 1
   fi
 
@@ -676,10 +676,11 @@ bp_place() {
   if [[ "$existed" -eq 0 ]]; then BP_CREATED+=("$2"); fi
 }
 
-# bp_undo: removes what this build created (newest first; a folder only if
-# it is empty again) and every temp file.
+# bp_undo: removes every temp file and what this build created (newest
+# first; a folder only if it is empty again).
 bp_undo() {
   local i path
+  bp_clean_temps
   for ((i = ${#BP_CREATED[@]} - 1; i >= 0; i--)); do
     path="${BP_CREATED[i]}"
     if [[ -d "$path" && ! -L "$path" ]]; then
@@ -689,7 +690,6 @@ bp_undo() {
     fi
   done
   BP_CREATED=()
-  bp_clean_temps
 }
 
 # bp_clean_temps: removes the temp files and folders.
