@@ -633,6 +633,18 @@ else
     "exit $status" "$(show "$out/closed.err")"
 fi
 
+# The same passwords against the closed port (curl runs and cannot
+# connect, where the URL is usable at all): never shown either.
+for sep in @ / : %40 '#' '?'; do
+  name="userinfo-closed-$(printf '%s' "$sep" | od -An -tx1 | tr -d ' \n')"
+  compile "$name" SECUREKEY_DOWNLOAD_TIMEOUT=10 -- "SECUREKEY_DOWNLOAD_URL=http://deploy:Zq7${sep}Xw9${sep}Kp3@127.0.0.1:$port/good"
+  if failed_clearly "$name" "$status" && ! grep -qE 'Zq7|Xw9|Kp3|deploy' "$out/$name.out" "$out/$name.err"; then
+    ok "a closed port with '$sep' in the URL's password fails with a ' !     ' error that never shows it"
+  else
+    not_ok "a closed port with '$sep' in the URL's password fails with a ' !     ' error that never shows it" "exit $status"
+  fi
+done
+
 # No network: a host that never resolves (.invalid, RFC 2606).
 compile no-dns SECUREKEY_DOWNLOAD_TIMEOUT=2 -- "SECUREKEY_DOWNLOAD_URL=http://securekey.invalid/releases"
 if failed_clearly no-dns "$status" "http://securekey.invalid/releases/v$version/"; then

@@ -1,4 +1,6 @@
-//! Classes 9 and 10 of issue 10: exec-d at launch.
+//! Classes 9 and 10 of issue 10: exec-d at launch; and the boot policy it
+//! shares with `securekey boot` (issue 21: only `SECUREKEY_BOOT=strict` stops
+//! a boot or a launch).
 
 use super::*;
 
