@@ -13,7 +13,7 @@ use super::{Common, Source, check_one, emit, write};
 use crate::output::say;
 
 /// The setting that says what a failed boot does.
-pub(super) const BOOT_VAR: &str = "SECUREKEY_BOOT";
+const BOOT_VAR: &str = "SECUREKEY_BOOT";
 
 /// `SECUREKEY_BOOT`, read once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
