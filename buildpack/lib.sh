@@ -22,12 +22,25 @@ bp_indent() {
   sed -u 's/^/       /'
 }
 
-# An error, on stderr; each argument is one line.
+# An error, on stderr; each argument is one line. BP_ERRORED says one was
+# printed (bin/compile adds a last-resort one otherwise).
+BP_ERRORED=0
+# shellcheck disable=SC2034 # BP_ERRORED is read by bin/compile.
 bp_error() {
   local line
+  BP_ERRORED=1
   for line in "$@"; do
     printf ' !     %s\n' "$line" >&2
   done
+}
+
+# bp_absolute PATH: PATH made absolute against the working directory, its
+# `.` and `..` resolved, symlinks kept; PATH need not exist.
+bp_absolute() {
+  case "$1" in
+    /*) realpath -ms -- "$1" 2>/dev/null || printf '%s' "$1" ;;
+    *) realpath -ms -- "$PWD/$1" 2>/dev/null || printf '%s/%s' "$PWD" "$1" ;;
+  esac
 }
 
 # bp_package_field ROOT NAME: a string field of the [package] table of
@@ -93,10 +106,54 @@ bp_released_arch() {
   esac
 }
 
-# A URL as the build log may show it: without user:password@, in case a
-# mirror's URL carries credentials.
+# bp_url_parts URL: splits an http(s) URL by RFC 3986 (section 3.2) into
+# BP_URL_SCHEME ("https://"), BP_URL_USERINFO (without its "@"; empty when
+# there is none), BP_URL_HOST (host[:port]) and BP_URL_REST (path, query,
+# fragment). The authority ends at the first `/`, `?` or `#` after the
+# `//`; the userinfo ends at the authority's LAST `@`.
+bp_url_parts() {
+  local rest authority
+  BP_URL_SCHEME="" BP_URL_USERINFO="" BP_URL_HOST="" BP_URL_REST=""
+  [[ "$1" =~ ^([A-Za-z][A-Za-z0-9+.-]*://)(.*)$ ]] || return 1
+  BP_URL_SCHEME="${BASH_REMATCH[1]}"
+  rest="${BASH_REMATCH[2]}"
+  authority="${rest%%[/?#]*}"
+  BP_URL_REST="${rest:${#authority}}"
+  BP_URL_HOST="${authority##*@}"
+  if [[ "$authority" == *@* ]]; then
+    BP_URL_USERINFO="${authority%@*}"
+  fi
+}
+
+# A URL as the build log may show it: a user:password@ in front of the host
+# shown as ***@, whatever characters it holds. A URL that bp_url_usable
+# refuses is shown as its scheme alone: where its host ends is not clear,
+# so neither is where a password would.
 bp_url_shown() {
-  printf '%s' "$1" | sed -E 's#^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@#\1#'
+  if ! bp_url_usable "$1"; then
+    printf '%s***' "$BP_URL_SCHEME"
+  elif [[ -n "$BP_URL_USERINFO" || "$1" == "$BP_URL_SCHEME@"* ]]; then
+    printf '%s***@%s%s' "$BP_URL_SCHEME" "$BP_URL_HOST" "$BP_URL_REST"
+  else
+    printf '%s%s%s' "$BP_URL_SCHEME" "$BP_URL_HOST" "$BP_URL_REST"
+  fi
+}
+
+# bp_url_usable URL: true when an http(s) URL's authority is
+# [userinfo@]host[:port] as RFC 3986 spells it (userinfo: unreserved,
+# %XX, sub-delims and ":"; host: a reg-name, an IPv4 address or an [IP
+# literal]; port: digits) and nothing after the host holds `?`, `#` or
+# `@`. The release's file names are appended to the URL as a path, and a
+# `/`, `?`, `#` or `@` left raw in a password would move the host into it:
+# curl would then contact another host, and a log line that shows the URL
+# without its userinfo would show the rest of the password.
+bp_url_usable() {
+  local userinfo_re='^[A-Za-z0-9._~!$&'"'"'()*+,;=:%-]*$' host_re
+  host_re='^([A-Za-z0-9._~!$&'"'"'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]*)?$'
+  bp_url_parts "$1" || return 1
+  [[ "$BP_URL_USERINFO" =~ $userinfo_re ]] || return 1
+  [[ "$BP_URL_HOST" =~ $host_re ]] || return 1
+  [[ "$BP_URL_REST" != *[?#@]* ]]
 }
 
 # The SHA-256 of FILE, lowercase hex.
@@ -205,6 +262,12 @@ bp_release_settings() {
       "$BP_DEFAULT_DOWNLOAD_URL, or unset it."
     return 1
   fi
+  if ! bp_url_usable "$BP_DOWNLOAD_BASE"; then
+    bp_error "SECUREKEY_DOWNLOAD_URL is not a usable URL: it must be http(s)://[user:password@]host[:port]/path," \
+      "with no \`?\`, \`#\` or \`@\` after the host. In a user name or password, percent-encode" \
+      "@ / ? # and spaces (%40 %2F %3F %23 %20), e.g. https://user:p%40ss@mirror.example/securekey."
+    return 1
+  fi
 
   # Sums are separated by spaces, never commas: two sums joined by a comma
   # have the shape of a SecureKey pair, and `securekey check` would take
@@ -274,25 +337,26 @@ bp_release_cached() {
   fi
   bp_info "Using securekey v$2 for $3 downloaded by an earlier build (build cache)"
   BP_BINARY="$dir/securekey"
+  BP_ORIGIN=cache
+  BP_CACHE_ENTRY="$dir"
 }
 
 # bp_download_release CACHE_DIR VERSION ARCH: downloads the released binary
 # $BP_DOWNLOAD_BASE/vVERSION/securekey-ARCH (bp_release_settings first),
 # checks its SHA-256 against the user's pin (SECUREKEY_SHA256) when there is
 # one, else against the release's own SHA256SUMS, and keeps it in the build
-# cache (bp_release_cache); sets BP_BINARY to it.
+# cache once it has run (bp_keep_binary); sets BP_BINARY to it.
 #
-# The files go to a temp dir inside the cache and the checked binary is
-# renamed into place: the cache never holds a half-written or unchecked
-# binary. Returns 0 when the binary is there; 1 when the release could not
+# The files go to a temp dir inside the cache, and bp_keep_binary renames
+# the checked binary into place after bin/compile ran it: the cache never
+# holds a half-written, unchecked or broken binary. Returns 0 when the binary is there; 1 when the release could not
 # be reached or cannot be checked (a cargo build may stand in), with
 # BP_DOWNLOAD_PROBLEM saying why; 2 when the download is refused (its
 # SHA-256 does not match, or a file is larger than its limit: see
 # bp_fetch), after a ` !     ` error.
 # shellcheck disable=SC2034 # BP_BINARY and BP_DOWNLOAD_* are read by the caller.
 bp_download_release() {
-  local cache_dir="$1" version="$2" arch="$3" final root tmp status=0
-  final="$(bp_release_cache "$cache_dir" "$version" "$arch")"
+  local cache_dir="$1" version="$2" arch="$3" root tmp status=0
   root="$(bp_release_cache "$cache_dir")"
   BP_DOWNLOAD_PROBLEM=""
 
@@ -300,24 +364,28 @@ bp_download_release() {
     BP_DOWNLOAD_PROBLEM="curl is not on PATH to download $(bp_url_shown "$BP_DOWNLOAD_BASE/v$version/securekey-$arch")"
     return 1
   fi
-  mkdir -p "$root" || return 2
+  if ! bp_mkdir "$root"; then
+    bp_cache_error "$root"
+    return 2
+  fi
   # Left by a build that was stopped mid-download.
   rm -rf "$root"/.download.*
-  tmp="$(mktemp -d "$root/.download.XXXXXX")" || return 2
-  bp_fetch_checked "$tmp" "$version" "$arch" || status=$?
-  if [[ "$status" -eq 0 ]]; then
-    # One version kept: this one.
-    if ! { rm -rf "$root"/v* && mkdir -p "${final%/*}" && mv "$tmp" "$final"; }; then
-      bp_error "Could not keep the download in the build cache ($root)."
-      status=2
-    fi
+  if ! tmp="$(mktemp -d "$root/.download.XXXXXX" 2>&1)"; then
+    BP_FS_PROBLEM="$(bp_fs_reason "$tmp")"
+    bp_cache_error "$root"
+    return 2
   fi
+  BP_TEMPS+=("$tmp")
+  bp_fetch_checked "$tmp" "$version" "$arch" || status=$?
   if [[ "$status" -ne 0 ]]; then
     rm -rf "$tmp"
     return "$status"
   fi
-  bp_info "Kept in the build cache: later builds of v$version need no download"
-  BP_BINARY="$final/securekey"
+  # Kept in the cache only once it has run (bp_keep_binary).
+  BP_BINARY="$tmp/securekey"
+  BP_ORIGIN=download
+  BP_KEEP_FROM="$tmp"
+  BP_KEEP_TO="$(bp_release_cache "$cache_dir" "$version" "$arch")"
 }
 
 # bp_fetch_checked TMP VERSION ARCH: bp_download_release's download into
@@ -389,8 +457,9 @@ bp_fetch_checked() {
   fi
 
   rm -f "$tmp/SHA256SUMS"
-  if ! { chmod 0755 "$tmp/securekey" && printf '%s\n' "$actual" >"$tmp/securekey.sha256"; }; then
-    bp_error "Could not keep the download in the build cache ($tmp)."
+  if ! { chmod 0755 "$tmp/securekey" && printf '%s\n' "$actual" >"$tmp/securekey.sha256"; } 2>/dev/null; then
+    BP_FS_PROBLEM="could not write in it (is the build's disk full?)"
+    bp_cache_error "$tmp"
     return 2
   fi
 }
@@ -413,18 +482,22 @@ bp_packaged_add() {
 #   5. only when no release could be reached and cargo is on PATH: a fresh
 #      `cargo build --release --locked` of the buildpack's own source, with
 #      its target dir in CACHE_DIR, kept there under the source hash.
-# Says which as a detail line. On failure it says why with ` !     ` and
+# Says which as a detail line, and sets BP_ORIGIN to vendored, cache,
+# download or cargo (with BP_CACHE_ENTRY, the cache folder it came from, for
+# a cached one). A download or a cargo build is kept in the cache only once
+# it has run (bp_keep_binary). On failure it says why with ` !     ` and
 # returns 1; nothing is left half-written in the cache.
-# shellcheck disable=SC2034 # BP_BINARY is read by the caller.
+# shellcheck disable=SC2034 # BP_BINARY and BP_ORIGIN are read by the caller.
 bp_find_binary() {
   local bp_dir="$1" cache_dir="$2" env_dir="${3:-}" arch version repository hash cached target_dir status=0
   local why=() fixes=()
   arch="$(bp_arch)"
-  BP_BINARY=""
+  BP_BINARY="" BP_ORIGIN="" BP_CACHE_ENTRY=""
 
   if [[ -x "$bp_dir/buildpack/vendor/$arch/securekey" ]]; then
     bp_info "Using the securekey binary packaged for $arch (vendored in the buildpack)"
     BP_BINARY="$bp_dir/buildpack/vendor/$arch/securekey"
+    BP_ORIGIN=vendored
     return 0
   fi
 
@@ -447,6 +520,8 @@ bp_find_binary() {
   if [[ -x "$cached" ]]; then
     bp_info "Using securekey built earlier from this source (cache ${hash:0:12})"
     BP_BINARY="$cached"
+    BP_ORIGIN=cache
+    BP_CACHE_ENTRY="${cached%/*}"
     return 0
   fi
 
@@ -483,15 +558,150 @@ bp_find_binary() {
   for line in "${why[@]}"; do bp_info "$line"; done
   bp_info "Building securekey from source with cargo (source ${hash:0:12}); later builds reuse it"
   target_dir="$cache_dir/securekey/target"
-  mkdir -p "$target_dir"
-  if ! (cd "$bp_dir" && CARGO_TARGET_DIR="$target_dir" cargo build --release --locked --bin securekey) 2>&1 | bp_indent; then
-    bp_error "cargo build failed (output above)."
+  if ! bp_mkdir "$target_dir"; then
+    bp_cache_error "$target_dir"
     return 1
   fi
-  # Keep one built binary: the one for this source.
-  rm -rf "$cache_dir"/securekey/bin-*
-  mkdir -p "${cached%/*}"
-  cp "$target_dir/release/securekey" "$cached.tmp"
-  mv "$cached.tmp" "$cached"
-  BP_BINARY="$cached"
+  if ! (cd "$bp_dir" && CARGO_TARGET_DIR="$target_dir" cargo build --release --locked --bin securekey) 2>&1 | bp_indent; then
+    bp_error "cargo build failed (output above)." \
+      "Nothing was installed. Fix the build of this source, or use a released buildpack."
+    return 1
+  fi
+  # Kept under the source hash once it has run (bp_keep_binary).
+  BP_BINARY="$target_dir/release/securekey"
+  BP_ORIGIN=cargo
+  BP_KEEP_TO="$cached"
+}
+
+# bp_keep_binary VERSION: keeps the binary bp_find_binary found in the build
+# cache, when it is a download or a cargo build; called once the binary has
+# run, so the cache never holds one that does not. One version is kept. A
+# failure to keep it is a detail line: the build itself is done.
+bp_keep_binary() {
+  case "${BP_ORIGIN:-}" in
+    download)
+      local root="${BP_KEEP_TO%/v*}"
+      if { rm -rf "$root"/v* && mkdir -p "${BP_KEEP_TO%/*}" && mv "$BP_KEEP_FROM" "$BP_KEEP_TO"; } 2>/dev/null; then
+        BP_BINARY="$BP_KEEP_TO/securekey"
+        bp_info "Kept in the build cache: later builds of v$1 need no download"
+      else
+        bp_info "Warning: could not keep the download in the build cache; the next build downloads it again"
+      fi
+      ;;
+    cargo)
+      if { rm -rf "${BP_KEEP_TO%/*/*}"/bin-* && mkdir -p "${BP_KEEP_TO%/*}" &&
+        cp "$BP_BINARY" "$BP_KEEP_TO.tmp" && mv "$BP_KEEP_TO.tmp" "$BP_KEEP_TO"; } 2>/dev/null; then
+        bp_info "Kept in the build cache: later builds of this source need no cargo"
+      else
+        rm -f "$BP_KEEP_TO.tmp"
+        bp_info "Warning: could not keep the build in the build cache; the next build compiles it again"
+      fi
+      ;;
+  esac
+}
+
+# bp_binary_runs BINARY [VERSION]: true when BINARY runs on this machine and
+# says it is securekey VERSION, as the real binary does (`securekey
+# --version` prints exactly "securekey 0.1.0"); without VERSION (a packaged
+# buildpack has no Cargo.toml), any version. Sets BP_RUN_VERSION to what it
+# said, else BP_RUN_PROBLEM to why not.
+# Its output is never shown: a binary that is not the release may print
+# anything.
+# shellcheck disable=SC2034 # BP_RUN_* are read by the caller.
+bp_binary_runs() {
+  local out status=0 timeout=()
+  if command -v timeout >/dev/null 2>&1; then timeout=(timeout 60); fi
+  BP_RUN_VERSION=""
+  out="$("${timeout[@]}" "$1" --version </dev/null 2>/dev/null)" || status=$?
+  case "$status" in
+    0) ;;
+    126 | 127) BP_RUN_PROBLEM="it cannot be executed here (exit $status: not a program for this machine)" ;;
+    124) BP_RUN_PROBLEM="\`securekey --version\` did not finish within 60 seconds" ;;
+    *) BP_RUN_PROBLEM="\`securekey --version\` failed (exit $status)" ;;
+  esac
+  [[ "$status" -eq 0 ]] || return 1
+  if [[ -n "${2:-}" && "$out" != "securekey $2" ]]; then
+    BP_RUN_PROBLEM="\`securekey --version\` did not say \"securekey $2\", the version of this buildpack"
+    return 1
+  fi
+  if [[ ! "$out" =~ ^securekey\ [0-9][0-9A-Za-z.+-]*$ ]]; then
+    BP_RUN_PROBLEM="\`securekey --version\` did not say \"securekey <version>\""
+    return 1
+  fi
+  BP_RUN_VERSION="$out"
+}
+
+# ------------------------------------------ what a failed build takes back
+# bin/compile changes the slug (BUILD_DIR) and the cache only through these,
+# so that a build that fails leaves both as they were (bp_undo).
+
+# Files and folders this build created, in order; temp files and folders.
+BP_CREATED=()
+BP_TEMPS=()
+
+# bp_fs_reason MESSAGE: the reason at the end of a tool's error message
+# ("mkdir: cannot create directory 'x': File exists" -> "File exists").
+bp_fs_reason() {
+  local reason="${1##*: }"
+  printf '%s' "${reason:-$1}"
+}
+
+# bp_mkdir DIR: creates DIR and its missing parents, each recorded for
+# bp_undo. On failure sets BP_FS_PROBLEM (the reason, e.g. "File exists",
+# "Read-only file system") and returns 1.
+bp_mkdir() {
+  local d="$1" missing=() err
+  while [[ -n "$d" && ! -d "$d" ]]; do
+    missing=("$d" "${missing[@]}")
+    d="${d%/*}"
+  done
+  for d in "${missing[@]}"; do
+    if ! err="$(mkdir -- "$d" 2>&1)"; then
+      BP_FS_PROBLEM="$(bp_fs_reason "$err")"
+      return 1
+    fi
+    BP_CREATED+=("$d")
+  done
+}
+
+# bp_place SRC DEST: renames SRC (a temp file next to DEST's folder) to
+# DEST, recorded for bp_undo when DEST is new. Sets BP_FS_PROBLEM on failure.
+bp_place() {
+  local err existed=0
+  [[ -e "$2" ]] && existed=1
+  if ! err="$(mv -f -- "$1" "$2" 2>&1)"; then
+    BP_FS_PROBLEM="$(bp_fs_reason "$err")"
+    return 1
+  fi
+  if [[ "$existed" -eq 0 ]]; then BP_CREATED+=("$2"); fi
+}
+
+# bp_undo: removes every temp file and what this build created (newest
+# first; a folder only if it is empty again).
+bp_undo() {
+  local i path
+  bp_clean_temps
+  for ((i = ${#BP_CREATED[@]} - 1; i >= 0; i--)); do
+    path="${BP_CREATED[i]}"
+    if [[ -d "$path" && ! -L "$path" ]]; then
+      rmdir -- "$path" 2>/dev/null || true
+    else
+      rm -f -- "$path"
+    fi
+  done
+  BP_CREATED=()
+}
+
+# bp_clean_temps: removes the temp files and folders.
+bp_clean_temps() {
+  if [[ "${#BP_TEMPS[@]}" -gt 0 ]]; then rm -rf -- "${BP_TEMPS[@]}"; fi
+  BP_TEMPS=()
+}
+
+# bp_cache_error DIR: the error for a build cache folder that cannot be
+# made or written (BP_FS_PROBLEM says why).
+bp_cache_error() {
+  bp_error "Could not use the build cache: $1 (${BP_FS_PROBLEM:-cannot write}). Nothing was installed." \
+    "Something that is not a folder may be in its way, or the disk is full. On Heroku, purge the" \
+    "build cache and build again: heroku builds:cache:purge -a <app> (the heroku-builds CLI plugin)."
 }

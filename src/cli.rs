@@ -120,6 +120,8 @@ enum CommandArgs {
     /// The Cloud Native Buildpack exec.d program: write the key file, print SECUREKEY_FILE on fd 3.
     #[command(name = "exec-d")]
     ExecD(ExecDArgs),
+    /// The dyno boot (run by .profile.d/securekey.sh): write the key file; only SECUREKEY_BOOT=strict makes a failure stop the boot (off skips it).
+    Boot(ExecDArgs),
 }
 
 #[derive(Args, Debug)]
@@ -194,6 +196,9 @@ pub(crate) enum Command {
     ExecD {
         names: Vec<String>,
     },
+    Boot {
+        names: Vec<String>,
+    },
 }
 
 /// Options every command takes. (Declared on each subcommand rather than
@@ -255,6 +260,7 @@ impl From<Cli> for Config {
             ),
             CommandArgs::Lint(a) => (Command::Lint { sources: a.sources }, a.common),
             CommandArgs::ExecD(a) => (Command::ExecD { names: a.names }, a.common),
+            CommandArgs::Boot(a) => (Command::Boot { names: a.names }, a.common),
         };
         Config {
             command,

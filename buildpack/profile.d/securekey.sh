@@ -11,36 +11,32 @@
 # those options would stay on in the shell that runs the app's command. For
 # the same reason it defines no functions or variables of its own, forks
 # nothing but the binary (run once), and uses only $HOME-relative paths:
-# the slug is built in one directory and runs from /app.
+# the slug is built in one directory and runs from /app. Every expansion
+# holds under a caller's `set -u` too.
 #
-# Settings (config vars):
-#   SECUREKEY_BOOT=strict  a failed check stops the boot: this script runs
-#                          `exit 1`, which ends the dyno's shell before the
-#                          app starts (Heroku shows a crash and restarts it).
-#   SECUREKEY_BOOT=off     skip: no check, no key file.
-#   (unset)                a failed check is logged, the app starts without
-#                          a key file (or, for the add-on's `NEW,`, with the
-#                          latest key alone).
-#   SECUREKEY_FILE         where the key file goes (default
-#                          $HOME/.securekey/keys.json); exported for the app.
+# What a failure does is decided by `securekey boot`, the same code as the
+# CNB's exec.d (SECUREKEY_BOOT: strict stops the boot, off skips it, else a
+# failure is logged and the dyno boots). Its exit code is 0 unless the boot
+# must stop; then this script runs `exit` with it, which ends the dyno's
+# shell before the app starts (Heroku shows a crash and restarts it).
+#
+# HOME unset or empty (never on Heroku or Dokku, whose dynos have
+# HOME=/app; a hand-made runner may forget it): the binary's place is not
+# known, so nothing is exported or written; one error line says so and the
+# dyno boots without a key file. The same when the binary is missing from
+# the slug. Under SECUREKEY_BOOT=strict either one stops the boot instead:
+# the binary that holds the policy cannot run, and strict must not pass.
+#
+# SECUREKEY_FILE: where the key file goes (default
+# $HOME/.securekey/keys.json); exported for the app.
 
-export PATH="$HOME/.heroku/securekey/bin:$PATH"
-export SECUREKEY_FILE="${SECUREKEY_FILE:-$HOME/.securekey/keys.json}"
-
-case "${SECUREKEY_BOOT:-}" in
-  "" | strict | off) ;;
-  *) echo "securekey: warning: SECUREKEY_BOOT is neither strict nor off; a broken key is logged and the dyno boots" >&2 ;;
-esac
-
-if [[ "${SECUREKEY_BOOT:-}" != "off" ]]; then
-  # -q: nothing on success; each problem on one line on stderr, keys named
-  # by their ids only, and what was written (on any problem nothing, but
-  # for the add-on's `NEW,`, whose latest key is written alone).
-  if ! "$HOME/.heroku/securekey/bin/securekey" write -q; then
-    if [[ "${SECUREKEY_BOOT:-}" == "strict" ]]; then
-      echo "securekey: the SecureKey check failed (above); SECUREKEY_BOOT=strict stops the boot" >&2
-      exit 1
-    fi
-    echo "securekey: the SecureKey check failed (above); the dyno boots anyway (SECUREKEY_BOOT=strict stops the boot instead)" >&2
-  fi
+if [[ -n "${HOME:-}" && -x "$HOME/.heroku/securekey/bin/securekey" ]]; then
+  export PATH="$HOME/.heroku/securekey/bin${PATH:+:$PATH}"
+  export SECUREKEY_FILE="${SECUREKEY_FILE:-$HOME/.securekey/keys.json}"
+  "$HOME/.heroku/securekey/bin/securekey" boot || exit
+elif [[ "${SECUREKEY_BOOT:-}" == "strict" ]]; then
+  echo "securekey: error: no securekey binary in \$HOME/.heroku/securekey/bin (is HOME set?); SECUREKEY_BOOT=strict stops the boot" >&2
+  exit 1
+elif [[ "${SECUREKEY_BOOT:-}" != "off" ]]; then
+  echo "securekey: error: no securekey binary in \$HOME/.heroku/securekey/bin (is HOME set?); the dyno boots anyway, without a key file (SECUREKEY_BOOT=strict stops the boot instead)" >&2
 fi

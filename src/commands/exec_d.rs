@@ -9,89 +9,50 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use securekey_cli::error::Error;
-use securekey_cli::exit::ExitCode;
 use securekey_cli::key_file;
 use securekey_cli::redact::Secrets;
 
-use super::{Ended, Source, checked, emit, start, write};
+use super::Ended;
+use super::boot::{self, Moment};
 use crate::cli::Common;
-use crate::output::say;
 
-/// The setting that says what a failed boot does: `strict` stops it, `off`
-/// skips the key file, anything else logs and goes on.
-const BOOT_VAR: &str = "SECUREKEY_BOOT";
+/// A CNB process's launch, in the boot policy's log lines.
+const LAUNCH: Moment = Moment {
+    goes_on: "the process starts",
+    stopped: "the launch",
+};
 
-/// Runs exec.d: check the process env, write the key file, tell the
-/// launcher where it is.
+/// Runs exec.d under the boot policy ([`boot::run`]): check the process
+/// env, write the key file, tell the launcher where it is. A failure of any
+/// step, fd 3 included (read-only, or full), is logged and the process
+/// starts, unless `SECUREKEY_BOOT=strict`.
 pub(super) fn run(names: &[String], common: &Common, known: Secrets) -> Ended {
-    let boot = std::env::var(BOOT_VAR).unwrap_or_default();
-    let strict = boot == "strict";
-    if boot == "off" {
-        let run = start(common, known);
-        tracing::info!("{BOOT_VAR}=off: not writing the key file");
-        return run.fail_or(Ok(ExitCode::Ok));
-    }
-    let quiet = Common {
-        quiet: true,
-        ..common.clone()
-    };
     let path = absolute(&key_file::path(None));
-    let mut ended = checked(names, &Source::Process, &quiet, known, |p, outcome| {
-        if !matches!(boot.as_str(), "" | "strict") {
-            say(
-                p,
-                &format!(
-                    "warning: {BOOT_VAR} is neither `strict` nor `off`; a broken key will be logged and the process started"
-                ),
-            );
-        }
-        // Whatever the setting: a launcher that gives no writable fd 3 is
-        // not a CNB launcher, and nothing should be written anywhere else.
-        let mut fd3 = open_fd3()?;
-        utf8_path(&path)?;
-        emit(p, &outcome.report, &quiet)?;
-        let written = write::key_file(p, &outcome.report, &path, true)?;
-        if written {
-            let line = format!(
-                "{} = {}\n",
-                securekey::FILE_VAR,
-                toml_str(&path.to_string_lossy())
-            );
-            fd3.write_all(line.as_bytes()).map_err(Error::Fd3Write)?;
-        }
-        Ok(match (outcome.report.ok(), strict) {
-            (true, _) => ExitCode::Ok,
-            (false, true) => {
-                say(p, &format!("{BOOT_VAR}=strict stops the launch"));
-                ExitCode::Findings
+    boot::run(
+        names,
+        common,
+        known,
+        LAUNCH,
+        &path,
+        // Before anything is written: a launcher that gives no writable
+        // fd 3 is not a CNB launcher, and nothing should be written
+        // anywhere else.
+        || {
+            utf8_path(&path)?;
+            open_fd3()
+        },
+        |mut fd3, written| {
+            if written {
+                let line = format!(
+                    "{} = {}\n",
+                    securekey::FILE_VAR,
+                    toml_str(&path.to_string_lossy())
+                );
+                fd3.write_all(line.as_bytes()).map_err(Error::Fd3Write)?;
             }
-            (false, false) => {
-                if !written {
-                    say(
-                        p,
-                        &format!(
-                            "the process starts without a key file (set {BOOT_VAR}=strict to stop the launch instead)"
-                        ),
-                    );
-                }
-                ExitCode::Ok
-            }
-        })
-    });
-    // A configuration error (a typo in SECUREKEY_REQUIRE, a malformed
-    // securekey.json) or a write failure: the process starts unless strict.
-    if !strict {
-        if let Err(e) = &ended.result {
-            say(
-                &ended.printer,
-                &format!(
-                    "error: {e}; the process starts without a key file (set {BOOT_VAR}=strict to stop the launch instead)"
-                ),
-            );
-            ended.result = Ok(ExitCode::Ok);
-        }
-    }
-    ended
+            Ok(())
+        },
+    )
 }
 
 /// Opens file descriptor 3 for writing, as the launcher gave it.

@@ -17,6 +17,7 @@ use securekey_cli::report::{self, OutputFormat, Report};
 use crate::cli::{Command, Common, Config, Source};
 use crate::{logging, output};
 
+mod boot;
 mod exec_d;
 mod lint;
 mod write;
@@ -53,6 +54,7 @@ pub(crate) fn run(config: &Config, known: Secrets) -> Ended {
             })
         }),
         Command::ExecD { names } => exec_d::run(names, common, known),
+        Command::Boot { names } => boot::dyno(names, common, known),
         Command::Lint { sources } => lint::run(sources, common, known),
     }
 }

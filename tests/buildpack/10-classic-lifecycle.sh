@@ -3,11 +3,14 @@
 #
 # Plays Heroku's classic buildpack lifecycle with the packaged buildpack
 # (DIST_DIR/securekey-buildpack-<version>.tgz): detect, compile in a cleared
-# environment with an ENV_DIR, the `export` file, release YAML, the slug
-# moved to another path, then release and web dynos booted from it. Also
-# the buildpack without vendored binaries: a clear error without cargo, a
-# build from source with cargo, and the cache hit on the next build.
-# No output and no slug file may hold key material.
+# environment with an ENV_DIR, the `export` file, release YAML, the
+# buildpack order (securekey first, a language buildpack last: the process
+# types the platform would take), the slug moved to another path, then
+# release and web dynos booted from it. compile's faults: relative paths, a
+# file where the cache goes, a read-only and a full BUILD_DIR (tmpfs mounts:
+# this suite runs as root). Also the buildpack without vendored binaries: a
+# clear error without cargo, a build from source with cargo, and the cache
+# hit on the next build. No output and no slug file may hold key material.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,7 +23,13 @@ version="$(bp_package_version "$root")"
 tarball="$dist/securekey-buildpack-$version.tgz"
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+mounts=() # tmpfs mounts under $work, unmounted before it is removed
+cleanup() {
+  local m
+  for m in "${mounts[@]}"; do umount "$m" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 out="$work/out" # every captured output: build logs, release, dyno boots
 mkdir -p "$out"
 key_windows "$work/key-windows"
@@ -118,10 +127,12 @@ fi
 env_dir "$work/env-strict" "SECURE_KEY=$KEY_A," "SECUREKEY_BUILD_STRICT=1"
 status=0
 compile compile-strict "$bp" "$work/build_strict" "$work/cache-strict" "$work/env-strict" || status=$?
-if [[ "$status" -eq 1 ]] && grep -q '^ !     .*SECUREKEY_BUILD_STRICT=1 fails the build' "$out/compile-strict.err"; then
-  ok "compile with SECUREKEY_BUILD_STRICT=1 and a broken key fails with a ' !     ' error"
+if [[ "$status" -eq 1 ]] && grep -q '^ !     .*SECUREKEY_BUILD_STRICT=1 fails the build' "$out/compile-strict.err" &&
+  ! grep -qv '^ !     ' "$out/compile-strict.err" &&
+  [[ ! -e "$work/build_strict/.heroku" && ! -e "$work/build_strict/.profile.d" ]]; then
+  ok "compile with SECUREKEY_BUILD_STRICT=1 and a broken key fails with a ' !     ' error, installing nothing"
 else
-  not_ok "compile with SECUREKEY_BUILD_STRICT=1 and a broken key fails with a ' !     ' error" \
+  not_ok "compile with SECUREKEY_BUILD_STRICT=1 and a broken key fails with a ' !     ' error, installing nothing" \
     "exit $status" "$(show "$out/compile-strict.err")"
 fi
 
@@ -130,6 +141,96 @@ status=0
 compile compile-strict-good "$bp" "$work/build_strict_good" "$work/cache-strict-good" "$work/env-strict-good" || status=$?
 check "compile with SECUREKEY_BUILD_STRICT=1 and good keys passes" test "$status" -eq 0
 
+# ------------------------------------------------------------ compile's faults
+# Run by hand from a folder with relative paths: the same build as with
+# Heroku's absolute ones (the check finds the ENV_DIR, the export file names
+# the binary by its absolute path).
+mkdir -p "$work/rel"
+cp -R "$here/fixtures/classic/app" "$work/rel/b"
+cp -R "$work/env-good" "$work/rel/e"
+status=0
+(cd "$work/rel" && env -i PATH="$base_path" HOME="$work/build-home" "$bp/bin/compile" b c e \
+  >"$out/compile-relative.out" 2>"$out/compile-relative.err") || status=$?
+# shellcheck disable=SC2016 # expanded by the inner shell
+found="$(env -i PATH="$base_path" bash -c '. "$1" && command -v securekey' export "$bp/export" 2>&1 || true)"
+if [[ "$status" -eq 0 ]] && grep -q '^       SECURE_KEY  *ok' "$out/compile-relative.out" &&
+  ! grep -q 'Warning' "$out/compile-relative.out" && [[ ! -s "$out/compile-relative.err" ]] &&
+  [[ "$found" == "$work/rel/b/.heroku/securekey/bin/securekey" ]]; then
+  ok "compile with relative paths (bin/compile b c e) builds as with absolute ones; export names the absolute path"
+else
+  not_ok "compile with relative paths (bin/compile b c e) builds as with absolute ones; export names the absolute path" \
+    "exit $status" "found: $found" "$(show "$out/compile-relative.out")" "$(show "$out/compile-relative.err")"
+fi
+
+# A packaged buildpack needs no cache: a file where it goes does not stop
+# the build (the git-URL install, which does, is 40-install-from-git's).
+cp -R "$here/fixtures/classic/app" "$work/build_cachefile"
+printf 'in the way\n' >"$work/cache-file"
+status=0
+compile compile-cachefile "$bp" "$work/build_cachefile" "$work/cache-file" "$work/env-good" || status=$?
+if [[ "$status" -eq 0 && -x "$work/build_cachefile/.heroku/securekey/bin/securekey" ]] &&
+  [[ "$(<"$work/cache-file")" == "in the way" ]]; then
+  ok "compile of the packaged buildpack with a file where the cache goes installs (it needs no cache)"
+else
+  not_ok "compile of the packaged buildpack with a file where the cache goes installs (it needs no cache)" \
+    "exit $status" "$(show "$out/compile-cachefile.err")"
+fi
+
+# failed_whole NAME STATUS PATTERN: compile failed with one ' !     ' error
+# (every stderr line is one) holding PATTERN, and BUILD_DIR holds exactly
+# the app's files, as before.
+failed_whole() {
+  local name="$1" status="$2" build="$3" pattern="$4" files
+  [[ "$status" -ne 0 && -s "$out/$name.err" ]] && ! grep -qv '^ !     ' "$out/$name.err" &&
+    grep -qF -- "$pattern" "$out/$name.err" || return 1
+  files="$(cd "$build" && find . -mindepth 1 | LC_ALL=C sort | tr '\n' ' ')"
+  [[ "$files" == "$app_files" ]] || {
+    printf '#   left in BUILD_DIR: %s\n' "$files"
+    return 1
+  }
+}
+app_files="$(cd "$here/fixtures/classic/app" && find . -mindepth 1 | LC_ALL=C sort | tr '\n' ' ')"
+
+# mount_tmpfs DIR SIZE [ro]: a tmpfs at DIR holding a copy of the app (then
+# remounted read-only with ro); returns 1 if this machine cannot mount.
+mount_tmpfs() {
+  local dir="$1" size="$2"
+  mkdir -p "$dir"
+  mount -t tmpfs -o "size=$size,mode=0755" tmpfs "$dir" 2>"$out/mount.err" || return 1
+  mounts+=("$dir")
+  cp -R "$here/fixtures/classic/app/." "$dir/" || return 1
+  if [[ "${3:-}" == ro ]]; then mount -o remount,ro "$dir" 2>>"$out/mount.err" || return 1; fi
+}
+
+if mount_tmpfs "$work/build_ro" 4m ro; then
+  status=0
+  compile compile-ro "$bp" "$work/build_ro" "$work/cache-ro" "$work/env-good" || status=$?
+  if failed_whole compile-ro "$status" "$work/build_ro" "Read-only file system" &&
+    grep -qF "Nothing was installed" "$out/compile-ro.err" && ! grep -q 'Installed' "$out/compile-ro.out"; then
+    ok "compile into a read-only BUILD_DIR: one ' !     ' error naming it, nothing written"
+  else
+    not_ok "compile into a read-only BUILD_DIR: one ' !     ' error naming it, nothing written" \
+      "exit $status" "$(show "$out/compile-ro.err")"
+  fi
+else
+  not_ok "compile into a read-only BUILD_DIR: cannot mount a tmpfs here (needs root)" "$(show "$out/mount.err")"
+fi
+
+# 256 KiB: the app fits, the binary (about 1 MiB) does not.
+if mount_tmpfs "$work/build_full" 256k; then
+  status=0
+  compile compile-full "$bp" "$work/build_full" "$work/cache-full" "$work/env-good" || status=$?
+  if failed_whole compile-full "$status" "$work/build_full" "No space left on device" &&
+    grep -qF "Nothing was installed" "$out/compile-full.err" && ! grep -q 'Installed' "$out/compile-full.out"; then
+    ok "compile into a full BUILD_DIR: one ' !     ' error naming it, no half-copied file left"
+  else
+    not_ok "compile into a full BUILD_DIR: one ' !     ' error naming it, no half-copied file left" \
+      "exit $status" "$(show "$out/compile-full.err")"
+  fi
+else
+  not_ok "compile into a full BUILD_DIR: cannot mount a tmpfs here (needs root)" "$(show "$out/mount.err")"
+fi
+
 # ------------------------------------------------------------------ release
 expected_release="$(printf '%s\n' '---' 'default_process_types:' '  release: securekey check')"
 if env -i PATH="$base_path" "$bp/bin/release" "$build" >"$out/release.out" 2>&1 &&
@@ -137,6 +238,101 @@ if env -i PATH="$base_path" "$bp/bin/release" "$build" >"$out/release.out" 2>&1 
   ok "release offers 'release: securekey check' as a default process type"
 else
   not_ok "release offers 'release: securekey check' as a default process type" "$(show "$out/release.out")"
+fi
+
+# ------------------------------------------------------- the buildpack order
+# Heroku runs the buildpacks in order, each later one after sourcing the
+# earlier ones' export files, and takes the process types from the LAST
+# buildpack's bin/release only: "The last buildpack in the list is used to
+# determine the process types for the application. Any process types
+# defined from earlier buildpacks will be ignored."
+# (https://devcenter.heroku.com/articles/using-multiple-buildpacks-for-an-app)
+# A Procfile's types win over those defaults (the Buildpack API's
+# default_process_types are used only where the Procfile lacks the type).
+# So securekey goes first (`heroku buildpacks:add --index 1`), the language
+# buildpack last, and the Procfile's release: line is the gate.
+lang_bp="$here/fixtures/language-buildpack"
+
+# build_in_order NAME APP_DIR BUILDPACK…: compiles APP_DIR with each
+# buildpack in order (each after the earlier ones' export files), output
+# to $out/NAME.out and NAME.err; returns the first failure's status.
+build_in_order() {
+  local name="$1" build="$2" one status=0
+  shift 2
+  : >"$out/$name.out"
+  : >"$out/$name.err"
+  for one in "$@"; do
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    env -i PATH="$base_path" HOME="$work/build-home" STACK=heroku-24 bash -c '
+      for f in "${@:4}"; do [[ -f "$f" ]] && . "$f"; done
+      exec "$1/bin/compile" "$2" "$3" "$0"' "$work/env-good" "$one" "$build" "$work/cache-$name" \
+      "${exported[@]}" >>"$out/$name.out" 2>>"$out/$name.err" || status=$?
+    [[ "$status" -eq 0 ]] || return "$status"
+    exported+=("$one/export")
+  done
+}
+
+# process_types BUILD_DIR LAST_BUILDPACK: the process types the platform
+# gives the release, one `type: command` line each, sorted: the Procfile's,
+# plus the last buildpack's default_process_types the Procfile lacks.
+process_types() {
+  {
+    if [[ -f "$1/Procfile" ]]; then sed -nE 's/^([A-Za-z0-9_-]+):[[:space:]]*(.*)$/\1: \2/p' "$1/Procfile"; fi
+    "$2/bin/release" "$1" | awk '
+      /^default_process_types:/ { on = 1; next }
+      on && /^  [A-Za-z0-9_-]+:/ { sub(/^  /, ""); print; next }
+      on && /^[^ ]/ { on = 0 }'
+  } | awk -F': ' '!seen[$1]++' | LC_ALL=C sort
+}
+
+exported=()
+cp -R "$here/fixtures/classic/app" "$work/build_order"
+status=0
+build_in_order order "$work/build_order" "$bp" "$lang_bp" || status=$?
+types="$(process_types "$work/build_order" "$lang_bp")"
+expected_types="$(printf '%s\n' 'console: fakelang-console' 'release: securekey check' \
+  "$(grep '^web:' "$work/build_order/Procfile")" | LC_ALL=C sort)"
+if [[ "$status" -eq 0 && "$types" == "$expected_types" ]] &&
+  grep -qF "securekey on PATH: $work/build_order/.heroku/securekey/bin/securekey" "$out/order.out"; then
+  ok "securekey first, the language buildpack last: the Procfile's release: and web:, the language's other defaults"
+else
+  not_ok "securekey first, the language buildpack last: the Procfile's release: and web:, the language's other defaults" \
+    "exit $status" "types: $(tr '\n' ';' <<<"$types")" "$(show "$out/order.out")"
+fi
+
+# Without a Procfile: the language's web: and console:, and no release
+# phase, whatever securekey's bin/release offers; compile says how to add
+# the gate.
+exported=()
+cp -R "$here/fixtures/classic/app" "$work/build_noprocfile"
+rm "$work/build_noprocfile/Procfile"
+status=0
+build_in_order noprocfile "$work/build_noprocfile" "$bp" "$lang_bp" || status=$?
+types="$(process_types "$work/build_noprocfile" "$lang_bp")"
+# shellcheck disable=SC2016 # $PORT is the Procfile's, not ours
+lang_defaults="$(printf '%s\n' 'console: fakelang-console' 'web: fakelang-server --port $PORT')"
+if [[ "$status" -eq 0 && "$types" == "$lang_defaults" ]] &&
+  grep -qF "The Procfile has no release: line" "$out/noprocfile.out" &&
+  grep -qF "  release: securekey check" "$out/noprocfile.out"; then
+  ok "no Procfile: the language's defaults, no release phase; compile says to add 'release: securekey check'"
+else
+  not_ok "no Procfile: the language's defaults, no release phase; compile says to add 'release: securekey check'" \
+    "exit $status" "types: $(tr '\n' ';' <<<"$types")" "$(show "$out/noprocfile.out")"
+fi
+
+# The wrong order (`heroku buildpacks:add` without --index 1 appends):
+# securekey's defaults replace the language's, and web: is lost.
+exported=()
+cp -R "$here/fixtures/classic/app" "$work/build_wrongorder"
+rm "$work/build_wrongorder/Procfile"
+status=0
+build_in_order wrongorder "$work/build_wrongorder" "$lang_bp" "$bp" || status=$?
+types="$(process_types "$work/build_wrongorder" "$bp")"
+if [[ "$status" -eq 0 && "$types" == "release: securekey check" ]]; then
+  ok "securekey last (the wrong order): its release: default only, the language's web: is lost"
+else
+  not_ok "securekey last (the wrong order): its release: default only, the language's web: is lost" \
+    "exit $status" "types: $(tr '\n' ';' <<<"$types")"
 fi
 
 # -------------------------------------------------------------- slug moves
@@ -300,6 +496,69 @@ if [[ "$status" -eq 0 ]] && grep -q 'untouched' "$out/web-opts.out" && grep -q '
   ok "the .profile.d script leaves the dyno shell's options alone"
 else
   not_ok "the .profile.d script leaves the dyno shell's options alone" "exit $status"
+fi
+
+# Under a caller's `set -u` (a Procfile command line or a runner may turn
+# it on before .profile.d is sourced): a good boot works, and with HOME
+# unset (never on Heroku or Dokku, whose dynos have HOME=/app) the script
+# cannot find the binary: it logs one error and the shell goes on, unless
+# SECUREKEY_BOOT=strict, which stops it. The same when the binary is missing.
+# boot_u NAME [VAR=VALUE…]: sources the slug's script in a `set -u` bash
+# with only PATH and VAR=VALUE set, from an empty working directory.
+boot_u() {
+  local name="$1"
+  shift
+  rm -rf "$work/cwd-$name"
+  mkdir -p "$work/cwd-$name"
+  # shellcheck disable=SC2016 # expanded by the dyno's shell
+  (cd "$work/cwd-$name" && env -i PATH="$base_path" "$@" \
+    bash -c 'set -u; . "$1"; echo "booted: ${SECUREKEY_FILE:-no key file}"' boot "$app/.profile.d/securekey.sh" \
+    >"$out/$name.out" 2>"$out/$name.err")
+}
+rm -rf "$app"
+cp -a "$slug" "$app"
+status=0
+boot_u setu-home "HOME=$app" "SECURE_KEY=$KEY_A,$KEY_B" || status=$?
+if [[ "$status" -eq 0 ]] && grep -qxF "booted: $app/.securekey/keys.json" "$out/setu-home.out" &&
+  [[ ! -s "$out/setu-home.err" ]] && holds "$app/.securekey/keys.json" "$KEY_A" "$KEY_B"; then
+  ok "under set -u, the boot script writes the key file and exports SECUREKEY_FILE"
+else
+  not_ok "under set -u, the boot script writes the key file and exports SECUREKEY_FILE" \
+    "exit $status" "$(show "$out/setu-home.out")" "$(show "$out/setu-home.err")"
+fi
+status=0
+boot_u setu-nohome "SECURE_KEY=$KEY_A,$KEY_B" || status=$?
+if [[ "$status" -eq 0 ]] && grep -qxF "booted: no key file" "$out/setu-nohome.out" &&
+  [[ "$(wc -l <"$out/setu-nohome.err")" -eq 1 ]] && grep -qF "no securekey binary" "$out/setu-nohome.err" &&
+  grep -qF "(is HOME set?)" "$out/setu-nohome.err" && [[ -z "$(ls -A "$work/cwd-setu-nohome")" ]]; then
+  ok "under set -u with HOME unset, the boot script logs one error and the boot goes on"
+else
+  not_ok "under set -u with HOME unset, the boot script logs one error and the boot goes on" \
+    "exit $status" "$(show "$out/setu-nohome.out")" "$(show "$out/setu-nohome.err")"
+fi
+status=0
+boot_u setu-nohome-strict "SECURE_KEY=$KEY_A,$KEY_B" SECUREKEY_BOOT=strict || status=$?
+if [[ "$status" -ne 0 ]] && ! grep -q booted "$out/setu-nohome-strict.out" &&
+  grep -qF "SECUREKEY_BOOT=strict stops the boot" "$out/setu-nohome-strict.err"; then
+  ok "with HOME unset and SECUREKEY_BOOT=strict, the boot stops"
+else
+  not_ok "with HOME unset and SECUREKEY_BOOT=strict, the boot stops" "exit $status" "$(show "$out/setu-nohome-strict.err")"
+fi
+status=0
+boot_u setu-nohome-off SECUREKEY_BOOT=off || status=$?
+if [[ "$status" -eq 0 ]] && grep -q booted "$out/setu-nohome-off.out" && [[ ! -s "$out/setu-nohome-off.err" ]]; then
+  ok "with HOME unset and SECUREKEY_BOOT=off, the boot script says nothing"
+else
+  not_ok "with HOME unset and SECUREKEY_BOOT=off, the boot script says nothing" "exit $status"
+fi
+rm "$app/.heroku/securekey/bin/securekey"
+status=0
+boot_u nobinary "HOME=$app" "SECURE_KEY=$KEY_A,$KEY_B" || status=$?
+if [[ "$status" -eq 0 ]] && grep -q booted "$out/nobinary.out" && grep -qF "no securekey binary" "$out/nobinary.err"; then
+  ok "with the binary missing from the slug, the boot script logs one error and the boot goes on"
+else
+  not_ok "with the binary missing from the slug, the boot script logs one error and the boot goes on" \
+    "exit $status" "$(show "$out/nobinary.err")"
 fi
 
 # ------------------------------------------------ no vendored binary: source

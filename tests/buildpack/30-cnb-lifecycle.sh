@@ -350,15 +350,23 @@ case_strict_good() {
 }
 report "exec.d, SECUREKEY_BOOT=strict + good keys: writes the key file, exit 0" case_strict_good
 
+# Only SECUREKEY_BOOT=strict stops a launch (the boot policy, `securekey
+# boot`'s and exec-d's alike): a launcher that gives no fd 3 gets the error
+# logged and the process starts, with no key file written anywhere.
 case_fd3_closed() {
   run_execd fd3-closed closed "$layer_amd64" SECURE_KEY="$good" -- "$execd_amd64"
-  ((rc == 2)) || { why "exit ${rc}, want 2"; show "${work}/out/fd3-closed/stderr"; return 1; }
+  ((rc == 0)) || { why "exit ${rc}, want 0"; show "${work}/out/fd3-closed/stderr"; return 1; }
   grep -q 'file descriptor 3' "${work}/out/fd3-closed/stderr" ||
     { why "stderr does not mention file descriptor 3"; show "${work}/out/fd3-closed/stderr"; return 1; }
   [[ ! -e "${work}/home/fd3-closed/.securekey/keys.json" ]] || { why "a key file was written"; return 1; }
-  no_key_material "${work}/out/fd3-closed" || return 1
+  run_execd fd3-closed-strict closed "$layer_amd64" SECURE_KEY="$good" SECUREKEY_BOOT=strict -- "$execd_amd64"
+  ((rc == 2)) || { why "strict: exit ${rc}, want 2"; show "${work}/out/fd3-closed-strict/stderr"; return 1; }
+  grep -q 'SECUREKEY_BOOT=strict stops the launch' "${work}/out/fd3-closed-strict/stderr" ||
+    { why "strict: stderr does not say the launch stops"; return 1; }
+  [[ ! -e "${work}/home/fd3-closed-strict/.securekey/keys.json" ]] || { why "strict: a key file was written"; return 1; }
+  no_key_material "${work}/out/fd3-closed" "${work}/out/fd3-closed-strict" || return 1
 }
-report "exec.d, fd 3 not open: exit 2 with a clear message, no key file" case_fd3_closed
+report "exec.d, fd 3 not open: the error logged, exit 0 (exit 2 under strict), no key file" case_fd3_closed
 
 case_off() {
   run_execd off open "$layer_amd64" SECURE_KEY="$good" SECUREKEY_BOOT=off -- "$execd_amd64"

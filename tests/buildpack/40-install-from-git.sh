@@ -143,6 +143,17 @@ cp -R "$srv/good" "$srv/oversized"
 truncate -s 33M "$srv/oversized/v$version/$asset"
 cp -R "$srv/good" "$srv/bigsums"
 head -c 70000 /dev/zero | tr '\0' '#' >>"$srv/bigsums/v$version/SHA256SUMS"
+# srv/broken/: a binary that does not run here (a wrong-arch build plays
+# it: exits non-zero), srv/otherversion/: one that runs but is another
+# version; each with a SHA256SUMS that matches it.
+broken_release() {
+  mkdir -p "$srv/$1/v$version"
+  printf '#!/bin/sh\n%s\n' "$2" >"$srv/$1/v$version/$asset"
+  chmod 0755 "$srv/$1/v$version/$asset"
+  (cd "$srv/$1/v$version" && sha256sum -- "$asset" >SHA256SUMS)
+}
+broken_release broken 'exit 126'
+broken_release otherversion 'echo "securekey 9.9.9"'
 # Every file of the release is listed (DIST_DIR may also hold files of
 # other versions from earlier runs), and each one matches.
 listed="$(awk '{ print $2 }' "$srv/good/v$version/SHA256SUMS" 2>/dev/null | LC_ALL=C sort | tr '\n' ' ')"
@@ -339,14 +350,123 @@ else
     "exit $status" "$(show "$out/bad-url.err")"
 fi
 
-# A mirror URL with credentials: the log shows it without them.
-compile userinfo -- "SECUREKEY_DOWNLOAD_URL=http://deploy:s3cr3t-t0ken@127.0.0.1:$port/good"
-if [[ "$status" -eq 0 ]] && grep -qF "from $url/good/v$version/$asset" "$out/userinfo.out" &&
-  ! grep -qF "s3cr3t-t0ken" "$out/userinfo.out" "$out/userinfo.err"; then
-  ok "a download URL's user:password is left out of the log"
+# A mirror URL with credentials: the log shows ***@ in their place. The
+# password holds `:` and `%40` (an `@`, percent-encoded), as RFC 3986 wants.
+compile userinfo -- "SECUREKEY_DOWNLOAD_URL=http://deploy:Zq7:Xw9%40Kp3@127.0.0.1:$port/good"
+if [[ "$status" -eq 0 ]] && grep -qF "from http://***@127.0.0.1:$port/good/v$version/$asset" "$out/userinfo.out" &&
+  ! grep -qE 'Zq7|Xw9|Kp3|deploy' "$out/userinfo.out" "$out/userinfo.err" && installed_runs userinfo; then
+  ok "a download URL's user:password is shown as ***@ in the log, and the download works"
 else
-  not_ok "a download URL's user:password is left out of the log" "exit $status" "$(show "$out/userinfo.out")"
+  not_ok "a download URL's user:password is shown as ***@ in the log, and the download works" \
+    "exit $status" "$(show "$out/userinfo.out")"
 fi
+
+# The log's URL, for passwords holding each character that ends a part of
+# a URL: the authority ends at the first `/`, `?` or `#` after `//`, the
+# userinfo at its last `@` (RFC 3986, 3.2).
+for sep in @ / : %40 '#' '?'; do
+  shown="$(bp_url_shown "https://deploy:Zq7${sep}Xw9${sep}Kp3@mirror.example/securekey")"
+  if [[ "$shown" != *Zq7* && "$shown" != *Xw9* && "$shown" != *Kp3* && "$shown" != *deploy* ]]; then
+    ok "bp_url_shown hides a password holding '$sep' ($shown)"
+  else
+    not_ok "bp_url_shown hides a password holding '$sep'"
+  fi
+done
+
+# Each of those passwords in a build whose download fails: a 404 (curl
+# runs), or a URL refused before curl (a raw `@`, `/`, `#` or `?` moves
+# the host). The password is in no output.
+for sep in @ / : %40 '#' '?'; do
+  name="userinfo-404-$(printf '%s' "$sep" | od -An -tx1 | tr -d ' \n')"
+  compile "$name" -- "SECUREKEY_DOWNLOAD_URL=http://deploy:Zq7${sep}Xw9${sep}Kp3@127.0.0.1:$port/missing"
+  if failed_clearly "$name" "$status" && ! grep -qE 'Zq7|Xw9|Kp3|deploy' "$out/$name.out" "$out/$name.err"; then
+    ok "a failed download with '$sep' in the URL's password fails with a ' !     ' error that never shows it"
+  else
+    not_ok "a failed download with '$sep' in the URL's password fails with a ' !     ' error that never shows it" \
+      "exit $status" "$(grep -cE 'Zq7|Xw9|Kp3|deploy' "$out/$name.out" "$out/$name.err" || true) lines show it"
+  fi
+done
+
+# A URL that bp_url_usable refuses is refused before any download, and
+# its error echoes none of it.
+compile url-at-in-path -- "SECUREKEY_DOWNLOAD_URL=http://deploy/Zq7:Xw9@127.0.0.1:$port/good"
+if failed_clearly url-at-in-path "$status" "SECUREKEY_DOWNLOAD_URL is not a usable URL" "%40" &&
+  ! grep -qE 'Zq7|Xw9|deploy' "$out/url-at-in-path.out" "$out/url-at-in-path.err" &&
+  ! grep -q 'Downloading' "$out/url-at-in-path.out"; then
+  ok "a URL with '@' after its host is refused before any download, naming the fix (percent-encode)"
+else
+  not_ok "a URL with '@' after its host is refused before any download, naming the fix (percent-encode)" \
+    "exit $status" "$(show "$out/url-at-in-path.err")"
+fi
+
+# ------------------------------------ a binary that does not run is never kept
+# Served with a matching SHA256SUMS: the build runs it before it installs
+# or caches anything, and fails leaving the slug and the cache as they were
+# (the cache folder did not exist: it does not now).
+for kind in broken otherversion; do
+  CACHE="$work/cache_$kind" compile "$kind" -- "SECUREKEY_DOWNLOAD_URL=$url/$kind"
+  if failed_clearly "$kind" "$status" "does not run on this machine" "nothing was kept in the build cache" \
+    "$url/$kind/v$version/$asset" "SECUREKEY_DOWNLOAD_URL" &&
+    [[ ! -e "$work/cache_$kind" ]] && [[ -z "$(find "$work/build_$kind" -name '.securekey*')" ]]; then
+    ok "a served binary that does not run ($kind) fails the build: nothing in the slug, the cache untouched"
+  else
+    not_ok "a served binary that does not run ($kind) fails the build: nothing in the slug, the cache untouched" \
+      "exit $status" "$(show "$out/$kind.err")" "$(find "$work/cache_$kind" "$work/build_$kind" 2>/dev/null | sed 's/^/#     /')"
+  fi
+done
+# The mirror is fixed: the next build with the same cache downloads the
+# good binary, installs it and keeps it.
+rm -rf "$srv/broken"
+cp -R "$srv/good" "$srv/broken"
+rm -rf "$work/build_broken"
+CACHE="$work/cache_broken" compile broken -- "SECUREKEY_DOWNLOAD_URL=$url/broken"
+if [[ "$status" -eq 0 ]] && grep -q 'Downloading' "$out/broken.out" && installed_runs broken &&
+  cmp -s "$work/cache_broken/securekey/release/v$version/$arch/securekey" "$dist/$asset"; then
+  ok "after the mirror is fixed, the next build downloads, installs and caches the good binary"
+else
+  not_ok "after the mirror is fixed, the next build downloads, installs and caches the good binary" \
+    "exit $status" "$(show "$out/broken.out")" "$(show "$out/broken.err")"
+fi
+
+# A broken binary in the cache (an earlier buildpack kept one): the build
+# fails naming the cache, and removes it; the next build downloads afresh.
+cp -R "$work/cache_broken" "$work/cache_stale"
+printf '#!/bin/sh\nexit 1\n' >"$work/cache_stale/securekey/release/v$version/$arch/securekey"
+bp_sha256 "$work/cache_stale/securekey/release/v$version/$arch/securekey" \
+  >"$work/cache_stale/securekey/release/v$version/$arch/securekey.sha256"
+CACHE="$work/cache_stale" compile stale -- "SECUREKEY_DOWNLOAD_URL=$url/good"
+stale_err_ok=0
+if [[ "$status" -ne 0 ]] && grep -qF "build cache ($work/cache_stale/securekey/release/v$version/$arch)" "$out/stale.err" &&
+  ! grep -qv '^ !     ' "$out/stale.err" && [[ ! -e "$work/build_stale/.heroku" ]] &&
+  [[ ! -e "$work/cache_stale/securekey/release/v$version/$arch" ]]; then
+  stale_err_ok=1
+fi
+rm -rf "$work/build_stale"
+CACHE="$work/cache_stale" compile stale -- "SECUREKEY_DOWNLOAD_URL=$url/good"
+if [[ "$stale_err_ok" -eq 1 && "$status" -eq 0 ]] && installed_runs stale; then
+  ok "a cached binary that does not run fails the build naming the cache, is removed, and the next build works"
+else
+  not_ok "a cached binary that does not run fails the build naming the cache, is removed, and the next build works" \
+    "exit $status" "$(show "$out/stale.out")" "$(show "$out/stale.err")"
+fi
+
+# --------------------------------------------- a file where the cache goes
+for where in "" /securekey; do
+  name="cache-file$(tr / - <<<"$where")"
+  rm -rf "$work/cache_$name"
+  if [[ -n "$where" ]]; then mkdir -p "$work/cache_$name"; fi
+  printf 'in the way\n' >"$work/cache_$name$where"
+  compile "$name" -- "SECUREKEY_DOWNLOAD_URL=$url/good"
+  if [[ "$status" -ne 0 ]] && [[ -s "$out/$name.err" ]] && ! grep -qv '^ !     ' "$out/$name.err" &&
+    grep -qF "Could not use the build cache" "$out/$name.err" && grep -qF "builds:cache:purge" "$out/$name.err" &&
+    [[ ! -e "$work/build_$name/.heroku" && ! -e "$work/build_$name/.profile.d" ]] &&
+    [[ "$(<"$work/cache_$name$where")" == "in the way" ]]; then
+    ok "a file where the cache folder${where:+ $where} goes: one ' !     ' error naming the cache and the fix"
+  else
+    not_ok "a file where the cache folder${where:+ $where} goes: one ' !     ' error naming the cache and the fix" \
+      "exit $status" "$(show "$out/$name.err")"
+  fi
+done
 
 # An arch releases have no binary for (uname -m played by a stand-in).
 mkdir -p "$work/riscv"
@@ -370,7 +490,7 @@ mkdir -p "$work/fake-cargo"
 cat >"$work/fake-cargo/cargo" <<SH
 #!/bin/sh
 mkdir -p "\$CARGO_TARGET_DIR/release"
-printf '#!/bin/sh\necho "securekey $version (fake cargo build)"\n' >"\$CARGO_TARGET_DIR/release/securekey"
+printf '#!/bin/sh\necho "securekey $version"\n' >"\$CARGO_TARGET_DIR/release/securekey"
 chmod 0755 "\$CARGO_TARGET_DIR/release/securekey"
 echo "fake cargo: built"
 SH
@@ -378,7 +498,8 @@ chmod 0755 "$work/fake-cargo/cargo"
 compile cargo-404 PATH="$work/fake-cargo:$base_path" -- "SECUREKEY_DOWNLOAD_URL=$url/missing"
 if [[ "$status" -eq 0 ]] && grep -qF "Could not download securekey v$version for $arch" "$out/cargo-404.out" &&
   grep -qF "Building securekey from source with cargo" "$out/cargo-404.out" &&
-  grep -qF "fake cargo build" "$out/cargo-404.out"; then
+  grep -qF "fake cargo: built" "$out/cargo-404.out" &&
+  [[ -x "$work/cache_cargo-404/securekey/bin-$(bp_source_hash "$git_bp")/securekey" ]]; then
   ok "with cargo on PATH and no release to download, compile says so and builds from source"
 else
   not_ok "with cargo on PATH and no release to download, compile says so and builds from source" \
@@ -511,6 +632,18 @@ else
   not_ok "a closed port fails with a ' !     ' error naming the URL; nothing installed" \
     "exit $status" "$(show "$out/closed.err")"
 fi
+
+# The same passwords against the closed port (curl runs and cannot
+# connect, where the URL is usable at all): never shown either.
+for sep in @ / : %40 '#' '?'; do
+  name="userinfo-closed-$(printf '%s' "$sep" | od -An -tx1 | tr -d ' \n')"
+  compile "$name" SECUREKEY_DOWNLOAD_TIMEOUT=10 -- "SECUREKEY_DOWNLOAD_URL=http://deploy:Zq7${sep}Xw9${sep}Kp3@127.0.0.1:$port/good"
+  if failed_clearly "$name" "$status" && ! grep -qE 'Zq7|Xw9|Kp3|deploy' "$out/$name.out" "$out/$name.err"; then
+    ok "a closed port with '$sep' in the URL's password fails with a ' !     ' error that never shows it"
+  else
+    not_ok "a closed port with '$sep' in the URL's password fails with a ' !     ' error that never shows it" "exit $status"
+  fi
+done
 
 # No network: a host that never resolves (.invalid, RFC 2606).
 compile no-dns SECUREKEY_DOWNLOAD_TIMEOUT=2 -- "SECUREKEY_DOWNLOAD_URL=http://securekey.invalid/releases"

@@ -1,4 +1,6 @@
-//! Classes 9 and 10 of issue 10: exec-d at launch.
+//! Classes 9 and 10 of issue 10: exec-d at launch; and the boot policy it
+//! shares with `securekey boot` (issue 21: only `SECUREKEY_BOOT=strict` stops
+//! a boot or a launch).
 
 use super::*;
 
@@ -95,6 +97,9 @@ fn exec_d_starts_the_process_despite_a_configuration_error() {
 
 // ------------------------------------------------ 10. exec-d, fd 3 read-only
 
+/// A read-only fd 3 is no CNB launcher's: nothing is written, the file
+/// behind it is untouched, and (the boot policy, issue 21) only
+/// `SECUREKEY_BOOT=strict` stops the launch.
 #[test]
 fn exec_d_refuses_a_read_only_fd_3_and_leaves_its_file_alone() {
     let t = TestEnv::new();
@@ -102,23 +107,132 @@ fn exec_d_refuses_a_read_only_fd_3_and_leaves_its_file_alone() {
     std::fs::write(&fd3, "UNTOUCHED\n").unwrap();
     let key_file = t.path().join("boot/keys.json");
     let good = pair(A, B);
-    let out = t.exec_d(
-        &fd3,
-        false,
-        &[
-            ("SECURE_KEY", &good),
-            ("SECUREKEY_FILE", key_file.to_str().unwrap()),
-        ],
+    for (boot, code) in [("", 0), ("strict", 2)] {
+        let case = format!("fd 3 read-only, SECUREKEY_BOOT={boot:?}");
+        let out = t.exec_d(
+            &fd3,
+            false,
+            &[
+                ("SECURE_KEY", &good),
+                ("SECUREKEY_FILE", key_file.to_str().unwrap()),
+                ("SECUREKEY_BOOT", boot),
+            ],
+        );
+        out.assert_code(&case, code);
+        out.no_window(&case, ALL_KEYS);
+        stderr_says(&out, &case, &["file descriptor 3", "fd 3"]);
+        stderr_says(&out, &case, &["writ"]);
+        assert_eq!(
+            std::fs::read(&fd3).unwrap(),
+            b"UNTOUCHED\n",
+            "{case}: the file behind fd 3"
+        );
+        assert!(!key_file.exists(), "{case}: no key file");
+    }
+}
+
+/// exec-d whose fd 3 cannot take the line (`/dev/full`): the error is
+/// logged, and only `SECUREKEY_BOOT=strict` stops the launch (issue 21).
+/// The key file is written before fd 3 is: the process that starts finds
+/// it where the env already says, or at the default path.
+#[test]
+fn exec_d_with_a_full_fd_3_logs_and_starts_unless_strict() {
+    let t = TestEnv::new();
+    let good = pair(A, B);
+    for (boot, code) in [("", 0), ("anything", 0), ("strict", 2)] {
+        let case = format!("fd 3 on /dev/full, SECUREKEY_BOOT={boot:?}");
+        let key_file = t.path().join(format!("full-{boot}/keys.json"));
+        let out = t.exec_d(
+            std::path::Path::new("/dev/full"),
+            true,
+            &[
+                ("SECURE_KEY", &good),
+                ("SECUREKEY_FILE", key_file.to_str().unwrap()),
+                ("SECUREKEY_BOOT", boot),
+            ],
+        );
+        out.assert_code(&case, code);
+        out.no_window(&case, ALL_KEYS);
+        stderr_says(&out, &case, &["file descriptor 3"]);
+        let says = if code == 0 {
+            "the process starts anyway"
+        } else {
+            "SECUREKEY_BOOT=strict stops the launch"
+        };
+        stderr_says(&out, &case, &[says]);
+        assert_eq!(
+            out.stderr_text()
+                .lines()
+                .filter(|l| l.contains("error"))
+                .count(),
+            1,
+            "{case}: one error line"
+        );
+    }
+}
+
+/// `securekey boot` (what `.profile.d/securekey.sh` runs) follows the same
+/// policy as exec-d: a broken key or a configuration error is logged and
+/// the boot goes on (exit 0), `strict` stops it (1 for the keys, 2 for
+/// the rest), `off` does nothing at all.
+#[test]
+fn boot_logs_and_goes_on_unless_strict() {
+    let t = TestEnv::new();
+    t.write("bad-json/securekey.json", "{\"require\": [");
+    let good = pair(A, B);
+    let cases: [(&str, &str, Option<&str>, &str, i32); 7] = [
+        ("good key", &good, None, "", 0),
+        ("good key, strict", &good, None, "strict", 0),
+        ("broken key", "nope", None, "", 0),
+        ("broken key, unknown setting", "nope", None, "yes", 0),
+        ("broken key, strict", "nope", None, "strict", 1),
+        ("bad securekey.json", &good, Some("bad-json"), "", 0),
+        (
+            "bad securekey.json, strict",
+            &good,
+            Some("bad-json"),
+            "strict",
+            2,
+        ),
+    ];
+    for (what, value, cwd, boot, code) in cases {
+        let key_file = t.path().join(format!("boot-{code}-{boot}/keys.json"));
+        let _ = std::fs::remove_file(&key_file);
+        let mut cmd = Command::new(TestEnv::bin());
+        cmd.arg("boot")
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("SECURE_KEY", value)
+            .env("SECUREKEY_BOOT", boot)
+            .env("SECUREKEY_FILE", &key_file)
+            .current_dir(t.path().join(cwd.unwrap_or(".")));
+        let out = run_with_deadline(&mut cmd, None);
+        out.assert_code(what, code);
+        out.no_window(what, ALL_KEYS);
+        assert_eq!(
+            key_file.exists(),
+            value == good && cwd.is_none(),
+            "{what}: key file"
+        );
+        if code == 0 && (value != good || cwd.is_some()) {
+            stderr_says(&out, what, &["the dyno boots anyway"]);
+        }
+    }
+    let key_file = t.path().join("off/keys.json");
+    let mut cmd = Command::new(TestEnv::bin());
+    cmd.arg("boot")
+        .env_clear()
+        .env("SECURE_KEY", "nope")
+        .env("SECUREKEY_BOOT", "off")
+        .env("SECUREKEY_FILE", &key_file)
+        .current_dir(t.path());
+    let out = run_with_deadline(&mut cmd, None);
+    out.assert_code("off", 0);
+    assert!(
+        out.stderr.is_empty() && out.stdout.is_empty(),
+        "off: silent"
     );
-    out.assert_code("fd 3 read-only", 2);
-    out.no_window("fd 3 read-only", ALL_KEYS);
-    stderr_says(&out, "fd 3 read-only", &["file descriptor 3", "fd 3"]);
-    stderr_says(&out, "fd 3 read-only", &["writ"]);
-    assert_eq!(
-        std::fs::read(&fd3).unwrap(),
-        b"UNTOUCHED\n",
-        "the file behind fd 3"
-    );
+    assert!(!key_file.exists(), "off: no key file");
 }
 
 /// exec-d named a non-UTF-8 key file path in its error before the check had
