@@ -104,6 +104,20 @@ pub enum Error {
     )]
     Fd3ReadOnly,
 
+    /// `lint --app/--addon` found no Platform API token.
+    #[error("no Heroku API token: tried {0}; run `heroku login`, or set HEROKU_API_KEY")]
+    NoToken(String),
+
+    /// The Platform API could not be read: what, and why.
+    #[error("{0}")]
+    HerokuApi(String),
+
+    /// `lint --app/--addon` in a build without the Platform API client.
+    #[error(
+        "this securekey was built without the Heroku Platform API client (the `live` feature); lint saved environments instead"
+    )]
+    NoLiveClient,
+
     /// Writing the report failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] io::Error),

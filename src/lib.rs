@@ -28,6 +28,7 @@ pub mod checks;
 pub mod env;
 pub mod error;
 pub mod exit;
+pub mod heroku;
 pub mod input;
 pub mod key;
 pub mod key_file;

@@ -13,6 +13,7 @@ use serde_json as _;
 use sha2 as _;
 use subtle as _;
 use thiserror as _;
+use ureq as _;
 #[cfg(test)]
 use {proptest as _, tempfile as _};
 

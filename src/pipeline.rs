@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::checks::{self, VarReport};
 use crate::env::Env;
 use crate::error::Error;
+use crate::heroku::facts::LiveFacts;
 use crate::input;
 use crate::redact::{self, Untrusted, untrusted};
 use crate::report::{Policy, Report};
@@ -61,6 +62,7 @@ pub fn check(
         vars,
         findings,
         groups: None,
+        notes: Vec::new(),
     };
     report.apply(policy);
     Ok(report)
@@ -74,6 +76,8 @@ pub struct Lint {
     /// The checked values of every source so far: the mask keeps them to
     /// the end of the run, so together they get one input's cap.
     key_bytes: u64,
+    /// What the Platform API said of the apps read live (`lint --app`).
+    live: Option<LiveFacts>,
 }
 
 impl Default for Lint {
@@ -84,6 +88,7 @@ impl Default for Lint {
                 ..Report::default()
             },
             key_bytes: 0,
+            live: None,
         }
     }
 }
@@ -152,12 +157,26 @@ impl Lint {
         Ok(())
     }
 
-    /// The report: every app's findings, the cross-app ones, the groups,
-    /// and the policy applied.
+    /// Adds what the Platform API said of the apps read live (their
+    /// environments are added with [`Lint::add`], source `heroku:APP`), and
+    /// what the report should note about it: the live checks run at
+    /// [`Lint::finish`].
+    pub fn add_live(&mut self, facts: LiveFacts, notes: Vec<String>) {
+        self.live = Some(facts);
+        self.report.notes.extend(notes);
+    }
+
+    /// The report: every app's findings, the cross-app ones, the live ones
+    /// (`lint --app/--addon`), the groups, and the policy applied.
     #[must_use]
     pub fn finish(mut self, policy: &Policy) -> Report {
         let report = &mut self.report;
         report.findings.extend(checks::check_across(&report.vars));
+        if let Some(facts) = &self.live {
+            report
+                .findings
+                .extend(checks::check_live(&report.vars, facts));
+        }
         report.groups = Some(checks::pair_groups(&report.vars));
         report.apply(policy);
         self.report

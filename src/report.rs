@@ -41,6 +41,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Lint's groups of vars holding one pair (`None` for `check`).
     pub groups: Option<Vec<Group>>,
+    /// What the report says about how it knows (live lint: an add-on
+    /// taken for SecureKey by its name), in its printed form.
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -176,6 +179,9 @@ impl Report {
                 writeln!(out, "{sync}")?;
             }
         }
+        for note in &self.notes {
+            writeln!(out, "note: {note}")?;
+        }
         let errors = self.count(Severity::Error);
         let warnings = self.count(Severity::Warning);
         let ok = self
@@ -246,6 +252,10 @@ impl Report {
                 element(out, i, &group)?;
             }
             write!(out, "]")?;
+        }
+        if !self.notes.is_empty() {
+            write!(out, ",\"notes\":")?;
+            serde_json::to_writer(&mut *out, &self.notes).map_err(io::Error::from)?;
         }
         writeln!(out, "}}")
     }

@@ -6,6 +6,7 @@ use std::fmt;
 use std::fmt::Write as _;
 use std::str::FromStr;
 
+use crate::heroku::facts::LiveFacts;
 use crate::key::{Key, KeyId, KeyPair, Slot};
 use crate::redact::{self, Untrusted, untrusted};
 use crate::select::Selected;
@@ -24,6 +25,10 @@ mod previous_empty;
 mod quoted;
 mod same_keys;
 mod swapped;
+// Live lint (`lint --app/--addon`): from the Platform API's facts.
+mod attached_differs;
+mod not_attached;
+mod stale_rotation;
 mod whitespace;
 
 pub(crate) use groups::same_pair_groups;
@@ -110,6 +115,9 @@ check_ids! {
     DuplicatePair = "duplicate-pair", Warning, "two vars of one app hold the same pair";
     Copied = "copied", Warning, "one app's pair is another's from an earlier rotation (lint)";
     Swapped = "swapped", Error, "the same two keys in the opposite order (lint)";
+    NotAttached = "not-attached", Warning, "a pair no add-on attachment explains: set by hand (live lint)";
+    AttachedDiffers = "attached-differs", Error, "an attached var differs from the add-on owner's (live lint)";
+    StaleRotation = "stale-rotation", Warning, "the pair is older than its plan's period plus two days (live lint)";
 }
 
 impl fmt::Display for CheckId {
@@ -553,6 +561,17 @@ pub fn check_across(reports: &[VarReport]) -> Vec<Finding> {
     out
 }
 
+/// The live checks (`lint --app/--addon`): `not-attached`,
+/// `attached-differs` and `stale-rotation`, from what the Platform API said
+/// about the apps read live (`facts`), over reports whose `source` names them.
+#[must_use]
+pub fn check_live(reports: &[VarReport], facts: &LiveFacts) -> Vec<Finding> {
+    let mut out = not_attached::check(reports, facts);
+    out.extend(attached_differs::check(reports, facts));
+    out.extend(stale_rotation::check(reports, facts));
+    out
+}
+
 // Helpers of lint's cross-app checks (`copied`, `swapped`).
 
 /// The same finding on each var of a group (lint's cross-app checks), with
@@ -577,6 +596,23 @@ fn on_each<'r>(
         f.app.clone_from(&var.app);
         f
     })
+}
+
+/// An add-on's name for a fix command: the API's name when it is one a
+/// shell reads as one word (`securekey-solid-14332`), else a placeholder.
+fn addon_for_fix(name: Option<&str>) -> &str {
+    match name {
+        Some(n)
+            if !n.is_empty()
+                && n.len() <= 64
+                && n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && !redact::looks_like_key(n.as_bytes()) =>
+        {
+            n
+        }
+        _ => "<securekey-addon>",
+    }
 }
 
 /// `app VAR` or `VAR`.

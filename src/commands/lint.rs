@@ -1,19 +1,47 @@
 //! `lint`: saved environments of several apps side by side, with the
-//! cross-app checks (`copied`, `swapped`).
+//! cross-app checks (`copied`, `swapped`); and apps read live from the
+//! Heroku Platform API (`--app`, `--addon`), with the live checks
+//! (`not-attached`, `attached-differs`, `stale-rotation`).
+
+use std::path::PathBuf;
 
 use securekey::env;
 use securekey::error::Error;
+use securekey::heroku::client::Client;
+use securekey::heroku::token::{self, Lookup};
+use securekey::heroku::{ApiUrl, live};
 use securekey::pipeline::{Lint, LintSource};
 use securekey::report::Report;
 
 use super::Common;
 use crate::output;
 
-/// Lints saved environments side by side.
-pub(super) fn run(sources: &[String], common: &Common) -> Result<Report, Error> {
+/// Lints saved environments, and apps read live, side by side.
+pub(super) fn run(
+    sources: &[String],
+    apps: &[String],
+    addons: &[String],
+    common: &Common,
+) -> Result<Report, Error> {
     let mut lint = Lint::default();
     // Logs about one app wait for the mask to know every app's keys.
     output::hold_stderr();
+    let result = add_all(&mut lint, sources, apps, addons, common);
+    output::release_stderr();
+    result?;
+    Ok(lint.finish(&common.policy))
+}
+
+fn add_all(
+    lint: &mut Lint,
+    sources: &[String],
+    apps: &[String],
+    addons: &[String],
+    common: &Common,
+) -> Result<(), Error> {
+    if !apps.is_empty() || !addons.is_empty() {
+        add_live(lint, apps, addons, common)?;
+    }
     for arg in sources {
         let source = LintSource::parse(arg);
         let path = &source.path;
@@ -26,6 +54,44 @@ pub(super) fn run(sources: &[String], common: &Common) -> Result<Report, Error> 
             output::know(values);
         })?;
     }
-    output::release_stderr();
-    Ok(lint.finish(&common.policy))
+    Ok(())
+}
+
+/// The apps read from the Platform API: the token found and known to the
+/// output guard before any request, then each app added as `heroku:APP`.
+fn add_live(
+    lint: &mut Lint,
+    apps: &[String],
+    addons: &[String],
+    common: &Common,
+) -> Result<(), Error> {
+    let host = std::env::var("HEROKU_HOST").ok();
+    let api = ApiUrl::from_host(host.as_deref());
+    if api.ignored_host {
+        tracing::warn!(
+            "HEROKU_HOST is not a Heroku domain nor this machine: using {}",
+            api.base
+        );
+    }
+    let (token, from) = token::find(&Lookup::from_process(&api.netrc_machine))?;
+    output::know([token.secret()]);
+    tracing::info!(api = %securekey::redact::untrusted(&api.base), token_from = from.as_str(), "reading the Heroku Platform API");
+    let client = Client::new(&api, &token);
+    let read = live::read(&client, apps, addons);
+    tracing::info!(requests = client.requests(), "Heroku Platform API read");
+    let read = read?;
+    output::know(read.secrets.iter().map(Vec::as_slice));
+    for (app, env) in &read.envs {
+        let source = LintSource {
+            arg: app,
+            label: app,
+            path: PathBuf::from(&env.source),
+            cut_from_key: false,
+        };
+        lint.add(&source, env, common.discover, &mut |values| {
+            output::know(values);
+        })?;
+    }
+    lint.add_live(read.facts, read.notes);
+    Ok(())
 }

@@ -45,8 +45,12 @@ pub(crate) fn run(config: &Config) -> Result<ExitCode, Error> {
             })
         }
         Command::ExecD { names } => exec_d::run(names, common),
-        Command::Lint { sources } => {
-            let report = lint::run(sources, common)?;
+        Command::Lint {
+            sources,
+            apps,
+            addons,
+        } => {
+            let report = lint::run(sources, apps, addons, common)?;
             emit(&report, common)?;
             Ok(exit_code(&report))
         }
