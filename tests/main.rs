@@ -15,6 +15,7 @@ mod check;
 mod hostile;
 mod leak;
 mod lint;
+mod live;
 mod props;
 mod rotation;
 mod safety;

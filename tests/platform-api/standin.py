@@ -75,7 +75,6 @@ class World:
             "name": name,
             "plan": {"id": uuid_of("plan:" + a["plan"]), "name": a["plan"]},
             "provider_id": a["id"][:8],
-            "provision_message": None,
             "state": "provisioned",
             "updated_at": a["created_at"],
             "web_url": None,
@@ -244,7 +243,7 @@ def generate(n):
                          "plan": "securekey:fortnightly", "owner": app,
                          "config_vars": ["SECURE_KEY"], "created_at": "2026-07-01T00:00:00Z"}
         attachments.append({"id": uuid_of("att:" + addon), "name": "SECURE", "app": app, "addon": addon})
-    return {"now": "2026-12-06T19:00:00Z", "token": "HRKU-AAbench0token0" + "x" * 40,
+    return {"now": "2026-12-06T19:00:00Z", "token": "HRKU-AA" + hashlib.sha256(b"bench token").hexdigest(),
             "apps": apps, "addons": addons, "attachments": attachments}
 
 
