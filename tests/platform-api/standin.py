@@ -16,6 +16,7 @@ recorded as "Bearer <token>" when it carried the world's token (never the
 token itself).
 
 Usage: standin.py [--world FILE | --generate N] [--port-file FILE] [--log FILE]
+                  [--no-rate-limit]
 The port is ephemeral: written to --port-file (and stdout) once listening.
 """
 
@@ -254,9 +255,9 @@ def load_world(args):
         return World(json.load(f))
 
 
-def handler_for(world, log_path):
+def handler_for(world, log_path, rate_limit=True):
     lock = threading.Lock()
-    limited = set(world.data.get("rate_limit_once", []))
+    limited = set(world.data.get("rate_limit_once", [])) if rate_limit else set()
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "standin"
@@ -326,13 +327,15 @@ def main():
     p.add_argument("--generate", type=int, default=0)
     p.add_argument("--port-file")
     p.add_argument("--log")
+    p.add_argument("--no-rate-limit", action="store_true",
+                   help="never answer 429 (clients that do not retry, such as the Heroku CLI)")
     p.add_argument("--print-token", action="store_true", help="print the world's token and exit (for test scripts)")
     args = p.parse_args()
     world = load_world(args)
     if args.print_token:
         print(world.token)
         return
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(world, args.log))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(world, args.log, not args.no_rate_limit))
     server.daemon_threads = True
     port = server.server_address[1]
     if args.port_file:
