@@ -42,7 +42,7 @@ pub struct Report {
     /// Lint's groups of vars holding one pair (`None` for `check`).
     pub groups: Option<Vec<Group>>,
     /// What the report says about how it knows (live lint: an add-on
-    /// taken for SecureKey by its name), in its printed form.
+    /// taken for `SecureKey` by its name), in its printed form.
     pub notes: Vec<String>,
 }
 

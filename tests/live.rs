@@ -74,7 +74,7 @@ impl StandIn {
             .collect()
     }
 
-    /// `securekey ARGS` with HEROKU_HOST pointing here and `vars`.
+    /// `securekey ARGS` with `HEROKU_HOST` pointing here and `vars`.
     fn run(&self, t: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> Run {
         let mut all = vec![("HEROKU_HOST", self.url.as_str())];
         all.extend_from_slice(vars);
@@ -300,7 +300,7 @@ fn an_addon_with_several_attachments() {
 }
 
 /// An add-on whose details are forbidden (another team's): taken for
-/// SecureKey by its name, and the report says so.
+/// `SecureKey` by its name, and the report says so.
 #[test]
 fn a_forbidden_addon_falls_back_to_its_name() {
     let api = StandIn::start();

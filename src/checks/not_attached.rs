@@ -1,4 +1,4 @@
-//! `not-attached` (live lint): a var holding a SecureKey pair that no
+//! `not-attached` (live lint): a var holding a `SecureKey` pair that no
 //! add-on attachment on its app explains. It was set by hand: it will not
 //! rotate, and stops working one rotation after the add-on's next.
 

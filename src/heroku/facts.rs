@@ -1,5 +1,5 @@
 //! What the Platform API says about the apps `lint --app/--addon` read, as
-//! plain data: which add-ons are SecureKey, which var each attachment sets,
+//! plain data: which add-ons are `SecureKey`, which var each attachment sets,
 //! and when a pair last changed. The live checks (`not-attached`,
 //! `attached-differs`, `stale-rotation`) are pure functions of these facts
 //! and the vars' reports; only `heroku::live` talks to the API.
@@ -15,7 +15,7 @@ pub fn source_name(app: &str) -> String {
 pub struct LiveFacts {
     /// Each app read, in the order given.
     pub apps: Vec<AppFacts>,
-    /// Each SecureKey add-on attached to one of them.
+    /// Each `SecureKey` add-on attached to one of them.
     pub addons: Vec<AddonFacts>,
 }
 
@@ -24,11 +24,11 @@ pub struct LiveFacts {
 pub struct AppFacts {
     /// The app's name, as the API gives it.
     pub name: String,
-    /// The config var each of its SecureKey attachments sets.
+    /// The config var each of its `SecureKey` attachments sets.
     pub attachments: Vec<Attachment>,
 }
 
-/// A SecureKey add-on attached to an app: the var it sets there.
+/// A `SecureKey` add-on attached to an app: the var it sets there.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attachment {
     /// The attachment's name (`SERVICE_ONE_SECURE`).
@@ -39,7 +39,7 @@ pub struct Attachment {
     pub var: String,
 }
 
-/// How an add-on was known to be SecureKey.
+/// How an add-on was known to be `SecureKey`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Known {
     /// From its details: `addon_service.name` is `securekey`.
@@ -49,7 +49,7 @@ pub enum Known {
     NamePrefix,
 }
 
-/// One SecureKey add-on.
+/// One `SecureKey` add-on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AddonFacts {
     /// Its id.
@@ -60,7 +60,7 @@ pub struct AddonFacts {
     pub owner_app: String,
     /// The plan (`securekey:fortnightly`), when its details could be read.
     pub plan: Option<String>,
-    /// How it was known to be SecureKey.
+    /// How it was known to be `SecureKey`.
     pub known: Known,
     /// When its pair last changed, if that was found.
     pub rotation: Option<Rotation>,

@@ -1,5 +1,5 @@
 //! `lint --app/--addon`: each app's config vars and add-on attachments read
-//! from the Platform API, the SecureKey add-ons among them, and when each
+//! from the Platform API, the `SecureKey` add-ons among them, and when each
 //! pair last changed (a binary search over an app's releases). Returns plain
 //! data: one [`Env`] per app (source `heroku:APP`) for the usual checks,
 //! and the [`LiveFacts`] for the live ones.
@@ -23,7 +23,7 @@ use crate::redact::untrusted;
 /// Requests in flight at once.
 pub const CONCURRENCY: usize = 4;
 
-/// The SecureKey add-on service's name.
+/// The `SecureKey` add-on service's name.
 const SERVICE: &str = "securekey";
 
 /// What an add-on's name starts with when its details are forbidden.
@@ -38,7 +38,7 @@ pub struct LiveRead {
     /// The attachments and add-ons.
     pub facts: LiveFacts,
     /// What the report should say about how facts were found (an add-on
-    /// taken for SecureKey by its name).
+    /// taken for `SecureKey` by its name).
     pub notes: Vec<String>,
     /// Older values of key vars, read from releases: never printed, but
     /// the output guard must know them too.
@@ -236,7 +236,7 @@ fn read_app(client: &Client, app: &str) -> Result<AppRead, Error> {
 
 /// The var an attachment sets: its name plus the suffix the add-on's own
 /// `config_vars` give (`SECURE_KEY` is `SECURE` + `_KEY`), found against
-/// any of the add-on's attachment names; else `_KEY`, SecureKey's own.
+/// any of the add-on's attachment names; else `_KEY`, `SecureKey`'s own.
 fn suffix(details: &Details, attachments: &[&RawAttachment]) -> String {
     details
         .config_vars
@@ -257,10 +257,42 @@ fn suffix(details: &Details, attachments: &[&RawAttachment]) -> String {
 /// # Errors
 /// [`Error::HerokuApi`], saying what could not be read and why.
 pub fn read(client: &Client, apps: &[String], addons: &[String]) -> Result<LiveRead, Error> {
-    let mut out = LiveRead::default();
-    let mut known: Vec<Details> = Vec::new();
     let mut names: Vec<String> = apps.to_vec();
-    // --addon: the add-on, then every app it is attached to.
+    let mut known = named_addons(client, addons, &mut names)?;
+    let mut seen = HashSet::new();
+    names.retain(|n| seen.insert(n.clone()));
+    tracing::info!(
+        apps = names.len(),
+        "reading apps from the Heroku Platform API"
+    );
+    let read = parallel(&names, |app| read_app(client, app))?;
+    known.extend(attached_addons(client, &read, &known)?);
+    known.retain(Details::is_securekey);
+
+    let mut out = LiveRead::default();
+    for d in known.iter().filter(|d| d.known == Known::NamePrefix) {
+        let note = format!(
+            "add-on {}: its details are forbidden to this account, so it was taken for SecureKey by its name ({NAME_PREFIX}…), and its plan is unknown (stale-rotation allows 28 days)",
+            untrusted(&d.name)
+        );
+        tracing::warn!("{note}");
+        out.notes.push(note);
+    }
+    out.facts.apps = app_facts(&read, &known);
+    let (addons, secrets) = rotations(client, &read, &out.facts.apps, &known)?;
+    out.facts.addons = addons;
+    out.secrets = secrets;
+    out.envs = read.into_iter().map(|r| (r.name, r.env)).collect();
+    Ok(out)
+}
+
+/// `--addon`: each add-on's details (or, forbidden, what its attachments
+/// say of it), its owner and the apps it is attached to added to `names`.
+fn named_addons(
+    client: &Client,
+    addons: &[String],
+    names: &mut Vec<String>,
+) -> Result<Vec<Details>, Error> {
     let by_addon = parallel(addons, |addon| {
         let details = addon_details(client, addon)?;
         let id = details.as_ref().map_or(addon.as_str(), |d| d.id.as_str());
@@ -269,30 +301,24 @@ pub fn read(client: &Client, apps: &[String], addons: &[String]) -> Result<LiveR
             list_attachments(client, &format!("/addons/{id}/addon-attachments"), &what)?;
         Ok((addon.clone(), details, attachments))
     })?;
+    let mut known: Vec<Details> = Vec::new();
     for (addon, details, attachments) in by_addon {
-        let details = match details {
-            Some(d) => d,
-            None => {
-                let first = attachments.first();
-                Details {
-                    id: first.map_or_else(|| addon.clone(), |a| a.addon_id.clone()),
-                    name: first.map_or_else(|| addon.clone(), |a| a.addon_name.clone()),
-                    owner_app: first.map(|a| a.owner_app.clone()).unwrap_or_default(),
-                    service: None,
-                    plan: None,
-                    config_vars: Vec::new(),
-                    known: Known::NamePrefix,
-                }
-            }
-        };
+        let details = details.unwrap_or_else(|| {
+            let first = attachments.first();
+            forbidden(
+                first.map_or_else(|| addon.clone(), |a| a.addon_id.clone()),
+                first.map_or_else(|| addon.clone(), |a| a.addon_name.clone()),
+                first.map(|a| a.owner_app.clone()).unwrap_or_default(),
+            )
+        });
         if !details.is_securekey() {
+            let what = details.service.as_deref().map_or_else(
+                || "its name does not start with securekey-".to_owned(),
+                |s| format!("its service is {}", untrusted(s)),
+            );
             return Err(Error::HerokuApi(format!(
-                "add-on {}: not a SecureKey add-on ({}); name a securekey add-on (`heroku addons --all`)",
+                "add-on {}: not a SecureKey add-on ({what}); name a securekey add-on (`heroku addons --all`)",
                 untrusted(&addon),
-                details.service.as_deref().map_or_else(
-                    || "its name does not start with securekey-".to_owned(),
-                    |s| format!("its service is {}", untrusted(s))
-                )
             )));
         }
         if !details.owner_app.is_empty() {
@@ -303,20 +329,32 @@ pub fn read(client: &Client, apps: &[String], addons: &[String]) -> Result<LiveR
             known.push(details);
         }
     }
-    let mut seen = HashSet::new();
-    names.retain(|n| seen.insert(n.clone()));
-    tracing::info!(
-        apps = names.len(),
-        "reading apps from the Heroku Platform API"
-    );
+    Ok(known)
+}
 
-    let read = parallel(&names, |app| read_app(client, app))?;
+/// What is known of an add-on whose details are forbidden.
+fn forbidden(id: String, name: String, owner_app: String) -> Details {
+    Details {
+        id,
+        name,
+        owner_app,
+        service: None,
+        plan: None,
+        config_vars: Vec::new(),
+        known: Known::NamePrefix,
+    }
+}
 
-    // The add-ons whose attachments could set a key var (`NAME_…_KEY`):
-    // a Postgres add-on's `DATABASE` sets no key, and its details are not
-    // worth a request.
-    let mut wanted: Vec<(String, String)> = Vec::new();
-    for app in &read {
+/// The details of the add-ons attached to the apps read whose attachments
+/// could set a key var (`NAME_…_KEY`): a Postgres add-on's `DATABASE`
+/// sets no key, and its details are not worth a request.
+fn attached_addons(
+    client: &Client,
+    read: &[AppRead],
+    known: &[Details],
+) -> Result<Vec<Details>, Error> {
+    let mut wanted: Vec<&RawAttachment> = Vec::new();
+    for app in read {
         for a in &app.attachments {
             let prefix = format!("{}_", a.name);
             let sets_a_key = app
@@ -326,73 +364,64 @@ pub fn read(client: &Client, apps: &[String], addons: &[String]) -> Result<LiveR
                 .any(|v| v.name.starts_with(prefix.as_bytes()) && v.name.ends_with(b"_KEY"));
             if sets_a_key
                 && !known.iter().any(|k| k.id == a.addon_id)
-                && !wanted.iter().any(|(id, _)| *id == a.addon_id)
+                && !wanted.iter().any(|w| w.addon_id == a.addon_id)
             {
-                wanted.push((a.addon_id.clone(), a.addon_name.clone()));
+                wanted.push(a);
             }
         }
     }
-    let fetched = parallel(&wanted, |(id, _)| addon_details(client, id))?;
-    for ((id, name), details) in wanted.into_iter().zip(fetched) {
-        let details = details.unwrap_or_else(|| {
-            let owner = read
-                .iter()
-                .flat_map(|r| &r.attachments)
-                .find(|a| a.addon_id == id)
-                .map(|a| a.owner_app.clone())
-                .unwrap_or_default();
-            Details {
-                id,
-                name,
-                owner_app: owner,
-                service: None,
-                plan: None,
-                config_vars: Vec::new(),
-                known: Known::NamePrefix,
-            }
-        });
-        known.push(details);
-    }
-    known.retain(Details::is_securekey);
-    for d in &known {
-        if d.known == Known::NamePrefix {
-            let note = format!(
-                "add-on {}: its details are forbidden to this account, so it was taken for SecureKey by its name ({NAME_PREFIX}…), and its plan is unknown (stale-rotation allows 28 days)",
-                untrusted(&d.name)
-            );
-            tracing::warn!("{note}");
-            out.notes.push(note);
-        }
-    }
-
-    // Facts: the vars each SecureKey attachment sets.
-    let all: Vec<&RawAttachment> = read.iter().flat_map(|r| &r.attachments).collect();
-    for app in &read {
-        let attachments = app
-            .attachments
-            .iter()
-            .filter_map(|a| {
-                let details = known.iter().find(|k| k.id == a.addon_id)?;
-                let of_addon: Vec<&RawAttachment> = all
-                    .iter()
-                    .copied()
-                    .filter(|x| x.addon_id == a.addon_id)
-                    .collect();
-                Some(Attachment {
-                    name: a.name.clone(),
-                    addon_id: a.addon_id.clone(),
-                    var: format!("{}{}", a.name, suffix(details, &of_addon)),
-                })
+    let fetched = parallel(&wanted, |a| addon_details(client, &a.addon_id))?;
+    Ok(wanted
+        .into_iter()
+        .zip(fetched)
+        .map(|(a, details)| {
+            details.unwrap_or_else(|| {
+                forbidden(
+                    a.addon_id.clone(),
+                    a.addon_name.clone(),
+                    a.owner_app.clone(),
+                )
             })
-            .collect();
-        out.facts.apps.push(AppFacts {
-            name: app.name.clone(),
-            attachments,
-        });
-    }
+        })
+        .collect())
+}
 
-    // When each add-on's pair last changed: on its owner when it was read,
-    // else on the first app it is attached to.
+/// The var each `SecureKey` attachment sets, app by app.
+fn app_facts(read: &[AppRead], known: &[Details]) -> Vec<AppFacts> {
+    let all: Vec<&RawAttachment> = read.iter().flat_map(|r| &r.attachments).collect();
+    read.iter()
+        .map(|app| AppFacts {
+            name: app.name.clone(),
+            attachments: app
+                .attachments
+                .iter()
+                .filter_map(|a| {
+                    let details = known.iter().find(|k| k.id == a.addon_id)?;
+                    let of_addon: Vec<&RawAttachment> = all
+                        .iter()
+                        .copied()
+                        .filter(|x| x.addon_id == a.addon_id)
+                        .collect();
+                    Some(Attachment {
+                        name: a.name.clone(),
+                        addon_id: a.addon_id.clone(),
+                        var: format!("{}{}", a.name, suffix(details, &of_addon)),
+                    })
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Each add-on's facts, with when its pair last changed: on its owner
+/// when it was read, else on the first app it is attached to. Also the
+/// older values seen in releases (secrets for the output guard).
+fn rotations(
+    client: &Client,
+    read: &[AppRead],
+    apps: &[AppFacts],
+    known: &[Details],
+) -> Result<(Vec<AddonFacts>, Vec<Vec<u8>>), Error> {
     let targets: Vec<(usize, String, String, Vec<u8>)> = known
         .iter()
         .enumerate()
@@ -403,18 +432,13 @@ pub fn read(client: &Client, apps: &[String], addons: &[String]) -> Result<LiveR
                     .find(|a| a.addon_id == d.id)
                     .map(|a| (app.name.clone(), a.var.clone()))
             };
-            let owner = out
-                .facts
-                .apps
-                .iter()
-                .find(|a| a.name == d.owner_app)
-                .and_then(place);
-            let (app, var) = owner.or_else(|| out.facts.apps.iter().find_map(place))?;
+            let owner = apps.iter().find(|a| a.name == d.owner_app).and_then(place);
+            let (app, var) = owner.or_else(|| apps.iter().find_map(place))?;
             let value = read.iter().find(|r| r.name == app)?.env.get(&var)?.to_vec();
             Some((i, app, var, value))
         })
         .collect();
-    let rotations = parallel(&targets, |(_, app, var, value)| {
+    let found = parallel(&targets, |(_, app, var, value)| {
         rotation(client, app, var, value)
     })?;
     let mut addons: Vec<AddonFacts> = known
@@ -428,13 +452,12 @@ pub fn read(client: &Client, apps: &[String], addons: &[String]) -> Result<LiveR
             rotation: None,
         })
         .collect();
-    for ((i, ..), (found, secrets)) in targets.iter().zip(rotations) {
-        addons[*i].rotation = found;
-        out.secrets.extend(secrets);
+    let mut secrets = Vec::new();
+    for ((i, ..), (rotation, seen)) in targets.iter().zip(found) {
+        addons[*i].rotation = rotation;
+        secrets.extend(seen);
     }
-    out.facts.addons = addons;
-    out.envs = read.into_iter().map(|r| (r.name, r.env)).collect();
-    Ok(out)
+    Ok((addons, secrets))
 }
 
 /// When `var` on `app` took its current `value`: the first release that

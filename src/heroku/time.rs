@@ -38,11 +38,11 @@ pub fn parse_iso8601(text: &str) -> Option<i64> {
     let text = text.strip_suffix('Z')?;
     let (date, time) = text.split_once('T')?;
     let time = time.split('.').next()?;
-    let mut d = date.split('-');
-    let mut t = time.split(':');
-    let (y, mo, day) = (num(d.next()?)?, num(d.next()?)?, num(d.next()?)?);
-    let (h, mi, s) = (num(t.next()?)?, num(t.next()?)?, num(t.next()?)?);
-    if d.next().is_some() || t.next().is_some() {
+    let mut ymd = date.split('-');
+    let mut hms = time.split(':');
+    let (y, mo, day) = (num(ymd.next()?)?, num(ymd.next()?)?, num(ymd.next()?)?);
+    let (h, mi, s) = (num(hms.next()?)?, num(hms.next()?)?, num(hms.next()?)?);
+    if ymd.next().is_some() || hms.next().is_some() {
         return None;
     }
     seconds(y, mo, day, h, mi, s)
@@ -60,8 +60,8 @@ pub fn parse_http_date(text: &str) -> Option<i64> {
     let month = parts.next()?;
     let month = MONTHS.iter().position(|m| *m == month)?;
     let year = num(parts.next()?)?;
-    let mut t = parts.next()?.split(':');
-    let (h, mi, s) = (num(t.next()?)?, num(t.next()?)?, num(t.next()?)?);
+    let mut hms = parts.next()?.split(':');
+    let (h, mi, s) = (num(hms.next()?)?, num(hms.next()?)?, num(hms.next()?)?);
     if parts.next()? != "GMT" || parts.next().is_some() {
         return None;
     }
