@@ -2,6 +2,7 @@
 //! stand-in (tests/platform-api/standin.py, a real HTTP server on
 //! 127.0.0.1 serving the fixtures of tests/platform-api/fixtures/world.json).
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -32,10 +33,92 @@ struct StandIn {
 
 impl StandIn {
     fn start() -> Self {
+        Self::start_with(&[], "http")
+    }
+
+    /// Over HTTPS, with a certificate for 127.0.0.1 from a CA made here:
+    /// the stand-in and the CA's PEM (to trust through `SSL_CERT_FILE`).
+    fn start_tls() -> (Self, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let openssl = |args: &[&str]| {
+            let ok = Command::new("openssl")
+                .args(args)
+                .current_dir(d)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("openssl runs")
+                .success();
+            assert!(ok, "openssl {args:?}");
+        };
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=securekey test CA",
+        ]);
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ]);
+        std::fs::write(
+            d.join("ext"),
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+        )
+        .unwrap();
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext",
+        ]);
+        let cert = d.join("server.pem");
+        let key = d.join("server.key");
+        let standin = Self::start_with(
+            &[OsStr::new("--tls"), cert.as_os_str(), key.as_os_str()],
+            "https",
+        );
+        let ca = standin._dir.path().join("ca.pem");
+        std::fs::copy(d.join("ca.pem"), &ca).unwrap();
+        (standin, ca)
+    }
+
+    fn start_with(extra: &[&OsStr], scheme: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("requests.jsonl");
         let mut child = Command::new("python3")
             .arg(STANDIN)
+            .args(extra)
             .arg("--log")
             .arg(&log)
             .stdin(Stdio::null())
@@ -51,7 +134,7 @@ impl StandIn {
         let port: u16 = line.trim().parse().expect("the stand-in prints its port");
         StandIn {
             child,
-            url: format!("http://127.0.0.1:{port}"),
+            url: format!("{scheme}://127.0.0.1:{port}"),
             log,
             token: world()["token"].as_str().unwrap().to_owned(),
             _dir: dir,
@@ -499,4 +582,39 @@ fn nothing_leaks_at_trace() {
         assert!(run.stderr.contains("TRACE"), "trace logging is on");
         assert!(run.stderr.contains("platform api"));
     }
+}
+
+/// Over TLS (rustls): a server whose CA is not among Mozilla's is refused;
+/// trusted through `SSL_CERT_FILE`, it is read like any other.
+#[test]
+fn https_with_rustls() {
+    let (api, ca) = StandIn::start_tls();
+    let t = TestEnv::new();
+    let untrusted = api.lint(&t, &["lint", "--app", "service-3"]);
+    untrusted.code(2);
+    assert!(
+        untrusted.stderr.contains("cannot reach https://127.0.0.1:"),
+        "{}",
+        untrusted.stderr
+    );
+    assert!(api.requests().is_empty(), "no request got through");
+    let ca = ca.to_str().unwrap();
+    let trusted = api.run(
+        &t,
+        &["lint", "--format", "json", "--app", "service-3"],
+        &[("HEROKU_API_KEY", &api.token), ("SSL_CERT_FILE", ca)],
+    );
+    trusted.code(0);
+    assert_eq!(findings(&trusted), pairs(&[("service-3", "not-attached")]));
+    let not_pem = t.write("not.pem", "hello");
+    let bad = api.run(
+        &t,
+        &["lint", "--app", "service-3"],
+        &[
+            ("HEROKU_API_KEY", &api.token),
+            ("SSL_CERT_FILE", not_pem.to_str().unwrap()),
+        ],
+    );
+    bad.code(2);
+    assert!(bad.stderr.contains("no PEM certificate"), "{}", bad.stderr);
 }

@@ -3,15 +3,15 @@
 //! Heroku Platform API (`--app`, `--addon`), with the live checks
 //! (`not-attached`, `attached-differs`, `stale-rotation`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use securekey::env;
 use securekey::error::Error;
 use securekey::heroku::client::Client;
 use securekey::heroku::token::{self, Lookup};
 use securekey::heroku::{ApiUrl, live};
 use securekey::pipeline::{Lint, LintSource};
 use securekey::report::Report;
+use securekey::{env, input};
 
 use super::Common;
 use crate::output;
@@ -57,8 +57,13 @@ fn add_all(
     Ok(())
 }
 
+/// The most of `SSL_CERT_FILE` read (Debian's whole bundle is 220 KB).
+const MAX_CA_BYTES: u64 = 4 * 1024 * 1024;
+
 /// The apps read from the Platform API: the token found and known to the
 /// output guard before any request, then each app added as `heroku:APP`.
+/// TLS trusts Mozilla's roots, or `SSL_CERT_FILE`'s certificates when it is
+/// set (as OpenSSL and the Heroku CLI read it).
 fn add_live(
     lint: &mut Lint,
     apps: &[String],
@@ -76,7 +81,22 @@ fn add_live(
     let (token, from) = token::find(&Lookup::from_process(&api.netrc_machine))?;
     output::know([token.secret()]);
     tracing::info!(api = %securekey::redact::untrusted(&api.base), token_from = from.as_str(), "reading the Heroku Platform API");
-    let client = Client::new(&api, &token);
+    let roots = match std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty()) {
+        Some(path) => Some((
+            PathBuf::from(&path),
+            input::read(Path::new(&path), input::Kind::RegularFile, MAX_CA_BYTES)?,
+        )),
+        None => None,
+    };
+    let client = Client::new(&api, &token, roots.as_ref().map(|(_, pem)| pem.as_slice())).map_err(
+        |why| {
+            let path = roots.as_ref().map(|(p, _)| p.clone()).unwrap_or_default();
+            Error::HerokuApi(format!(
+                "SSL_CERT_FILE {}: {why}",
+                securekey::redact::Untrusted::path(&path)
+            ))
+        },
+    )?;
     let read = live::read(&client, apps, addons);
     tracing::info!(requests = client.requests(), "Heroku Platform API read");
     let read = read?;

@@ -92,16 +92,36 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     /// A client for `api` with `token`. Builds the agent (TLS set-up waits
-    /// for the first `https` request).
-    #[must_use]
-    pub fn new(api: &ApiUrl, token: &Token) -> Self {
+    /// for the first `https` request). `roots`: the PEM certificates to
+    /// trust instead of Mozilla's (`SSL_CERT_FILE`'s content: a corporate
+    /// proxy's CA, a mirror's).
+    ///
+    /// # Errors
+    /// `roots` holds no certificate, or a malformed one.
+    pub fn new(api: &ApiUrl, token: &Token, roots: Option<&[u8]>) -> Result<Self, String> {
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if let Some(pem) = roots {
+            let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(pem)
+                .filter_map(|item| match item {
+                    Ok(ureq::tls::PemItem::Certificate(cert)) => Some(Ok(cert)),
+                    Ok(_) => None,
+                    Err(e) => Some(Err(e)),
+                })
+                .collect::<Result<_, _>>()
+                .map_err(|e| format!("not PEM certificates ({e})"))?;
+            if certs.is_empty() {
+                return Err("no PEM certificate in it".to_owned());
+            }
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
+        }
         let agent: ureq::Agent = ureq::Agent::config_builder()
             // Statuses are the API's answers, read below.
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(60)))
+            .tls_config(tls.build())
             .build()
             .into();
-        Client {
+        Ok(Client {
             agent,
             base: api.base.clone(),
             authorization: format!("Bearer {}", token.expose()),
@@ -111,7 +131,7 @@ impl Client {
                 env!("CARGO_PKG_REPOSITORY")
             ),
             requests: AtomicU64::new(0),
-        }
+        })
     }
 
     /// How many requests were sent (retries included).

@@ -16,7 +16,7 @@ recorded as "Bearer <token>" when it carried the world's token (never the
 token itself).
 
 Usage: standin.py [--world FILE | --generate N] [--port-file FILE] [--log FILE]
-                  [--no-rate-limit]
+                  [--no-rate-limit] [--tls CERT KEY]
 The port is ephemeral: written to --port-file (and stdout) once listening.
 """
 
@@ -27,6 +27,7 @@ import json
 import os
 import re
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -336,6 +337,8 @@ def main():
     p.add_argument("--log")
     p.add_argument("--no-rate-limit", action="store_true",
                    help="never answer 429 (clients that do not retry, such as the Heroku CLI)")
+    p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"),
+                   help="serve HTTPS with this certificate chain and key (PEM)")
     p.add_argument("--print-token", action="store_true", help="print the world's token and exit (for test scripts)")
     args = p.parse_args()
     world = load_world(args)
@@ -344,6 +347,10 @@ def main():
         return
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(world, args.log, not args.no_rate_limit))
     server.daemon_threads = True
+    if args.tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls[0], args.tls[1])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     port = server.server_address[1]
     if args.port_file:
         tmp = args.port_file + ".tmp"
