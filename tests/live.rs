@@ -28,7 +28,7 @@ struct StandIn {
     url: String,
     log: PathBuf,
     token: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl StandIn {
@@ -108,7 +108,7 @@ impl StandIn {
             &[OsStr::new("--tls"), cert.as_os_str(), key.as_os_str()],
             "https",
         );
-        let ca = standin._dir.path().join("ca.pem");
+        let ca = standin.dir.path().join("ca.pem");
         std::fs::copy(d.join("ca.pem"), &ca).unwrap();
         (standin, ca)
     }
@@ -137,7 +137,7 @@ impl StandIn {
             url: format!("{scheme}://127.0.0.1:{port}"),
             log,
             token: world()["token"].as_str().unwrap().to_owned(),
-            _dir: dir,
+            dir,
         }
     }
 
