@@ -642,4 +642,6 @@ fn some_places(shown: &[&VarReport], total: usize) -> String {
 }
 
 #[cfg(test)]
+mod live_tests;
+#[cfg(test)]
 mod tests;

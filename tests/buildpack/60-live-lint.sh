@@ -81,6 +81,10 @@ while IFS= read -r secret; do
 done <"$work/secrets"
 
 # ----------------------------------------------------- the real Heroku CLI
+# The CLI 11 needs Node.js 20 or later (its package.json's engines).
+node_major="$(node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/')"
+[[ "${node_major:-0}" -ge 20 ]] ||
+  bail "$suite" "Node.js 20 or later runs the Heroku CLI" "node --version: $(node --version 2>&1 || true)"
 mkdir -p "$work/cli" "$work/home"
 if (cd "$work/cli" && npm install --no-audit --no-fund --loglevel=error "heroku@$heroku_version" >"$work/npm.out" 2>&1); then
   ok "npm installs the Heroku CLI $heroku_version"
