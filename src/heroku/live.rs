@@ -473,7 +473,7 @@ fn rotation(
     let what = format!("app {} releases", untrusted(app));
     let releases = format!("/apps/{app}/releases");
     let (newest, _, answer) = client
-        .get_page(&releases, "version ..; order=desc, max=1;")
+        .get_page(&releases, "version ..; max=1, order=desc;")
         .map_err(|e| explain(&e, &what))?;
     let mut now = answer.date;
     let Some(latest) = newest
