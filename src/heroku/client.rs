@@ -176,7 +176,15 @@ impl Client {
     /// # Errors
     /// See [`ApiError`].
     pub fn get_list(&self, path: &str) -> Result<Vec<Value>, ApiError> {
-        let mut range = format!("id ..; {PAGE};");
+        self.get_list_by(path, "id")
+    }
+
+    /// [`Client::get_list`], ranged by `field` (`version` for releases).
+    ///
+    /// # Errors
+    /// See [`ApiError`].
+    pub fn get_list_by(&self, path: &str, field: &str) -> Result<Vec<Value>, ApiError> {
+        let mut range = format!("{field} ..; {PAGE};");
         let mut all = Vec::new();
         for _ in 0..MAX_PAGES {
             let (items, next, _) = self.get_page(path, &range)?;

@@ -173,22 +173,31 @@ impl Details {
 
     fn is_securekey(&self) -> bool {
         match self.known {
-            Known::Details => self.service.as_deref() == Some(SERVICE),
+            Known::Details => {
+                self.service.as_deref() == Some(SERVICE)
+                    || self
+                        .plan
+                        .as_deref()
+                        .is_some_and(|p| p.starts_with(&format!("{SERVICE}:")))
+            }
             Known::NamePrefix => self.name.starts_with(NAME_PREFIX),
         }
     }
 }
 
-/// `GET /addons/{addon}`: `Ok(None)` when forbidden (403, not two-factor).
-fn addon_details(client: &Client, addon: &str) -> Result<Option<Details>, Error> {
+/// `GET /addons/{addon}`: `Ok(None)` when the answer is one of `hidden`
+/// (403: another team's add-on; two-factor is never hidden).
+fn addon_details(client: &Client, addon: &str, hidden: &[u16]) -> Result<Option<Details>, Error> {
     let what = format!("add-on {}", untrusted(addon));
     match client.get(&format!("/addons/{addon}")) {
         Ok(answer) => Details::from_api(&answer.body)
             .map(Some)
             .ok_or_else(|| explain(&ApiError::Body("no id, name or app".into()), &what)),
-        Err(ApiError::Status {
-            status: 403, id, ..
-        }) if id != "two_factor" => Ok(None),
+        Err(ApiError::Status { status, id, .. })
+            if hidden.contains(&status) && id != "two_factor" =>
+        {
+            Ok(None)
+        }
         Err(e) => Err(explain(&e, &what)),
     }
 }
@@ -279,9 +288,10 @@ pub fn read(client: &Client, apps: &[String], addons: &[String]) -> Result<LiveR
         out.notes.push(note);
     }
     out.facts.apps = app_facts(&read, &known);
-    let (addons, secrets) = rotations(client, &read, &out.facts.apps, &known)?;
+    let (addons, secrets, notes) = rotations(client, &read, &out.facts.apps, &known)?;
     out.facts.addons = addons;
     out.secrets = secrets;
+    out.notes.extend(notes);
     out.envs = read.into_iter().map(|r| (r.name, r.env)).collect();
     Ok(out)
 }
@@ -294,7 +304,7 @@ fn named_addons(
     names: &mut Vec<String>,
 ) -> Result<Vec<Details>, Error> {
     let by_addon = parallel(addons, |addon| {
-        let details = addon_details(client, addon)?;
+        let details = addon_details(client, addon, &[403])?;
         let id = details.as_ref().map_or(addon.as_str(), |d| d.id.as_str());
         let what = format!("add-on {}", untrusted(addon));
         let attachments =
@@ -370,7 +380,9 @@ fn attached_addons(
             }
         }
     }
-    let fetched = parallel(&wanted, |a| addon_details(client, &a.addon_id))?;
+    // An attachment names the add-on, so a 404 for its details is one
+    // more way of saying they are hidden from this account.
+    let fetched = parallel(&wanted, |a| addon_details(client, &a.addon_id, &[403, 404]))?;
     Ok(wanted
         .into_iter()
         .zip(fetched)
@@ -421,7 +433,7 @@ fn rotations(
     read: &[AppRead],
     apps: &[AppFacts],
     known: &[Details],
-) -> Result<(Vec<AddonFacts>, Vec<Vec<u8>>), Error> {
+) -> Result<(Vec<AddonFacts>, Vec<Vec<u8>>, Vec<String>), Error> {
     let targets: Vec<(usize, String, String, Vec<u8>)> = known
         .iter()
         .enumerate()
@@ -438,8 +450,17 @@ fn rotations(
             Some((i, app, var, value))
         })
         .collect();
+    // Not knowing when a pair changed costs one check, not the run.
     let found = parallel(&targets, |(_, app, var, value)| {
-        rotation(client, app, var, value)
+        Ok(rotation(client, app, var, value).unwrap_or_else(|e| {
+            let note = format!(
+                "when {} on {} last changed is unknown, so stale-rotation was not checked: {e}",
+                untrusted(var),
+                untrusted(app)
+            );
+            tracing::warn!("{note}");
+            (None, vec![], Some(note))
+        }))
     })?;
     let mut addons: Vec<AddonFacts> = known
         .iter()
@@ -453,11 +474,13 @@ fn rotations(
         })
         .collect();
     let mut secrets = Vec::new();
-    for ((i, ..), (rotation, seen)) in targets.iter().zip(found) {
+    let mut notes = Vec::new();
+    for ((i, ..), (rotation, seen, note)) in targets.iter().zip(found) {
         addons[*i].rotation = rotation;
         secrets.extend(seen);
+        notes.extend(note);
     }
-    Ok((addons, secrets))
+    Ok((addons, secrets, notes))
 }
 
 /// When `var` on `app` took its current `value`: the first release that
@@ -469,19 +492,36 @@ fn rotation(
     app: &str,
     var: &str,
     value: &[u8],
-) -> Result<(Option<Rotation>, Vec<Vec<u8>>), Error> {
+) -> Result<(Option<Rotation>, Vec<Vec<u8>>, Option<String>), Error> {
     let what = format!("app {} releases", untrusted(app));
     let releases = format!("/apps/{app}/releases");
     let (newest, _, answer) = client
         .get_page(&releases, "version ..; max=1, order=desc;")
         .map_err(|e| explain(&e, &what))?;
     let mut now = answer.date;
-    let Some(latest) = newest
+    let top = |items: &[Value]| {
+        items
+            .iter()
+            .filter_map(|r| r.get("version")?.as_u64())
+            .max()
+    };
+    let is_current = newest
         .first()
-        .and_then(|r| r.get("version"))
-        .and_then(Value::as_u64)
-    else {
-        return Ok((None, Vec::new()));
+        .and_then(|r| r.get("current"))
+        .and_then(Value::as_bool)
+        == Some(true);
+    let latest = if is_current {
+        top(&newest)
+    } else {
+        // Not the current release first (a server that ignores
+        // `order=desc`, or a failed newest release): the whole list.
+        let all = client
+            .get_list_by(&releases, "version")
+            .map_err(|e| explain(&e, &what))?;
+        top(&all)
+    };
+    let Some(latest) = latest else {
+        return Ok((None, Vec::new(), None));
     };
     let mut secrets = Vec::new();
     let mut holds = |version: u64| -> Result<bool, Error> {
@@ -507,7 +547,7 @@ fn rotation(
     };
     if !holds(latest)? {
         tracing::debug!(app = %untrusted(app), var = %untrusted(var), "the newest release does not hold the current value");
-        return Ok((None, secrets));
+        return Ok((None, secrets, None));
     }
     let (mut lo, mut hi) = (1, latest);
     while lo < hi {
@@ -525,7 +565,7 @@ fn rotation(
     let Some(changed_at) =
         str_at(&release.body, &["created_at"]).and_then(super::time::parse_iso8601)
     else {
-        return Ok((None, secrets));
+        return Ok((None, secrets, None));
     };
     tracing::debug!(app = %untrusted(app), var = %untrusted(var), release = hi, "the pair's first release");
     Ok((
@@ -537,6 +577,7 @@ fn rotation(
             now,
         }),
         secrets,
+        None,
     ))
 }
 
