@@ -425,6 +425,13 @@ fn app_facts(read: &[AppRead], known: &[Details]) -> Vec<AppFacts> {
         .collect()
 }
 
+/// Values the output guard must know (older values of key vars).
+type Secrets = Vec<Vec<u8>>;
+
+/// When a pair last changed (if found), the values seen on the way, and
+/// what the report should note.
+type Found = (Option<Rotation>, Secrets, Option<String>);
+
 /// Each add-on's facts, with when its pair last changed: on its owner
 /// when it was read, else on the first app it is attached to. Also the
 /// older values seen in releases (secrets for the output guard).
@@ -433,7 +440,7 @@ fn rotations(
     read: &[AppRead],
     apps: &[AppFacts],
     known: &[Details],
-) -> Result<(Vec<AddonFacts>, Vec<Vec<u8>>, Vec<String>), Error> {
+) -> Result<(Vec<AddonFacts>, Secrets, Vec<String>), Error> {
     let targets: Vec<(usize, String, String, Vec<u8>)> = known
         .iter()
         .enumerate()
@@ -487,12 +494,7 @@ fn rotations(
 /// holds it, found by a binary search over the releases' config vars
 /// (`log2(releases)` requests, never one per release), and the values seen
 /// on the way (secrets for the output guard).
-fn rotation(
-    client: &Client,
-    app: &str,
-    var: &str,
-    value: &[u8],
-) -> Result<(Option<Rotation>, Vec<Vec<u8>>, Option<String>), Error> {
+fn rotation(client: &Client, app: &str, var: &str, value: &[u8]) -> Result<Found, Error> {
     let what = format!("app {} releases", untrusted(app));
     let releases = format!("/apps/{app}/releases");
     let (newest, _, answer) = client
