@@ -492,6 +492,15 @@ fn api_errors_exit_2() {
         "{}",
         missing.stderr
     );
+    let two_factor = api.lint(&t, &["lint", "--app", "two-factor-app"]);
+    two_factor.code(2);
+    assert!(
+        two_factor
+            .stderr
+            .contains("two-factor authentication (two_factor)"),
+        "{}",
+        two_factor.stderr
+    );
     let forbidden = api.lint(&t, &["lint", "--app", "partner-app"]);
     forbidden.code(2);
     assert!(
@@ -617,4 +626,30 @@ fn https_with_rustls() {
     );
     bad.code(2);
     assert!(bad.stderr.contains("no PEM certificate"), "{}", bad.stderr);
+}
+
+/// A server that lists releases oldest first whatever the Range asks: the
+/// newest is found from the whole list, and the pair's age is the same.
+#[test]
+fn a_release_list_not_newest_first() {
+    let api = StandIn::start_with(&[OsStr::new("--ignore-order")], "http");
+    let t = TestEnv::new();
+    let run = api.lint(&t, &["lint", "--format", "json", "--app", "service-1"]);
+    run.code(0);
+    assert_eq!(findings(&run), pairs(&[("service-1", "stale-rotation")]));
+    let stale = run.json()["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(stale.contains("20 days ago (release v5)"), "{stale}");
+    let ranges: Vec<String> = api
+        .requests()
+        .iter()
+        .filter(|r| r["path"] == "/apps/service-1/releases")
+        .map(|r| r["range"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        ranges[..2],
+        ["version ..; max=1, order=desc;", "version ..; max=1000;"]
+    );
 }

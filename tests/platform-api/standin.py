@@ -16,7 +16,7 @@ recorded as "Bearer <token>" when it carried the world's token (never the
 token itself).
 
 Usage: standin.py [--world FILE | --generate N] [--port-file FILE] [--log FILE]
-                  [--no-rate-limit] [--tls CERT KEY]
+                  [--no-rate-limit] [--ignore-order] [--tls CERT KEY]
 The port is ephemeral: written to --port-file (and stdout) once listening.
 """
 
@@ -150,6 +150,8 @@ class World:
                 return 404, {"id": "not_found", "message": "Couldn't find that app.", "resource": "app"}
             if self.apps[app].get("forbidden"):
                 return 403, {"id": "forbidden", "message": "You do not have access to the app " + app + "."}
+            if self.apps[app].get("two_factor"):
+                return 403, {"id": "two_factor", "message": "This app requires second factor authentication."}
             rest = parts[2:]
             configs = self.release_configs(app)
             if rest == []:
@@ -194,7 +196,7 @@ class World:
             yield f"/addons/{name}/addon-attachments"
 
 
-def page(items, range_header, page_size):
+def page(items, range_header, page_size, ignore_order=False):
     """One page of a list by a Range header: (status, items, next_range)."""
     field, start, maximum, order = "id", None, page_size, "asc"
     if range_header:
@@ -206,7 +208,7 @@ def page(items, range_header, page_size):
                 key, _, value = param.strip().partition("=")
                 if key == "max" and value.isdigit():
                     maximum = min(int(value), page_size)
-                elif key == "order" and value in ("asc", "desc"):
+                elif key == "order" and value in ("asc", "desc") and not ignore_order:
                     order = value
     items = sorted(items, key=lambda x: x.get(field), reverse=(order == "desc"))
     if start is not None:
@@ -257,7 +259,7 @@ def load_world(args):
         return World(json.load(f))
 
 
-def handler_for(world, log_path, rate_limit=True):
+def handler_for(world, log_path, rate_limit=True, ignore_order=False):
     lock = threading.Lock()
     limited = set(world.data.get("rate_limit_once", [])) if rate_limit else set()
 
@@ -320,7 +322,7 @@ def handler_for(world, log_path, rate_limit=True):
                                  [("Retry-After", "0")])
             status, body = world.get(path)
             if status == 200 and isinstance(body, list):
-                status, body, next_range = page(body, self.headers.get("Range"), world.page_size)
+                status, body, next_range = page(body, self.headers.get("Range"), world.page_size, ignore_order)
                 headers = [("Next-Range", next_range)] if next_range else []
                 headers.append(("Accept-Ranges", "id, name, version"))
                 return self.send(status, body, headers)
@@ -337,6 +339,8 @@ def main():
     p.add_argument("--log")
     p.add_argument("--no-rate-limit", action="store_true",
                    help="never answer 429 (clients that do not retry, such as the Heroku CLI)")
+    p.add_argument("--ignore-order", action="store_true",
+                   help="page every list in ascending order, whatever Range asks (a server to be sturdy against)")
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"),
                    help="serve HTTPS with this certificate chain and key (PEM)")
     p.add_argument("--print-token", action="store_true", help="print the world's token and exit (for test scripts)")
@@ -345,7 +349,7 @@ def main():
     if args.print_token:
         print(world.token)
         return
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(world, args.log, not args.no_rate_limit))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(world, args.log, not args.no_rate_limit, args.ignore_order))
     server.daemon_threads = True
     if args.tls:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
