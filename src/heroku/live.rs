@@ -305,7 +305,11 @@ fn named_addons(
 ) -> Result<Vec<Details>, Error> {
     let by_addon = parallel(addons, |addon| {
         let details = addon_details(client, addon, &[403])?;
-        let id = details.as_ref().map_or(addon.as_str(), |d| d.id.as_str());
+        let id = details
+            .as_ref()
+            .map(|d| d.id.as_str())
+            .filter(|id| super::is_addon_ident(id))
+            .unwrap_or(addon);
         let what = format!("add-on {}", untrusted(addon));
         let attachments =
             list_attachments(client, &format!("/addons/{id}/addon-attachments"), &what)?;
@@ -331,10 +335,16 @@ fn named_addons(
                 untrusted(&addon),
             )));
         }
-        if !details.owner_app.is_empty() {
+        if super::is_app_ident(&details.owner_app) {
             names.push(details.owner_app.clone());
         }
-        names.extend(attachments.into_iter().map(|a| a.app));
+        // Names that go into request paths: the API's own, but checked.
+        names.extend(
+            attachments
+                .into_iter()
+                .map(|a| a.app)
+                .filter(|app| super::is_app_ident(app)),
+        );
         if !known.iter().any(|k| k.id == details.id) {
             known.push(details);
         }
@@ -373,6 +383,7 @@ fn attached_addons(
                 .iter()
                 .any(|v| v.name.starts_with(prefix.as_bytes()) && v.name.ends_with(b"_KEY"));
             if sets_a_key
+                && super::is_addon_ident(&a.addon_id)
                 && !known.iter().any(|k| k.id == a.addon_id)
                 && !wanted.iter().any(|w| w.addon_id == a.addon_id)
             {

@@ -162,8 +162,10 @@ fn from_cli(heroku: &Path) -> Option<Token> {
     if !out.status.success() {
         return None;
     }
-    let text = std::str::from_utf8(&out.stdout).ok()?.trim();
-    usable(text).then(|| Token(text.to_owned()))
+    // The token is its last line (a warning may come before it).
+    let text = std::str::from_utf8(&out.stdout).ok()?;
+    let token = text.lines().map(str::trim).rfind(|l| !l.is_empty())?;
+    usable(token).then(|| Token(token.to_owned()))
 }
 
 fn read_netrc(path: &Path) -> Option<Vec<u8>> {
