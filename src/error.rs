@@ -112,12 +112,6 @@ pub enum Error {
     #[error("{0}")]
     HerokuApi(String),
 
-    /// `lint --app/--addon` in a build without the Platform API client.
-    #[error(
-        "this securekey was built without the Heroku Platform API client (the `live` feature); lint saved environments instead"
-    )]
-    NoLiveClient,
-
     /// Writing the report failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] io::Error),
