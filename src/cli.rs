@@ -29,10 +29,36 @@ Docs: https://github.com/securekey-buildpack/securekey#readme";
 
 const ALLOW_HELP: &str = "\
 Drop the findings of a check (repeatable, or comma-separated), e.g. --allow whitespace.
-The checks: missing, empty, key-count, previous-empty, not-hex, length, legacy-base36, quoted, whitespace, case, same-keys, duplicate-pair, copied, swapped.";
+The checks: missing, empty, key-count, previous-empty, not-hex, length, legacy-base36, quoted, whitespace, case, same-keys, duplicate-pair, copied, swapped, not-attached, attached-differs, stale-rotation.";
 
 const LINT_AFTER_HELP: &str = "\
-Each SOURCE is one app's saved config: `heroku config --json -a APP > APP.json` (or --shell, or a dotenv file, or an ENV_DIR), labelled APP=PATH or named by its file. Without a file: `securekey lint APP=<(heroku config --json -a APP)`. A folder of saved files: `securekey lint saved/*`.";
+Each SOURCE is one app's saved config: `heroku config --json -a APP > APP.json` (or --shell, or a dotenv file, or an ENV_DIR), labelled APP=PATH or named by its file. Without a file: `securekey lint APP=<(heroku config --json -a APP)`. A folder of saved files: `securekey lint saved/*`.
+
+Examples:
+  securekey lint service-1=s1.json service-2=s2.json
+  securekey lint --app service-1 --app service-2
+  securekey lint --addon securekey-solid-14332 service-3=s3.env
+Live sources are named heroku:APP. The token: HEROKU_API_KEY, else `heroku auth:token`, else ~/.netrc (never an argument). The API: HEROKU_HOST (the Heroku CLI's rule), else https://api.heroku.com.";
+
+// The messages leave the value out, as every usage error does (main.rs).
+fn parse_app(s: &str) -> Result<String, String> {
+    if securekey_cli::heroku::is_app_ident(s) {
+        Ok(s.to_owned())
+    } else {
+        Err(
+            "not a Heroku app name (3 to 30 lowercase letters, digits and dashes) or app id"
+                .to_owned(),
+        )
+    }
+}
+
+fn parse_addon(s: &str) -> Result<String, String> {
+    if securekey_cli::heroku::is_addon_ident(s) {
+        Ok(s.to_owned())
+    } else {
+        Err("not an add-on name or id (letters, digits, - and _)".to_owned())
+    }
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -151,8 +177,14 @@ struct WriteArgs {
 #[command(after_help = LINT_AFTER_HELP)]
 struct LintArgs {
     /// `heroku config --json` or `--shell` output, a dotenv file or an ENV_DIR, optionally labelled APP=PATH; `-` reads stdin.
-    #[arg(required = true, value_name = "SOURCE")]
+    #[arg(required_unless_present_any = ["apps", "addons"], value_name = "SOURCE")]
     sources: Vec<String>,
+    /// Read an app live from the Heroku Platform API (repeatable): its config vars, add-on attachments and releases.
+    #[arg(long = "app", value_name = "APP", value_parser = parse_app)]
+    apps: Vec<String>,
+    /// Read a SecureKey add-on live (repeatable): its own app and every app it is attached to.
+    #[arg(long = "addon", value_name = "ADDON", value_parser = parse_addon)]
+    addons: Vec<String>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -192,6 +224,10 @@ pub(crate) enum Command {
     },
     Lint {
         sources: Vec<String>,
+        /// `--app`: read live.
+        apps: Vec<String>,
+        /// `--addon`: read live, with the apps it is attached to.
+        addons: Vec<String>,
     },
     ExecD {
         names: Vec<String>,
@@ -258,7 +294,14 @@ impl From<Cli> for Config {
                 },
                 a.common,
             ),
-            CommandArgs::Lint(a) => (Command::Lint { sources: a.sources }, a.common),
+            CommandArgs::Lint(a) => (
+                Command::Lint {
+                    sources: a.sources,
+                    apps: a.apps,
+                    addons: a.addons,
+                },
+                a.common,
+            ),
             CommandArgs::ExecD(a) => (Command::ExecD { names: a.names }, a.common),
             CommandArgs::Boot(a) => (Command::Boot { names: a.names }, a.common),
         };
@@ -336,5 +379,32 @@ mod tests {
         assert!(parse_from(&["securekey", "check", "--env-file", "a", "--env-dir", "b"]).is_err());
         assert!(parse_from(&["securekey", "check", "--allow", "nope"]).is_err());
         assert!(parse_from(&["securekey", "lint"]).is_err());
+    }
+
+    #[test]
+    fn lint_live_and_saved_mixed() {
+        let c = parse_from(&[
+            "securekey",
+            "lint",
+            "--app",
+            "service-1",
+            "s3.env",
+            "--addon",
+            "securekey-solid-14332",
+            "--app",
+            "service-2",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.command,
+            Command::Lint {
+                sources: vec!["s3.env".into()],
+                apps: vec!["service-1".into(), "service-2".into()],
+                addons: vec!["securekey-solid-14332".into()],
+            }
+        );
+        assert!(parse_from(&["securekey", "lint", "--addon", "x"]).is_ok());
+        assert!(parse_from(&["securekey", "lint", "--app", "../etc"]).is_err());
+        assert!(parse_from(&["securekey", "lint", "--addon", "a/b"]).is_err());
     }
 }

@@ -109,6 +109,14 @@ pub enum Error {
     )]
     Fd3ReadOnly,
 
+    /// `lint --app/--addon` found no Platform API token.
+    #[error("no Heroku API token: tried {0}; run `heroku login`, or set HEROKU_API_KEY")]
+    NoToken(String),
+
+    /// The Platform API could not be read: what, and why.
+    #[error("{0}")]
+    HerokuApi(String),
+
     /// Writing the report failed (other than a closed pipe).
     #[error("cannot write output: {0}")]
     Output(#[source] io::Error),

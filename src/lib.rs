@@ -10,6 +10,7 @@ pub mod checks;
 pub mod env;
 pub mod error;
 pub mod exit;
+pub mod heroku;
 pub mod input;
 pub mod key_file;
 pub mod pipeline;

@@ -11,6 +11,7 @@ mod output;
 use securekey as _;
 use serde_json as _;
 use thiserror as _;
+use ureq as _;
 #[cfg(test)]
 use {proptest as _, securekey_testkit as _, tempfile as _};
 

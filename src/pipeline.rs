@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::checks::{self, VarReport};
 use crate::env::Env;
 use crate::error::Error;
+use crate::heroku::facts::LiveFacts;
 use crate::input;
 use crate::redact::{self, Secrets, shortened};
 use crate::report::{Policy, Report};
@@ -127,6 +128,7 @@ pub fn check(env: &Env, settings: &Settings) -> Result<Outcome, Error> {
         vars,
         findings,
         groups: None,
+        notes: Vec::new(),
     };
     report.apply(&settings.policy);
     Ok(Outcome { report, notes })
@@ -182,6 +184,8 @@ pub struct Lint {
     notes: Vec<Note>,
     /// The checked values of every source so far, to cap them together.
     key_bytes: u64,
+    /// What the Platform API said of the apps read live (`lint --app`).
+    live: Option<LiveFacts>,
 }
 
 impl Default for Lint {
@@ -193,6 +197,7 @@ impl Default for Lint {
             },
             notes: Vec::new(),
             key_bytes: 0,
+            live: None,
         }
     }
 }
@@ -240,12 +245,26 @@ impl Lint {
         Ok(())
     }
 
-    /// The outcome: every app's findings, the cross-app ones, the groups,
-    /// the policy applied.
+    /// Adds what the Platform API said of the apps read live (their
+    /// environments are added with [`Lint::add`], source `heroku:APP`), and
+    /// what the report should note about it: the live checks run at
+    /// [`Lint::finish`].
+    pub fn add_live(&mut self, facts: LiveFacts, notes: Vec<String>) {
+        self.live = Some(facts);
+        self.report.notes.extend(notes);
+    }
+
+    /// The outcome: every app's findings, the cross-app ones, the live
+    /// ones (`lint --app/--addon`), the groups, the policy applied.
     #[must_use]
     pub fn finish(mut self, policy: &Policy) -> Outcome {
         let report = &mut self.report;
         report.findings.extend(checks::check_across(&report.vars));
+        if let Some(facts) = &self.live {
+            report
+                .findings
+                .extend(checks::check_live(&report.vars, facts));
+        }
         report.groups = Some(checks::pair_groups(&report.vars));
         report.apply(policy);
         Outcome {

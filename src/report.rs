@@ -47,6 +47,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Lint's groups of vars holding one pair (`None` for `check`).
     pub groups: Option<Vec<Group>>,
+    /// What the report says about how it knows (live lint: an add-on
+    /// taken for `SecureKey` by its name).
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -102,7 +105,9 @@ impl Report {
             .iter()
             .flatten()
             .flat_map(|g| g.members.iter().flat_map(|(a, v)| [a.as_str(), v.as_str()]));
-        vars.chain(findings).chain(groups)
+        vars.chain(findings)
+            .chain(groups)
+            .chain(self.notes.iter().map(String::as_str))
     }
 
     fn findings_by_var(&self) -> Vec<Vec<&Finding>> {
@@ -202,6 +207,9 @@ impl Report {
                 let _ = writeln!(out, "{sync}");
             }
         }
+        for note in &self.notes {
+            let _ = writeln!(out, "note: {}", p.line(note));
+        }
         let errors = self.count(Severity::Error);
         let warnings = self.count(Severity::Warning);
         let ok = self
@@ -273,6 +281,11 @@ impl Report {
             }
             out.push(']');
         }
+        if !self.notes.is_empty() {
+            let notes: Vec<String> = self.notes.iter().map(|n| p.json_line(n)).collect();
+            out.push_str(",\"notes\":");
+            out.push_str(&serde_json::Value::from(notes).to_string());
+        }
         out.push_str("}\n");
     }
 
@@ -295,6 +308,13 @@ impl Report {
                 "::{level} title={}::{}",
                 github_property(&title),
                 github_data(&message)
+            );
+        }
+        for note in &self.notes {
+            let _ = writeln!(
+                out,
+                "::notice title=securekey note::{}",
+                github_data(&p.json_line(note))
             );
         }
         let _ = writeln!(

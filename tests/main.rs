@@ -16,6 +16,7 @@ mod faults;
 mod hostile;
 mod leak;
 mod lint;
+mod live;
 mod props;
 mod rotation;
 mod safety;

@@ -8,6 +8,7 @@ use std::str::FromStr;
 
 use securekey::{Key, KeyId, KeyPair, Slot};
 
+use crate::heroku::facts::LiveFacts;
 use crate::redact;
 use crate::select::Selected;
 
@@ -27,6 +28,10 @@ mod quoted;
 mod same_keys;
 mod shape;
 mod swapped;
+// Live lint (`lint --app/--addon`): from the Platform API's facts.
+mod attached_differs;
+mod not_attached;
+mod stale_rotation;
 mod whitespace;
 
 pub(crate) use groups::same_pair_groups;
@@ -114,6 +119,9 @@ check_ids! {
     DuplicatePair = "duplicate-pair", Warning, "two vars of one app hold the same pair";
     Copied = "copied", Warning, "one app's pair is another's from an earlier rotation (lint)";
     Swapped = "swapped", Error, "the same two keys in the opposite order (lint)";
+    NotAttached = "not-attached", Warning, "a pair no add-on attachment explains: set by hand (live lint)";
+    AttachedDiffers = "attached-differs", Error, "an attached var differs from the add-on owner's (live lint)";
+    StaleRotation = "stale-rotation", Warning, "the pair is older than its plan's period plus two days (live lint)";
 }
 
 impl fmt::Display for CheckId {
@@ -458,6 +466,33 @@ pub fn check_across(reports: &[VarReport]) -> Vec<Finding> {
     out
 }
 
+/// The live checks (`lint --app/--addon`): `not-attached`,
+/// `attached-differs` and `stale-rotation`, from what the Platform API said
+/// about the apps read live (`facts`), over reports whose `source` names them.
+#[must_use]
+pub fn check_live(reports: &[VarReport], facts: &LiveFacts) -> Vec<Finding> {
+    let mut out = not_attached::check(reports, facts);
+    out.extend(attached_differs::check(reports, facts));
+    out.extend(stale_rotation::check(reports, facts));
+    out
+}
+
+/// An add-on's name for a fix command: the API's name when it is one a
+/// shell reads as one word (`securekey-solid-14332`), else a placeholder.
+fn addon_for_fix(name: Option<&str>) -> &str {
+    match name {
+        Some(n)
+            if !n.is_empty()
+                && n.len() <= 64
+                && n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            n
+        }
+        _ => "<addon>",
+    }
+}
+
 // Helpers of lint's cross-app checks (`copied`, `swapped`).
 
 /// The same finding on each var of a group (lint's cross-app checks), with
@@ -511,5 +546,7 @@ fn some_places(shown: &[&VarReport], total: usize) -> String {
     text
 }
 
+#[cfg(test)]
+mod live_tests;
 #[cfg(test)]
 mod tests;

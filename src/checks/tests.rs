@@ -333,7 +333,10 @@ fn check_ids_round_trip_and_match_the_spec() {
             "same-keys",
             "duplicate-pair",
             "copied",
-            "swapped"
+            "swapped",
+            "not-attached",
+            "attached-differs",
+            "stale-rotation"
         ]
     );
     for id in CheckId::ALL {

@@ -1,27 +1,43 @@
 //! `lint`: saved environments of several apps side by side, with the
-//! cross-app checks (`copied`, `swapped`). Every source is read first;
-//! the report is printed once all their secrets are known.
+//! cross-app checks (`copied`, `swapped`); and apps read live from the
+//! Heroku Platform API (`--app`, `--addon`), with the live checks
+//! (`not-attached`, `attached-differs`, `stale-rotation`). Every source is
+//! read first; the report is printed once all their secrets are known.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use securekey_cli::env::{self, Env, is_var_name};
 use securekey_cli::error::Error;
 use securekey_cli::exit::ExitCode;
+use securekey_cli::heroku::client::Client;
+use securekey_cli::heroku::token::{self, Lookup};
+use securekey_cli::heroku::{ApiUrl, live};
+use securekey_cli::input;
 use securekey_cli::pipeline::{self, Lint, LintSource};
 use securekey_cli::redact::Secrets;
 
 use super::{Ended, emit, exit_code, log_notes, start};
 use crate::cli::Common;
 
-/// Lints saved environments side by side.
-pub(super) fn run(args: &[String], common: &Common, mut secrets: Secrets) -> Ended {
+/// Lints saved environments, and apps read live, side by side.
+pub(super) fn run(
+    args: &[String],
+    apps: &[String],
+    addons: &[String],
+    common: &Common,
+    mut secrets: Secrets,
+) -> Ended {
     let sources = match LintSource::parse_all(args) {
         Ok(sources) => sources,
         Err(e) => return start(common, secrets).fail(e),
     };
     let mut lint = Lint::default();
     let mut failed = None;
-    for source in &sources {
+    let mut log = Vec::new();
+    if !apps.is_empty() || !addons.is_empty() {
+        failed = add_live(&mut lint, apps, addons, common, &mut secrets, &mut log).err();
+    }
+    for source in sources.iter().filter(|_| failed.is_none()) {
         let added = read(&source.path).and_then(|env| {
             secrets.extend(pipeline::secrets(&env, &[]));
             secrets.add_words(source.label.as_bytes());
@@ -33,6 +49,17 @@ pub(super) fn run(args: &[String], common: &Common, mut secrets: Secrets) -> End
         }
     }
     let run = start(common, secrets);
+    run.printer
+        .prepare(log.iter().map(|(_, line)| line.as_str()));
+    for (level, line) in &log {
+        let line = run.printer.line(line);
+        match *level {
+            tracing::Level::WARN => tracing::warn!("{line}"),
+            tracing::Level::INFO => tracing::info!("{line}"),
+            tracing::Level::DEBUG => tracing::debug!("{line}"),
+            _ => tracing::trace!("{line}"),
+        }
+    }
     if let Some(e) = failed {
         return run.fail(e);
     }
@@ -43,6 +70,73 @@ pub(super) fn run(args: &[String], common: &Common, mut secrets: Secrets) -> End
         printer: run.printer,
         result: result.map(|code: ExitCode| code),
     }
+}
+
+/// The most of `SSL_CERT_FILE` read (Debian's whole bundle is 220 KB).
+const MAX_CA_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The apps read from the Platform API: the token found (a secret of the
+/// run from then on), then each app added as `heroku:APP`. TLS trusts
+/// Mozilla's roots, or `SSL_CERT_FILE`'s certificates when it is set (as
+/// OpenSSL and the Heroku CLI read it).
+fn add_live(
+    lint: &mut Lint,
+    apps: &[String],
+    addons: &[String],
+    common: &Common,
+    secrets: &mut Secrets,
+    log: &mut Vec<(tracing::Level, String)>,
+) -> Result<(), Error> {
+    let host = std::env::var("HEROKU_HOST").ok();
+    let api = ApiUrl::from_host(host.as_deref());
+    if api.ignored_host {
+        log.push((
+            tracing::Level::WARN,
+            format!(
+                "HEROKU_HOST is not a Heroku domain nor this machine: using {}",
+                api.base
+            ),
+        ));
+    }
+    let (token, from) = token::find(&Lookup::from_process(&api.netrc_machine))?;
+    secrets.add(token.secret());
+    log.push((
+        tracing::Level::INFO,
+        format!(
+            "reading the Heroku Platform API at {}: token_from=\"{}\"",
+            api.base,
+            from.as_str()
+        ),
+    ));
+    let roots = match std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty()) {
+        Some(path) => Some((
+            PathBuf::from(&path),
+            input::read(Path::new(&path), input::Kind::RegularFile, MAX_CA_BYTES)?,
+        )),
+        None => None,
+    };
+    let client = Client::new(&api, &token, roots.as_ref().map(|(_, pem)| pem.as_slice())).map_err(
+        |why| {
+            let path = roots.as_ref().map(|(p, _)| p.clone()).unwrap_or_default();
+            Error::HerokuApi(format!("SSL_CERT_FILE {}: {why}", path.display()))
+        },
+    )?;
+    let read = live::read(&client, apps, addons);
+    log.extend(client.take_log());
+    log.push((
+        tracing::Level::INFO,
+        format!("Heroku Platform API read: requests={}", client.requests()),
+    ));
+    let read = read?;
+    for secret in &read.secrets {
+        secrets.add(secret);
+    }
+    for (app, env) in &read.envs {
+        secrets.extend(pipeline::secrets(env, &[]));
+        lint.add(app, env, common.discover)?;
+    }
+    lint.add_live(read.facts, read.notes);
+    Ok(())
 }
 
 /// Reads one saved environment: a file, stdin (`-`), or an `ENV_DIR`.

@@ -55,7 +55,11 @@ pub(crate) fn run(config: &Config, known: Secrets) -> Ended {
         }),
         Command::ExecD { names } => exec_d::run(names, common, known),
         Command::Boot { names } => boot::dyno(names, common, known),
-        Command::Lint { sources } => lint::run(sources, common, known),
+        Command::Lint {
+            sources,
+            apps,
+            addons,
+        } => lint::run(sources, apps, addons, common, known),
     }
 }
 
