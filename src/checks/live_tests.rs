@@ -87,7 +87,7 @@ fn not_attached_names_the_addon_in_its_one_command_fix() {
     assert_eq!(found[0].severity, Severity::Warning);
     assert_eq!(
         found[0].fix,
-        "unset it and attach the add-on under this name, so the add-on writes it: `heroku config:unset SERVICE_ONE_SECURE_KEY -a service-3 && heroku addons:attach securekey-solid-14332 --as SERVICE_ONE_SECURE -a service-3`"
+        "heroku config:unset SERVICE_ONE_SECURE_KEY -a service-3 && heroku addons:attach securekey-solid-14332 --as SERVICE_ONE_SECURE -a service-3"
     );
 }
 
