@@ -257,6 +257,14 @@ pub(crate) struct Config {
     pub(crate) common: Common,
 }
 
+/// The whole command line as clap defines it: for the man page and the
+/// shell completions (examples/docs.rs, at package time).
+#[allow(dead_code)] // Used by examples/docs.rs, which includes this file.
+pub(crate) fn command() -> clap::Command {
+    use clap::CommandFactory;
+    Cli::command()
+}
+
 /// Parses the process arguments.
 ///
 /// # Errors
