@@ -24,6 +24,6 @@ pub use securekey::{Key, KeyFile, KeyId, KeyPair, Slot};
 
 // Used by the binary half of this package; the lint checks each crate of
 // the package on its own.
-#[cfg(test)]
-use proptest as _;
 use {clap as _, dlmalloc as _, tracing as _, tracing_subscriber as _};
+#[cfg(test)]
+use {clap_complete as _, clap_mangen as _, proptest as _};

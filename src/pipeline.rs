@@ -19,7 +19,7 @@ use crate::select::{self, REQUIRE_VAR, RequiredFrom};
 /// The settings of one check, resolved once.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Settings {
-    /// The vars required by name; empty: at least one SecureKey var.
+    /// The vars required by name; empty: at least one `SecureKey` var.
     pub required: Vec<String>,
     /// Where `required` came from.
     pub required_from: RequiredFrom,

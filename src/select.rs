@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::input;
 
 /// The var reported missing when no var is required by name and the env
-/// has no SecureKey var at all (`SECURE_KEY`, nor an attachment's).
+/// has no `SecureKey` var at all (`SECURE_KEY`, nor an attachment's).
 pub const DEFAULT_REQUIRED: &str = "SECURE_KEY";
 
 /// The setting that lists required vars, comma- or space-separated.
@@ -36,7 +36,7 @@ pub struct Selected<'a> {
     pub required: bool,
     /// Its value, when set.
     pub value: Option<&'a [u8]>,
-    /// Not required by name: the default's stand-in when no SecureKey var
+    /// Not required by name: the default's stand-in when no `SecureKey` var
     /// is set at all.
     pub by_default: bool,
 }
@@ -62,7 +62,7 @@ pub enum RequiredFrom {
     Setting,
     /// `securekey.json`.
     ConfigFile,
-    /// Nothing by name: at least one SecureKey var must be set.
+    /// Nothing by name: at least one `SecureKey` var must be set.
     #[default]
     Default,
 }
@@ -70,7 +70,7 @@ pub enum RequiredFrom {
 /// Resolves the required vars: arguments, else `SECUREKEY_REQUIRE` (from
 /// the checked environment, else the process's), else `"require"` in
 /// `securekey.json` under `app_dir` (when there is one), else none: the
-/// default, under which any SecureKey var will do (see [`select`]).
+/// default, under which any `SecureKey` var will do (see [`select`]).
 ///
 /// # Errors
 /// A name that is not a var name, or an unreadable or malformed
@@ -216,7 +216,7 @@ pub fn is_pair_shaped(value: &[u8]) -> bool {
 /// names are skipped: no app could set them on Heroku ([`skipped`] names
 /// them).
 ///
-/// With nothing required by name, the SecureKey vars are checked whatever
+/// With nothing required by name, the `SecureKey` vars are checked whatever
 /// `discover` says (`SECURE_KEY`, `*_SECURE_KEY`, `SECUREKEY_*_KEY`: an app
 /// attached to the add-on under another name passes), and when there is
 /// none, [`DEFAULT_REQUIRED`] is reported missing.

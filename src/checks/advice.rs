@@ -70,7 +70,7 @@ pub(crate) fn read_the_key_file() -> String {
     "read the key file ($SECUREKEY_FILE), which holds it trimmed and uppercase".to_owned()
 }
 
-/// What `missing` says and fixes: the app has no SecureKey var at all
+/// What `missing` says and fixes: the app has no `SecureKey` var at all
 /// (the default), or a required one is not set.
 pub(crate) fn missing(ctx: &Ctx<'_>, default: bool) -> (String, String) {
     let app = ctx.app_flag();

@@ -1,4 +1,4 @@
-//! `missing`: a required var is not set, or (by default) no SecureKey var
+//! `missing`: a required var is not set, or (by default) no `SecureKey` var
 //! is set at all.
 
 use super::{CheckId, Ctx, Problem, advice};

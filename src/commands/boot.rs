@@ -115,7 +115,9 @@ pub(super) fn run<T>(
 fn findings(p: &Printer, strict: bool, ok: bool, file: bool, moment: Moment) -> ExitCode {
     let Moment { goes_on, stopped } = moment;
     match (ok, strict, file) {
-        (true, _, _) => ExitCode::Ok,
+        // The add-on's `NEW,` (not ok, not strict, a file): written with
+        // the latest key alone, and its error already logged.
+        (true, _, _) | (false, false, true) => ExitCode::Ok,
         (false, true, _) => {
             say(
                 p,
@@ -123,9 +125,6 @@ fn findings(p: &Printer, strict: bool, ok: bool, file: bool, moment: Moment) -> 
             );
             ExitCode::Findings
         }
-        // The add-on's `NEW,`: written with the latest key alone, and its
-        // error already logged.
-        (false, false, true) => ExitCode::Ok,
         (false, false, false) => {
             say(
                 p,

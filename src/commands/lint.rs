@@ -51,13 +51,13 @@ pub(super) fn run(
     let run = start(common, secrets);
     run.printer
         .prepare(log.iter().map(|(_, line)| line.as_str()));
-    for (level, line) in &log {
-        let line = run.printer.line(line);
+    for (level, raw) in &log {
+        let shown = run.printer.line(raw);
         match *level {
-            tracing::Level::WARN => tracing::warn!("{line}"),
-            tracing::Level::INFO => tracing::info!("{line}"),
-            tracing::Level::DEBUG => tracing::debug!("{line}"),
-            _ => tracing::trace!("{line}"),
+            tracing::Level::WARN => tracing::warn!("{shown}"),
+            tracing::Level::INFO => tracing::info!("{shown}"),
+            tracing::Level::DEBUG => tracing::debug!("{shown}"),
+            _ => tracing::trace!("{shown}"),
         }
     }
     if let Some(e) = failed {

@@ -137,7 +137,7 @@ impl Client {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             // Statuses are the API's answers, read below.
             .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
+            .timeout_global(Some(Duration::from_mins(1)))
             .tls_config(tls.build())
             .build()
             .into();
@@ -284,7 +284,7 @@ impl Client {
                 return Err(api_error(status, &body));
             }
             let body: Value = serde_json::from_slice(&body)
-                .map_err(|_| ApiError::Body(format!("{}: the answer is not JSON", path)))?;
+                .map_err(|_| ApiError::Body(format!("{path}: the answer is not JSON")))?;
             return Ok((status, Answer { body, date }, next));
         }
     }
@@ -310,7 +310,7 @@ fn api_error(status: u16, body: &[u8]) -> ApiError {
             .as_ref()
             .and_then(|v| v.get(name))
             .and_then(Value::as_str)
-            .map(|s| s.to_string())
+            .map(std::string::ToString::to_string)
             .unwrap_or_default()
     };
     ApiError::Status {

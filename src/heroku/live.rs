@@ -187,7 +187,7 @@ impl Details {
 /// `GET /addons/{addon}`: `Ok(None)` when the answer is one of `hidden`
 /// (403: another team's add-on; two-factor is never hidden).
 fn addon_details(client: &Client, addon: &str, hidden: &[u16]) -> Result<Option<Details>, Error> {
-    let what = format!("add-on {}", addon);
+    let what = format!("add-on {addon}");
     match client.get(&format!("/addons/{addon}")) {
         Ok(answer) => Details::from_api(&answer.body)
             .map(Some)
@@ -214,7 +214,7 @@ struct AppRead {
 }
 
 fn read_app(client: &Client, app: &str) -> Result<AppRead, Error> {
-    let what = format!("app {}", app);
+    let what = format!("app {app}");
     let config = client
         .get(&format!("/apps/{app}/config-vars"))
         .map_err(|e| explain(&e, &what))?;
@@ -308,7 +308,7 @@ fn named_addons(
             .map(|d| d.id.as_str())
             .filter(|id| super::is_addon_ident(id))
             .unwrap_or(addon);
-        let what = format!("add-on {}", addon);
+        let what = format!("add-on {addon}");
         let attachments =
             list_attachments(client, &format!("/addons/{id}/addon-attachments"), &what)?;
         Ok((addon.clone(), details, attachments))
@@ -326,7 +326,7 @@ fn named_addons(
         if !details.is_securekey() {
             let what = details.service.as_deref().map_or_else(
                 || "its name does not start with securekey-".to_owned(),
-                |s| format!("its service is {}", s),
+                |s| format!("its service is {s}"),
             );
             return Err(Error::HerokuApi(format!(
                 "add-on {}: not a SecureKey add-on ({what}); name a securekey add-on (`heroku addons --all`)",
@@ -470,8 +470,7 @@ fn rotations(
     let found = parallel(&targets, |(_, app, var, value)| {
         Ok(rotation(client, app, var, value).unwrap_or_else(|e| {
             let note = format!(
-                "when {} on {} last changed is unknown, so stale-rotation was not checked: {e}",
-                var, app
+                "when {var} on {app} last changed is unknown, so stale-rotation was not checked: {e}"
             );
             (None, vec![], Some(note))
         }))
@@ -502,7 +501,7 @@ fn rotations(
 /// (`log2(releases)` requests, never one per release), and the values seen
 /// on the way (secrets for the output guard).
 fn rotation(client: &Client, app: &str, var: &str, value: &[u8]) -> Result<Found, Error> {
-    let what = format!("app {} releases", app);
+    let what = format!("app {app} releases");
     let releases = format!("/apps/{app}/releases");
     let (newest, _, answer) = client
         .get_page(&releases, "version ..; max=1, order=desc;")
@@ -542,10 +541,10 @@ fn rotation(client: &Client, app: &str, var: &str, value: &[u8]) -> Result<Found
                     .get(var)
                     .and_then(Value::as_str)
                     .map(str::as_bytes);
-                if let Some(at) = at {
-                    if at != value {
-                        secrets.push(at.to_vec());
-                    }
+                if let Some(at) = at
+                    && at != value
+                {
+                    secrets.push(at.to_vec());
                 }
                 Ok(at == Some(value))
             }

@@ -82,13 +82,13 @@ impl Printer {
     }
 
     /// A name, label or path for JSON: redacted and shortened;
-    /// serde_json escapes it.
+    /// `serde_json` escapes it.
     #[must_use]
     pub fn json(&self, text: &str) -> String {
         shortened(&self.redact(text)).into_owned()
     }
 
-    /// A message for JSON: redacted; serde_json escapes it.
+    /// A message for JSON: redacted; `serde_json` escapes it.
     #[must_use]
     pub fn json_line(&self, text: &str) -> String {
         self.redact(text).into_owned()

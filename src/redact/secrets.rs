@@ -30,7 +30,7 @@ pub const WINDOW: usize = 8;
 #[derive(Default)]
 pub struct Secrets {
     /// Each secret, upper-cased.
-    secrets: Vec<Vec<u8>>,
+    values: Vec<Vec<u8>>,
     /// Which (upper-cased) bytes occur in some secret.
     alphabet: Alphabet,
     /// The secrets' bytes in all.
@@ -53,7 +53,7 @@ impl Alphabet {
 
 impl std::fmt::Debug for Secrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Secrets({} known)", self.secrets.len())
+        write!(f, "Secrets({} known)", self.values.len())
     }
 }
 
@@ -77,7 +77,7 @@ impl Secrets {
             self.alphabet.insert(b);
         }
         self.len += upper.len();
-        self.secrets.push(upper);
+        self.values.push(upper);
     }
 
     /// Adds every key-shaped word of `text` (an argument, a name, a label,
@@ -92,7 +92,7 @@ impl Secrets {
 
     /// Adds the secrets of another part of the run (a lint source).
     pub fn extend(&mut self, other: Secrets) {
-        for secret in other.secrets {
+        for secret in other.values {
             self.push(secret);
         }
     }
@@ -100,13 +100,13 @@ impl Secrets {
     /// How many secrets are known.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.secrets.len()
+        self.values.len()
     }
 
     /// None known.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.secrets.is_empty()
+        self.values.is_empty()
     }
 
     /// The secrets' bytes in all: what one batch reads besides its texts.
@@ -193,7 +193,7 @@ impl Secrets {
     /// bytes all occur in some secret. Most names and paths have none.
     #[must_use]
     pub fn may_hold(&self, text: &[u8]) -> bool {
-        !self.secrets.is_empty() && self.candidates(text).next().is_some()
+        !self.values.is_empty() && self.candidates(text).next().is_some()
     }
 
     /// Where the windows of `text` that could be a secret's start.
@@ -212,7 +212,7 @@ impl Secrets {
     /// For each text, the byte ranges that are a window of a secret.
     fn covered(&self, texts: &[&[u8]]) -> Vec<Vec<(usize, usize)>> {
         let mut out = vec![Vec::new(); texts.len()];
-        if self.secrets.is_empty() {
+        if self.values.is_empty() {
             return out;
         }
         // The texts' windows that could match, by value.
@@ -231,7 +231,7 @@ impl Secrets {
         for &w in wanted.keys() {
             filter.insert(w);
         }
-        for secret in &self.secrets {
+        for secret in &self.values {
             // Upper-cased already: each window is the last one shifted by a
             // byte, in the byte order of `window`.
             let mut w = 0u64;
@@ -253,11 +253,11 @@ impl Secrets {
 
 /// A bitmap of windows seen (a one-hash Bloom filter): most of a secret's
 /// windows are in no text, and this tells so from 32 KiB, in cache.
-struct Filter(Box<[u64; 4096]>);
+struct Filter(Box<[u64]>);
 
 impl Default for Filter {
     fn default() -> Self {
-        Filter(Box::new([0; 4096]))
+        Filter(vec![0; 4096].into_boxed_slice())
     }
 }
 

@@ -180,7 +180,7 @@ impl TestEnv {
 // counted, not kept, and memory is bounded with an address-space limit.
 
 /// Longest a hostile-input run may take before it is killed.
-pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
+pub const DEADLINE: std::time::Duration = std::time::Duration::from_mins(1);
 
 /// Bytes of each stream an [`Outcome`] keeps; the rest is counted.
 pub const KEPT_OUTPUT: usize = 16 << 20;
