@@ -2,6 +2,8 @@
 //! unreadable stdin, a saved environment in UTF-16, a single-quoted value
 //! over several lines.
 
+use std::fs;
+use std::path::Path;
 use std::process::Command;
 
 use crate::common::{A, ALL_KEYS, B, Outcome, TestEnv, pair, run_with_deadline};
@@ -346,4 +348,123 @@ fn a_multi_line_single_quoted_value_is_read_and_its_newlines_reported() {
     let run = t.run(["lint", "--format", "json", "ml.env"]);
     run.code(0);
     assert_eq!(run.finding_ids(), ["whitespace"]);
+}
+
+// ------------------------------------------------ write -o onto what is not a file
+
+/// What `-o PATH` finds that is not a regular file: each is refused with
+/// exit 2, a message naming the path, what it is and the fix, and is left
+/// as it was (the same inode, the same type); no temp file is left beside
+/// it.
+#[test]
+fn only_a_regular_file_is_ever_replaced() {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+    use std::process::Command;
+
+    let t = TestEnv::new();
+    let made = |what: &str, status: std::process::ExitStatus| {
+        assert!(status.success(), "could not make the {what}");
+    };
+    // One folder per case, so "nothing left beside it" is the folder's
+    // listing.
+    let case = |name: &str| {
+        let dir = t.path().join(name);
+        fs::create_dir(&dir).unwrap();
+        dir.join("keys.json")
+    };
+    let fifo = case("fifo");
+    made("FIFO", Command::new("mkfifo").arg(&fifo).status().unwrap());
+    // A copy of /dev/null (mknod needs root; as another user, /dev/null
+    // itself, whose folder such a user cannot write anyway: the message
+    // proves the path was refused for what it is).
+    let null = fs::metadata("/dev/null").unwrap().rdev();
+    let (major, minor) = (
+        (null >> 8) & 0xfff | ((null >> 32) & !0xfff),
+        (null & 0xff) | ((null >> 12) & !0xff),
+    );
+    let root = fs::metadata(t.path()).unwrap().uid() == 0;
+    let mknod = |name: &str, kind: &str, major: &str, minor: &str| {
+        let node = case(name);
+        made(
+            name,
+            Command::new("mknod")
+                .arg(&node)
+                .args([kind, major, minor])
+                .status()
+                .unwrap(),
+        );
+        node
+    };
+    let device = if root {
+        mknod("device", "c", &major.to_string(), &minor.to_string())
+    } else {
+        "/dev/null".into()
+    };
+    let socket = case("socket");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let folder = case("folder");
+    fs::create_dir(&folder).unwrap();
+
+    let snapshot = |p: &Path| {
+        let m = fs::symlink_metadata(p).unwrap();
+        (m.ino(), m.file_type(), m.rdev(), m.permissions().mode())
+    };
+    let mut cases = vec![
+        (
+            fifo,
+            "a FIFO (named pipe)",
+            FileTypeExt::is_fifo as fn(&_) -> bool,
+        ),
+        (device, "a character device", FileTypeExt::is_char_device),
+        (socket, "a socket", FileTypeExt::is_socket),
+        (folder.clone(), "a directory", |t: &fs::FileType| t.is_dir()),
+    ];
+    if root {
+        // A loop device's numbers: the node need not lead anywhere.
+        cases.push((
+            mknod("block", "b", "7", "0"),
+            "a block device",
+            FileTypeExt::is_block_device,
+        ));
+    }
+    for (path, what, is) in &cases {
+        let before = snapshot(path);
+        let shown = path.to_str().unwrap();
+        let run = t.run_env(["write", "-o", shown], &[("SECURE_KEY", &pair(A, B))]);
+        run.code(2);
+        let message = format!(
+            "refusing to write the key file {shown}: it is {what}, and securekey replaces only a regular file; write the key file elsewhere (--output PATH, or SECUREKEY_FILE)"
+        );
+        assert!(run.stderr.contains(&message), "{}", run.stderr);
+        assert_eq!(snapshot(path), before, "{what} changed");
+        assert!(is(&before.1), "the {what} case made something else");
+        if path.starts_with(t.path()) {
+            assert_eq!(
+                crate::write::entries(path.parent().unwrap()),
+                ["keys.json"],
+                "{what}"
+            );
+        }
+        // Under --strict, and with JSON output, the same refusal.
+        t.run_env(
+            ["write", "--strict", "--format", "json", "-o", shown],
+            &[("SECURE_KEY", &pair(A, B))],
+        )
+        .code(2);
+        assert_eq!(snapshot(path), before, "{what} changed");
+    }
+    assert_eq!(
+        crate::write::entries(&folder),
+        Vec::<String>::new(),
+        "inside the folder"
+    );
+    // A regular file is replaced, as ever.
+    let file = case("file");
+    fs::write(&file, "old").unwrap();
+    t.run_env(
+        ["write", "-q", "-o", file.to_str().unwrap()],
+        &[("SECURE_KEY", &pair(A, B))],
+    )
+    .code(0);
+    assert!(securekey_cli::KeyFile::load(&file).is_ok());
 }

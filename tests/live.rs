@@ -2,12 +2,13 @@
 //! stand-in (tests/platform-api/standin.py, a real HTTP server on
 //! 127.0.0.1 serving the fixtures of tests/platform-api/fixtures/world.json).
 
+mod standin;
+
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 
 use crate::common::{Run, TestEnv, assert_no_leak_of, id};
+use standin::StandIn;
 
 const WORLD: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -21,163 +22,7 @@ const A: &str = crate::common::A;
 const B: &str = crate::common::B;
 const C: &str = crate::common::C;
 
-/// The stand-in, running: its URL, its request log and the world's token.
-/// Stopped when dropped.
-struct StandIn {
-    child: Child,
-    url: String,
-    log: PathBuf,
-    token: String,
-    dir: tempfile::TempDir,
-}
-
-impl StandIn {
-    fn start() -> Self {
-        Self::start_with(&[], "http")
-    }
-
-    /// Over HTTPS, with a certificate for 127.0.0.1 from a CA made here:
-    /// the stand-in and the CA's PEM (to trust through `SSL_CERT_FILE`).
-    fn start_tls() -> (Self, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        let openssl = |args: &[&str]| {
-            let ok = Command::new("openssl")
-                .args(args)
-                .current_dir(d)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .expect("openssl runs")
-                .success();
-            assert!(ok, "openssl {args:?}");
-        };
-        openssl(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=securekey test CA",
-        ]);
-        openssl(&[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "server.key",
-            "-out",
-            "server.csr",
-            "-subj",
-            "/CN=127.0.0.1",
-        ]);
-        std::fs::write(
-            d.join("ext"),
-            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
-        )
-        .unwrap();
-        openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "server.pem",
-            "-days",
-            "2",
-            "-extfile",
-            "ext",
-        ]);
-        let cert = d.join("server.pem");
-        let key = d.join("server.key");
-        let standin = Self::start_with(
-            &[OsStr::new("--tls"), cert.as_os_str(), key.as_os_str()],
-            "https",
-        );
-        let ca = standin.dir.path().join("ca.pem");
-        std::fs::copy(d.join("ca.pem"), &ca).unwrap();
-        (standin, ca)
-    }
-
-    fn start_with(extra: &[&OsStr], scheme: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("requests.jsonl");
-        let mut child = Command::new("python3")
-            .arg(STANDIN)
-            .args(extra)
-            .arg("--log")
-            .arg(&log)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 runs the stand-in");
-        // It prints its port once it listens: no polling, no sleep.
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port: u16 = line.trim().parse().expect("the stand-in prints its port");
-        StandIn {
-            child,
-            url: format!("{scheme}://127.0.0.1:{port}"),
-            log,
-            token: world()["token"].as_str().unwrap().to_owned(),
-            dir,
-        }
-    }
-
-    /// The requests it received, in order.
-    fn requests(&self) -> Vec<serde_json::Value> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-
-    fn paths(&self) -> Vec<String> {
-        self.requests()
-            .iter()
-            .map(|r| r["path"].as_str().unwrap().to_owned())
-            .collect()
-    }
-
-    /// `securekey ARGS` with `HEROKU_HOST` pointing here and `vars`.
-    fn run(&self, t: &TestEnv, args: &[&str], vars: &[(&str, &str)]) -> Run {
-        let mut all = vec![("HEROKU_HOST", self.url.as_str())];
-        all.extend_from_slice(vars);
-        checked(t.run_env(args, &all))
-    }
-
-    /// With the right token.
-    fn lint(&self, t: &TestEnv, args: &[&str]) -> Run {
-        self.run(t, args, &[("HEROKU_API_KEY", &self.token)])
-    }
-}
-
-impl Drop for StandIn {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn world() -> serde_json::Value {
+pub(crate) fn world() -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(WORLD).unwrap()).unwrap()
 }
 
@@ -203,7 +48,7 @@ fn secrets() -> Vec<String> {
 
 /// Asserts that nothing printed holds 8 chars of any secret of the world
 /// (before any assertion could print the output).
-fn checked(run: Run) -> Run {
+pub(crate) fn checked(run: Run) -> Run {
     let secrets = secrets();
     let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
     assert_no_leak_of(&run.stdout, "stdout", &refs);

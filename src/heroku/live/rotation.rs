@@ -1,0 +1,172 @@
+//! When each pair last changed: a binary search over an app's releases,
+//! never every release.
+
+#[allow(clippy::wildcard_imports)] // The live read's own helpers and types.
+use super::*;
+
+/// Values the output guard must know (older values of key vars).
+type Secrets = Vec<Vec<u8>>;
+
+/// When a pair last changed (if found), the values seen on the way, and
+/// what the report should note.
+type Found = (Option<Rotation>, Secrets, Option<String>);
+
+/// Each add-on's facts, with when its pair last changed: on its owner
+/// when it was read, else on the first app it is attached to. Also the
+/// older values seen in releases (secrets for the output guard).
+pub(super) fn rotations(
+    client: &Client,
+    read: &[AppRead],
+    apps: &[AppFacts],
+    known: &[Details],
+) -> Result<(Vec<AddonFacts>, Secrets, Vec<String>), Error> {
+    let targets: Vec<(usize, String, String, Vec<u8>)> = known
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let place = |app: &AppFacts| {
+                app.attachments
+                    .iter()
+                    .find(|a| a.addon_id == d.id)
+                    .map(|a| (app.name.clone(), a.var.clone()))
+            };
+            let owner = apps.iter().find(|a| a.name == d.owner_app).and_then(place);
+            let (app, var) = owner.or_else(|| apps.iter().find_map(place))?;
+            let value = read.iter().find(|r| r.name == app)?.env.get(&var)?.to_vec();
+            Some((i, app, var, value))
+        })
+        .collect();
+    // Not knowing when a pair changed costs one check, not the run.
+    let found = parallel(&targets, |(_, app, var, value)| {
+        Ok(rotation(client, app, var, value).unwrap_or_else(|e| {
+            let note = format!(
+                "when {var} on {app} last changed is unknown, so stale-rotation was not checked: {e}"
+            );
+            (None, vec![], Some(note))
+        }))
+    })?;
+    let mut addons: Vec<AddonFacts> = known
+        .iter()
+        .map(|d| AddonFacts {
+            id: d.id.clone(),
+            name: d.name.clone(),
+            owner_app: d.owner_app.clone(),
+            plan: d.plan.clone(),
+            known: d.known,
+            rotation: None,
+        })
+        .collect();
+    let mut secrets = Vec::new();
+    let mut notes = Vec::new();
+    for ((i, ..), (rotation, seen, note)) in targets.iter().zip(found) {
+        addons[*i].rotation = rotation;
+        secrets.extend(seen);
+        notes.extend(note);
+    }
+    Ok((addons, secrets, notes))
+}
+
+/// When `var` on `app` took its current `value`: the first release that
+/// holds it, found by a binary search over the releases' config vars
+/// (`log2(releases)` requests, never one per release), and the values seen
+/// on the way (secrets for the output guard).
+fn rotation(client: &Client, app: &str, var: &str, value: &[u8]) -> Result<Found, Error> {
+    let what = format!("app {app} releases");
+    let releases = format!("/apps/{app}/releases");
+    let (newest, _, answer) = client
+        .get_page(&releases, "version ..; max=1, order=desc;")
+        .map_err(|e| explain(&e, &what))?;
+    let mut now = answer.date;
+    let top = |items: &[Value]| {
+        items
+            .iter()
+            .filter_map(|r| r.get("version")?.as_u64())
+            .max()
+    };
+    let is_current = newest
+        .first()
+        .and_then(|r| r.get("current"))
+        .and_then(Value::as_bool)
+        == Some(true);
+    let latest = if is_current {
+        top(&newest)
+    } else {
+        // Not the current release first (a server that ignores
+        // `order=desc`, or a failed newest release): the whole list.
+        let all = client
+            .get_list_by(&releases, "version")
+            .map_err(|e| explain(&e, &what))?;
+        top(&all)
+    };
+    let Some(latest) = latest else {
+        return Ok((None, Vec::new(), None));
+    };
+    let mut secrets = Vec::new();
+    let mut holds = |version: u64| -> Result<bool, Error> {
+        match client.get(&format!("{releases}/{version}/config-vars")) {
+            Ok(answer) => {
+                now = answer.date.or(now);
+                let at = answer
+                    .body
+                    .get(var)
+                    .and_then(Value::as_str)
+                    .map(str::as_bytes);
+                if let Some(at) = at
+                    && at != value
+                {
+                    secrets.push(at.to_vec());
+                }
+                Ok(at == Some(value))
+            }
+            // A release without config (or gone): not the current pair.
+            Err(ApiError::Status { status: 404, .. }) => Ok(false),
+            Err(e) => Err(explain(&e, &what)),
+        }
+    };
+    if !holds(latest)? {
+        client.log(
+            tracing::Level::DEBUG,
+            format!("{app} {var}: the newest release does not hold the current value"),
+        );
+        return Ok((None, secrets, None));
+    }
+    let (mut lo, mut hi) = (1, latest);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if holds(mid)? {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    let release = client
+        .get(&format!("{releases}/{hi}"))
+        .map_err(|e| explain(&e, &what))?;
+    let now = release.date.or(now).unwrap_or_else(system_now);
+    let Some(changed_at) =
+        str_at(&release.body, &["created_at"]).and_then(crate::heroku::time::parse_iso8601)
+    else {
+        return Ok((None, secrets, None));
+    };
+    client.log(
+        tracing::Level::DEBUG,
+        format!("{app} {var}: the pair's first release is v{hi}"),
+    );
+    Ok((
+        Some(Rotation {
+            app: app.to_owned(),
+            var: var.to_owned(),
+            release: hi,
+            changed_at,
+            now,
+        }),
+        secrets,
+        None,
+    ))
+}
+
+fn system_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
