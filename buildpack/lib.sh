@@ -75,14 +75,16 @@ bp_arch() {
   esac
 }
 
-# The hash of the buildpack's own source (Cargo.toml, Cargo.lock, src/), the
-# cache key of a binary built from it. Paths are relative, so the hash does
+# The hash of the buildpack's own source (Cargo.toml, Cargo.lock, src/ and
+# the securekey crate it builds on, packages/rust), the cache key of a binary
+# built from it. Paths are relative, so the hash does
 # not depend on where the buildpack was unpacked.
 bp_source_hash() {
   local bp_dir="$1"
   (
     cd "$bp_dir" || exit 1
-    find Cargo.toml Cargo.lock src -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+    find Cargo.toml Cargo.lock src packages/rust/Cargo.toml packages/rust/src -type f -print0 |
+      LC_ALL=C sort -z | xargs -0 sha256sum
   ) | sha256sum | cut -c1-64
 }
 
