@@ -321,10 +321,13 @@ impl Report {
             out,
             "::notice title=securekey::{}",
             github_data(&format!(
-                "{} vars checked: {} errors, {} warnings",
+                "{} {} checked: {} {}, {} {}",
                 self.vars.len(),
+                plural(self.vars.len(), "var", "vars"),
                 self.count(Severity::Error),
-                self.count(Severity::Warning)
+                plural(self.count(Severity::Error), "error", "errors"),
+                self.count(Severity::Warning),
+                plural(self.count(Severity::Warning), "warning", "warnings")
             ))
         );
     }

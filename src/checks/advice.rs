@@ -47,7 +47,7 @@ pub(crate) fn set_by_hand(ctx: &Ctx<'_>) -> (String, String) {
     let fix = format!("heroku config:unset {var} {app}");
     let then = match ctx.holder() {
         Holder::Owner => format!(
-            "the add-on never writes that, so it was set by hand: unset it, and the add-on's own var comes back (no add-on yet: heroku addons:create securekey:fortnightly {app})"
+            "the add-on never writes that, so it was set by hand: unset it, then let the add-on write it (no add-on yet: heroku addons:create securekey:fortnightly {app}; one already: heroku addons {app} names it, to detach and attach again)"
         ),
         Holder::Attached(alias) => format!(
             "the add-on never writes that, so it was set by hand: unset it, then attach the add-on: heroku addons:attach <addon> --as {alias} {app}"
@@ -72,10 +72,22 @@ pub(crate) fn read_the_key_file() -> String {
 
 /// What `missing` says and fixes: the app has no `SecureKey` var at all
 /// (the default), or a required one is not set.
-pub(crate) fn missing(ctx: &Ctx<'_>, default: bool) -> (String, String) {
+///
+/// `attached` is a SecureKey var the app does have (an attachment's): an
+/// app with one is never told to create a second add-on.
+pub(crate) fn missing(ctx: &Ctx<'_>, default: bool, attached: Option<&str>) -> (String, String) {
     let app = ctx.app_flag();
     let var = ctx.name();
     match ctx.holder() {
+        Holder::Owner if !default && attached.is_some() => {
+            let attached = crate::redact::shortened(attached.unwrap_or_default());
+            (
+                format!(
+                    "SECURE_KEY is required but not set; this app has the add-on attached as {attached}: require that name instead"
+                ),
+                format!("securekey check {attached}"),
+            )
+        }
         Holder::Owner if default => (
             format!(
                 "no SecureKey config var: neither SECURE_KEY nor an attachment's *_SECURE_KEY is set; if another app has the add-on, attach it instead: heroku addons:attach <addon> --as NAME_SECURE {app}"
@@ -94,12 +106,16 @@ pub(crate) fn missing(ctx: &Ctx<'_>, default: bool) -> (String, String) {
             ),
             format!("heroku addons:attach <addon> --as {alias} {app}"),
         ),
-        Holder::Other => (
-            format!(
-                "{var} is required but not set; set it, or stop requiring it (the arguments, SECUREKEY_REQUIRE or securekey.json)"
-            ),
-            format!("heroku addons:attach <addon> --as NAME {app}"),
-        ),
+        Holder::Other => {
+            // An attachment NAME sets NAME_KEY.
+            let name = ctx.alias().unwrap_or(Cow::Borrowed("NAME"));
+            (
+                format!(
+                    "{var} is required but not set; set it, or stop requiring it (the arguments, SECUREKEY_REQUIRE or securekey.json)"
+                ),
+                format!("heroku addons:attach <addon> --as {name} {app}"),
+            )
+        }
     }
 }
 
@@ -135,8 +151,9 @@ mod tests {
             };
             let fixes = [
                 set_by_hand(&ctx).1,
-                missing(&ctx, true).1,
-                missing(&ctx, false).1,
+                missing(&ctx, true, None).1,
+                missing(&ctx, false, None).1,
+                missing(&ctx, false, Some("SERVICE_ONE_SECURE_KEY")).1,
                 copied(&ctx, Some("service-1")).1,
                 next_rotation("legacy-base36"),
                 read_the_key_file(),
@@ -153,7 +170,7 @@ mod tests {
             var: "SERVICE_ONE_SECURE_KEY",
             app: Some("service-2"),
         };
-        let (message, fix) = missing(&ctx, false);
+        let (message, fix) = missing(&ctx, false, None);
         assert!(!format!("{message} {fix}").contains("addons:create"));
         assert_eq!(
             fix,

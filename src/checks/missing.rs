@@ -3,7 +3,7 @@
 
 use super::{CheckId, Ctx, Problem, advice};
 
-pub(super) fn check(ctx: &Ctx<'_>, by_default: bool) -> Problem {
-    let (message, fix) = advice::missing(ctx, by_default);
+pub(super) fn check(ctx: &Ctx<'_>, by_default: bool, attached: Option<&str>) -> Problem {
+    let (message, fix) = advice::missing(ctx, by_default, attached);
     Problem::new(CheckId::Missing, None, message, fix)
 }

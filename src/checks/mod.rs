@@ -297,6 +297,11 @@ pub fn check_env(
 ) -> (Vec<VarReport>, Vec<Finding>) {
     let mut reports = Vec::with_capacity(selected.len());
     let mut findings = Vec::new();
+    // A SecureKey var the app has: what `missing` points an app to.
+    let attached = selected
+        .iter()
+        .find(|s| s.value.is_some() && crate::select::is_key_var_name(s.name.as_bytes()))
+        .map(|s| s.name.as_str());
     for sel in selected {
         let ctx = Ctx {
             var: &sel.name,
@@ -314,7 +319,7 @@ pub fn check_env(
             previous_id: None,
         };
         let problems = match sel.value {
-            None => vec![missing::check(&ctx, sel.by_default)],
+            None => vec![missing::check(&ctx, sel.by_default, attached)],
             Some(value) => {
                 report.present = true;
                 let checked = check_value(&ctx, value);

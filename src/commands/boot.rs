@@ -4,7 +4,7 @@
 //! [`run`] with its fd 3 around it. Only `SECUREKEY_BOOT=strict` stops a
 //! boot (SPEC §8).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use securekey_cli::error::Error;
 use securekey_cli::exit::ExitCode;
@@ -59,9 +59,24 @@ const DYNO: Moment = Moment {
     stopped: "the boot",
 };
 
-/// `securekey boot`: the key file at its one path.
+/// Where a boot writes the key file: `$SECUREKEY_FILE`, else
+/// `$HOME/.securekey/keys.json` (as the Cedar boot script sets it, and
+/// exec-d tells the app on fd 3), else the one rule's default under the
+/// working directory. A boot always hands the app `SECUREKEY_FILE`, so the
+/// app's readers, which look there first, find it.
+pub(super) fn path() -> PathBuf {
+    match std::env::var_os(securekey::FILE_VAR).filter(|p| !p.is_empty()) {
+        Some(path) => PathBuf::from(path),
+        None => match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+            Some(home) => PathBuf::from(home).join(securekey::DEFAULT_PATH),
+            None => key_file::path(None),
+        },
+    }
+}
+
+/// `securekey boot`: the key file at the boot's path.
 pub(super) fn dyno(names: &[String], common: &Common, known: Secrets) -> Ended {
-    let path = key_file::path(None);
+    let path = path();
     run(names, common, known, DYNO, &path, || Ok(()), |(), _| Ok(()))
 }
 

@@ -9,7 +9,6 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use securekey_cli::error::Error;
-use securekey_cli::key_file;
 use securekey_cli::redact::Secrets;
 
 use super::Ended;
@@ -27,7 +26,7 @@ const LAUNCH: Moment = Moment {
 /// step, fd 3 included (read-only, or full), is logged and the process
 /// starts, unless `SECUREKEY_BOOT=strict`.
 pub(super) fn run(names: &[String], common: &Common, known: Secrets) -> Ended {
-    let path = absolute(&key_file::path(None));
+    let path = absolute(&boot::path());
     boot::run(
         names,
         common,

@@ -125,6 +125,30 @@ else
   not_ok "x86_64: --version is $version"
 fi
 
+# The man page and completions (clap_mangen, clap_complete), in their own
+# tarball and in the classic buildpack's.
+docs_tgz="$dist/securekey-docs-$version.tgz"
+mkdir -p "$work/docs"
+if tar -xzf "$docs_tgz" -C "$work/docs" 2>/dev/null &&
+  grep -q '^\.TH securekey 1' "$work/docs/man/man1/securekey.1" &&
+  grep -q 'lint' "$work/docs/man/man1/securekey.1"; then
+  ok "the man page is securekey(1), with its commands"
+else
+  not_ok "the man page is securekey(1), with its commands" "in $docs_tgz"
+fi
+if bash -c "source '$work/docs/completions/securekey.bash' && complete -p securekey" >/dev/null 2>&1 &&
+  grep -q 'exec-d' "$work/docs/completions/_securekey" &&
+  grep -q 'complete -c securekey' "$work/docs/completions/securekey.fish"; then
+  ok "bash, zsh and fish completions (bash's loads and registers securekey)"
+else
+  not_ok "bash, zsh and fish completions (bash's loads and registers securekey)"
+fi
+if tar -tzf "$dist/securekey-buildpack-$version.tgz" | grep -qx './man/man1/securekey.1'; then
+  ok "the classic buildpack tarball carries the man page"
+else
+  not_ok "the classic buildpack tarball carries the man page"
+fi
+
 check "no output holds key material" no_key_material "$work/key-windows" "$out"
 
 finish static
