@@ -11,7 +11,10 @@
 #[test]
 fn doc_examples_match_the_binary() {
     trycmd::TestCases::new()
-        .register_bin("securekey", std::path::Path::new(env!("CARGO_BIN_EXE_securekey")))
+        .register_bin(
+            "securekey",
+            std::path::Path::new(env!("CARGO_BIN_EXE_securekey")),
+        )
         .env("SECUREKEY_REQUIRE", "")
         .env("SECUREKEY_FILE", "")
         .env("SECUREKEY_LOG", "")
