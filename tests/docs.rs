@@ -1,7 +1,7 @@
-//! The README's and docs/'s examples, run against the real binary: every
-//! ```console block's `$ securekey …` lines and their exact output (stdout
-//! and stderr together, and the exit status after `? `), by trycmd. A doc
-//! whose example drifts from the behaviour fails here.
+//! The README's and docs/'s examples, run against the real binary by
+//! trycmd: in every `console` code block, each `$ securekey …` line and its
+//! exact output (stdout and stderr together; a `? N` line gives the exit
+//! status). A doc whose example drifts from the behaviour fails here.
 //!
 //! trycmd runs each command from the package root (the examples' paths are
 //! relative to it) with this process's environment, so the settings that
