@@ -26,4 +26,4 @@ pub use securekey::{Key, KeyFile, KeyId, KeyPair, Slot};
 // the package on its own.
 use {clap as _, dlmalloc as _, tracing as _, tracing_subscriber as _};
 #[cfg(test)]
-use {clap_complete as _, clap_mangen as _, proptest as _};
+use {clap_complete as _, clap_mangen as _, proptest as _, trycmd as _};

@@ -13,7 +13,10 @@ use serde_json as _;
 use thiserror as _;
 use ureq as _;
 #[cfg(test)]
-use {clap_complete as _, clap_mangen as _, proptest as _, securekey_testkit as _, tempfile as _};
+use {
+    clap_complete as _, clap_mangen as _, proptest as _, securekey_testkit as _, tempfile as _,
+    trycmd as _,
+};
 
 use securekey_cli::env;
 use securekey_cli::exit::ExitCode;

@@ -12,6 +12,7 @@
 mod common;
 
 mod check;
+mod docs;
 mod faults;
 mod hostile;
 mod leak;
