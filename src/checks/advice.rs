@@ -73,7 +73,7 @@ pub(crate) fn read_the_key_file() -> String {
 /// What `missing` says and fixes: the app has no `SecureKey` var at all
 /// (the default), or a required one is not set.
 ///
-/// `attached` is a SecureKey var the app does have (an attachment's): an
+/// `attached` is a `SecureKey` var the app does have (an attachment's): an
 /// app with one is never told to create a second add-on.
 pub(crate) fn missing(ctx: &Ctx<'_>, default: bool, attached: Option<&str>) -> (String, String) {
     let app = ctx.app_flag();
