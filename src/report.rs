@@ -297,12 +297,14 @@ impl Report {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
+            // Escaped as for a terminal first: the runner prints the
+            // message in its log, and shows the title in its UI.
             let place = match &f.app {
-                Some(app) => format!("{} {}", p.json(app), p.json(&f.var)),
-                None => p.json(&f.var),
+                Some(app) => format!("{} {}", p.field(app), p.field(&f.var)),
+                None => p.field(&f.var),
             };
             let title = format!("securekey {}: {place}", f.check);
-            let message = format!("{}. Fix: {}", p.json_line(&f.message), p.json_line(&f.fix));
+            let message = format!("{}. Fix: {}", p.line(&f.message), p.line(&f.fix));
             let _ = writeln!(
                 out,
                 "::{level} title={}::{}",
@@ -314,7 +316,7 @@ impl Report {
             let _ = writeln!(
                 out,
                 "::notice title=securekey note::{}",
-                github_data(&p.json_line(note))
+                github_data(&p.line(note))
             );
         }
         let _ = writeln!(
@@ -366,7 +368,7 @@ pub fn github_error(error: &Error, p: &Printer) -> String {
     format!(
         "::error title=securekey {}::{}\n",
         github_property(error.kind()),
-        github_data(&p.json_line(&error.to_string()))
+        github_data(&p.line(&error.to_string()))
     )
 }
 
