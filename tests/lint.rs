@@ -317,3 +317,24 @@ fn a_lint_label_is_logged_escaped_once() {
     );
     assert!(!run.stderr.contains(r"\\x01"), "{}", run.stderr);
 }
+
+/// Found by fuzz/pipeline: `--format github` escaped only what the runner
+/// needs (`%`, CR, LF), so an ESC or a bidi control in a label reached the
+/// runner's log raw.
+#[test]
+fn github_format_escapes_control_and_bidi_characters() {
+    let t = TestEnv::new();
+    t.write("k.env", format!("SECURE_KEY={A},\n"));
+    let run = t.run(["lint", "--format", "github", "app\x1b[2J\u{202e}=k.env"]);
+    run.code(1);
+    assert!(
+        !run.stdout.contains('\x1b') && !run.stdout.contains('\u{202e}'),
+        "{:?}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(r"app\x1b[2J\u{202e} SECURE_KEY"),
+        "{}",
+        run.stdout
+    );
+}
