@@ -83,10 +83,8 @@ impl Secrets {
     /// Adds every key-shaped word of `text` (an argument, a name, a label,
     /// a path, a setting): see [`securekey::key_shaped`].
     pub fn add_words(&mut self, text: &[u8]) {
-        for (start, end) in words(text) {
-            if securekey::key_shaped(&text[start..end]) {
-                self.add(&text[start..end]);
-            }
+        for (start, end) in securekey::key_shaped_words(text) {
+            self.add(&text[start..end]);
         }
     }
 
@@ -136,11 +134,7 @@ impl Secrets {
     }
 
     fn redacted<'a>(&self, text: &'a str, mut covered: Vec<(usize, usize)>) -> Cow<'a, str> {
-        for (start, end) in words(text.as_bytes()) {
-            if securekey::key_shaped(&text.as_bytes()[start..end]) {
-                covered.push((start, end));
-            }
-        }
+        covered.extend(securekey::key_shaped_words(text.as_bytes()));
         if covered.is_empty() {
             return Cow::Borrowed(text);
         }
@@ -314,19 +308,6 @@ fn ceil_char(text: &str, mut at: usize) -> usize {
     at
 }
 
-/// The maximal runs of ASCII letters and digits.
-fn words(text: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        let start = at + text[at..].iter().position(u8::is_ascii_alphanumeric)?;
-        let len = text[start..]
-            .iter()
-            .position(|b| !b.is_ascii_alphanumeric())
-            .unwrap_or(text.len() - start);
-        at = start + len;
-        Some((start, at))
-    })
-}
 
 /// The windows' hash: 8 bytes in a `u64`, folded by one multiply.
 #[derive(Default)]

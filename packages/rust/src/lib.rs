@@ -34,7 +34,7 @@ pub use error::Error;
 pub use key::{KEY_HEX_LEN, Key, KeyId, KeyPair, Slot};
 pub use key_file::{DEFAULT_PATH, FILE_VAR, FORMAT_VERSION, KeyFile, MAX_BYTES, default_path};
 #[doc(hidden)]
-pub use shown::key_shaped;
+pub use shown::{key_shaped, key_shaped_words};
 
 /// Reads one config var from the process environment as a pair, for apps
 /// that do not use the key file. Surrounding whitespace and lowercase hex

@@ -15,11 +15,9 @@ impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = self.0;
         let mut at = 0;
-        for (start, end) in words(text.as_bytes()) {
-            if key_shaped(&text.as_bytes()[start..end]) {
-                write!(f, "{}{REDACTED}", text[at..start].escape_debug())?;
-                at = end;
-            }
+        for (start, end) in key_shaped_words(text.as_bytes()) {
+            write!(f, "{}{REDACTED}", text[at..start].escape_debug())?;
+            at = end;
         }
         write!(f, "{}", text[at..].escape_debug())
     }
@@ -28,6 +26,13 @@ impl fmt::Display for Shown<'_> {
 /// A path for an error message (see [`Shown`]).
 pub(crate) fn shown_path(path: &Path) -> String {
     Shown(&path.to_string_lossy()).to_string()
+}
+
+/// Where the key-shaped words of `text` are ([`key_shaped`]), as byte
+/// ranges: what the binary's output guard treats as secrets too.
+#[doc(hidden)]
+pub fn key_shaped_words(text: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    words(text).filter(|&(start, end)| key_shaped(&text[start..end]))
 }
 
 /// The maximal runs of ASCII letters and digits in `text`.
