@@ -65,3 +65,8 @@ fn why_malformed(value: &[u8]) -> &'static str {
         "a key is not 64 hex chars"
     }
 }
+
+// The README's example, compiled with the doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
