@@ -99,6 +99,11 @@ fn known_secrets() -> Secrets {
             secrets.add(value);
         }
     }
+    for var in process.vars() {
+        if select::is_setting_name(&var.name) {
+            secrets.add_words(&var.value);
+        }
+    }
     if let Some(token) = process.get("HEROKU_API_KEY") {
         secrets.add(token);
     }

@@ -100,6 +100,11 @@ pub fn secrets(env: &Env, required: &[String]) -> Secrets {
     secrets.add_words(env.source.as_bytes());
     for var in env.vars() {
         secrets.add_words(&var.name);
+        // The tool's own settings are never key vars, but a key pasted into
+        // one (SECUREKEY_REQUIRE) is a secret all the same.
+        if select::is_setting_name(&var.name) {
+            secrets.add_words(&var.value);
+        }
     }
     secrets
 }

@@ -15,6 +15,7 @@ use securekey_cli::heroku::{ApiUrl, live};
 use securekey_cli::input;
 use securekey_cli::pipeline::{self, Lint, LintSource};
 use securekey_cli::redact::Secrets;
+use securekey_cli::select;
 
 use super::{Ended, emit, exit_code, log_notes, start};
 use crate::cli::Common;
@@ -39,7 +40,12 @@ pub(super) fn run(
     }
     for source in sources.iter().filter(|_| failed.is_none()) {
         let added = read(&source.path).and_then(|env| {
-            secrets.extend(pipeline::secrets(&env, &[]));
+            // The app's own SECUREKEY_REQUIRE names key vars too.
+            let required = env
+                .get(select::REQUIRE_VAR)
+                .and_then(|v| select::require_setting(v).ok())
+                .unwrap_or_default();
+            secrets.extend(pipeline::secrets(&env, &required));
             secrets.add_words(source.label.as_bytes());
             lint.add(&source.label, &env, common.discover)
         });

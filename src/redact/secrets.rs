@@ -159,15 +159,21 @@ impl Secrets {
         }
     }
 
-    /// The last guard, over finished output: every byte of a window of a
-    /// secret becomes [`MASKED`] (whole UTF-8 sequences, so text stays
-    /// text). `None` when there is none.
+    /// The last guard, over finished output: in every window of a secret,
+    /// each letter, digit and non-ASCII byte becomes [`MASKED`] (whole
+    /// UTF-8 sequences, so text stays text). What the output's own syntax
+    /// is made of stays: punctuation (JSON's quotes and braces) and the
+    /// report's colour codes (`ESC [ 31 m`), so a terminal is never left
+    /// inside an escape and JSON's strings stay strings (a secret holding
+    /// `true,` where JSON has it would make that JSON invalid: a value no
+    /// add-on writes). `None` when there is none.
     #[must_use]
     pub fn mask(&self, out: &[u8]) -> Option<Vec<u8>> {
         let covered = self.covered(&[out]).pop().unwrap_or_default();
         if covered.is_empty() {
             return None;
         }
+        let colour = colour_codes(out);
         let mut masked = out.to_vec();
         for (start, end) in covered {
             let mut end = end;
@@ -178,7 +184,12 @@ impl Secrets {
             while start > 0 && masked[start] & 0xC0 == 0x80 {
                 start -= 1;
             }
-            masked[start..end].fill(MASKED);
+            for (i, b) in masked.iter_mut().enumerate().take(end).skip(start) {
+                let ours = colour.iter().any(|&(s, e)| s <= i && i < e);
+                if !ours && (b.is_ascii_alphanumeric() || !b.is_ascii()) {
+                    *b = MASKED;
+                }
+            }
         }
         Some(masked)
     }
@@ -273,6 +284,28 @@ impl Filter {
     }
 }
 
+/// Where the colour codes are (`ESC [` digits and `;`, then `m`).
+fn colour_codes(out: &[u8]) -> Vec<(usize, usize)> {
+    let mut codes = Vec::new();
+    let mut at = 0;
+    while let Some(start) = out[at..].iter().position(|&b| b == 0x1b).map(|i| at + i) {
+        let body = &out[start + 1..];
+        let len = body
+            .iter()
+            .skip(1)
+            .position(|b| !(b.is_ascii_digit() || *b == b';'))
+            .map(|n| n + 1);
+        match (body.first(), len) {
+            (Some(b'['), Some(n)) if body.get(n) == Some(&b'm') => {
+                codes.push((start, start + n + 2));
+                at = start + n + 2;
+            }
+            _ => at = start + 1,
+        }
+    }
+    codes
+}
+
 /// A window as a number, ASCII case folded.
 fn window(bytes: &[u8]) -> u64 {
     let mut w = [0u8; WINDOW];
@@ -307,7 +340,6 @@ fn ceil_char(text: &str, mut at: usize) -> usize {
     }
     at
 }
-
 
 /// The windows' hash: 8 bytes in a `u64`, folded by one multiply.
 #[derive(Default)]
