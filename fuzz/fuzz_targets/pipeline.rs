@@ -1,21 +1,19 @@
 //! The whole run as the binary makes it (`src/main.rs`, `src/commands/`),
-//! `check` or `lint`, on environments built from the input, through the
-//! same library calls: `Secrets::add_words` of the arguments, `env::parse`,
-//! `Settings::resolve`, `pipeline::secrets`, `pipeline::check` or `Lint`,
-//! a `Printer`, `Report::render` in every format, the `-q` lines, the
-//! notes, the error line and objects, each through `Printer::guard`.
-//! Oracles: no leak (the tests' naive `securekey_testkit::leak`, over the
-//! target's own secrets: [`Case::oracle`]); JSON parses (before and after
-//! the guard); human and GitHub output and stderr hold no control, bidi or
-//! invisible character but `\n`, and ESC only in an SGR code, with colour;
-//! output is at most [`PER_BYTE`] bytes per input byte plus [`SLACK`].
+//! `check` or `lint`, through the same library calls: the arguments'
+//! `Secrets::add_words`, `env::parse`, `Settings::resolve`,
+//! `pipeline::secrets`, `pipeline::check` or `Lint`, a `Printer`, every
+//! `Report::render` format, the `-q` lines, the notes, the error line and
+//! objects, each through `Printer::guard`. Oracles: no leak (the tests'
+//! naive `securekey_testkit::leak` over [`Case::oracle`]); JSON parses;
+//! human and GitHub output and stderr hold no control, bidi or invisible
+//! character but `\n` (ESC only in SGR codes, with colour); output is at
+//! most [`PER_BYTE`] bytes per input byte plus [`SLACK`].
 //!
 //! Input: sections split by 0xFF, items by 0xFE: flags (bit 0 lint, 1
-//! `--no-discover`, 2 `--strict`), three bytes of `--allow` bits;
-//! `check`'s names; the process env's `NAME=VALUE` items; then per
-//! environment a format byte ([`Source`]), its path (`--env-file`'s,
-//! lint's `APP=PATH`), 0xFE and `NAME=VALUE` items (or raw content). In
-//! all text `@0`…`@9` stand for [`KEYS`].
+//! `--no-discover`, 2 `--strict`) and two checks to `--allow` (1-based);
+//! `check`'s names; the process env's `NAME=VALUE` items; per environment
+//! a format byte ([`Source`]), a path (`--env-file`'s, lint's `APP=PATH`),
+//! 0xFE, `NAME=VALUE` items or raw content. `@0`…`@9` stand for [`KEYS`].
 #![no_main]
 
 use std::collections::BTreeMap;
@@ -38,9 +36,8 @@ use securekey_testkit::{A, B, BASE36, C, D, leak};
 const PER_BYTE: usize = 4096;
 const SLACK: usize = 1 << 20;
 
-/// What `@0`…`@9` stand for: keys, one lowercase, a base36 key, pairs,
-/// and a key grouped by dashes (no key-shaped word: a secret only as a
-/// key var's value).
+/// `@0`…`@9`: keys, one lowercase, a base36 key, pairs, and a key grouped
+/// by dashes (no key-shaped word: a secret only as a key var's value).
 const KEYS: [&str; 10] = [
     A,
     B,
@@ -54,8 +51,7 @@ const KEYS: [&str; 10] = [
     "9A1B2C3D-4E5F6071-8293A4B5-C6D7E8F9-0A1B2C3D-4E5F6071-8293A4B5-C6D7E8F9",
 ];
 
-/// The case built from the input, and what the oracle knows of it.
-#[derive(Default)]
+/// The case built from the input.
 struct Case {
     lint: bool,
     discover: bool,
@@ -63,149 +59,165 @@ struct Case {
     names: Vec<String>,
     process: Vec<Var>,
     envs: Vec<Source>,
-    /// The whole-word keys placed ([`Case::text`]).
-    placed: Vec<Vec<u8>>,
 }
 
 /// Format 0 dotenv, 1 dotenv quoted, 2 `heroku config --json`, 3 raw
-/// content, 4 the process env (raw in `lint`); `vars` as built.
+/// content, 4 the process env (raw in `lint`); `body` as in the input.
 #[derive(Default)]
 struct Source {
     format: u8,
     path: String,
-    content: Vec<u8>,
-    vars: Vec<Var>,
+    body: Vec<u8>,
+}
+
+/// `raw` with `@N` expanded.
+fn text(raw: &[u8]) -> Vec<u8> {
+    let mut pieces = raw.split(|&b| b == b'@');
+    let mut out = pieces.next().unwrap_or_default().to_vec();
+    for piece in pieces {
+        let (head, rest) = match piece.split_first() {
+            Some((d @ b'0'..=b'9', rest)) => (KEYS[usize::from(d - b'0')].as_bytes(), rest),
+            _ => (&b"@"[..], piece),
+        };
+        out.extend([head, rest].concat());
+    }
+    out
+}
+
+/// `NAME=VALUE` items.
+fn vars(raw: &[u8]) -> Vec<Var> {
+    let items = raw.split(|&b| b == 0xFE).filter_map(|item| {
+        let (name, value) = item.split_at(item.iter().position(|&b| b == b'=')?);
+        let (name, value) = (text(name), text(&value[1..]));
+        Some(Var { name, value })
+    });
+    items.collect()
+}
+
+impl Source {
+    /// The saved environment's bytes.
+    fn content(&self, lint: bool) -> Vec<u8> {
+        let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let vars = vars(&self.body);
+        let q: &[u8] = if self.format == 1 { b"\"" } else { b"" };
+        let line = |v: &Var| [&v.name, &b"="[..], q, &v.value, q, b"\n"].concat();
+        match self.format {
+            3 | 4 if self.format == 3 || lint => text(&self.body),
+            2 => {
+                let object: BTreeMap<_, _> =
+                    vars.iter().map(|v| (s(&v.name), s(&v.value))).collect();
+                serde_json::to_vec(&object).expect("a map of strings")
+            }
+            _ => vars.iter().flat_map(line).collect(),
+        }
+    }
 }
 
 impl Case {
-    /// `raw` with `@N` expanded. A key that lands as a whole word (no ASCII
-    /// letter or digit either side) is a key-shaped word taken whole (SPEC
-    /// §10): a secret wherever it is, in a name, label, path or setting,
-    /// and in content (a name there, or a value, which nothing prints).
-    fn text(&mut self, raw: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(raw.len());
-        let mut placed = Vec::new();
-        let mut i = 0;
-        while i < raw.len() {
-            if let (b'@', Some(d @ b'0'..=b'9')) = (raw[i], raw.get(i + 1)) {
-                let key = KEYS[usize::from(d - b'0')];
-                placed.push((out.len(), key));
-                out.extend_from_slice(key.as_bytes());
-                i += 2;
-            } else {
-                out.push(raw[i]);
-                i += 1;
-            }
-        }
-        let alnum = |i: usize| out.get(i).is_some_and(u8::is_ascii_alphanumeric);
-        for (at, key) in placed {
-            let cut = (at > 0 && alnum(at - 1)) || alnum(at + key.len());
-            if !cut && !key.contains('-') {
-                self.placed.push(key.as_bytes().to_vec());
-            }
-        }
-        out
-    }
-
-    fn vars(&mut self, raw: &[u8]) -> Vec<Var> {
-        let mut vars = Vec::new();
-        for item in raw.split(|&b| b == 0xFE) {
-            if let Some(eq) = item.iter().position(|&b| b == b'=') {
-                let (name, value) = (self.text(&item[..eq]), self.text(&item[eq + 1..]));
-                vars.push(Var { name, value });
-            }
-        }
-        vars
-    }
-
     fn decode(data: &[u8]) -> Case {
         let mut sections = data.split(|&b| b == 0xFF);
         let head = sections.next().unwrap_or_default();
-        let byte = |i: usize| head.get(i).copied().unwrap_or(0);
-        let allowed = u32::from_le_bytes([byte(1), byte(2), byte(3), 0]);
-        let allow = CheckId::ALL.iter().enumerate();
-        let allow = allow
-            .filter(|(i, _)| allowed >> i & 1 == 1)
-            .map(|(_, c)| *c);
-        let (strict, allow) = (byte(0) & 4 != 0, allow.collect());
+        let byte = |i: usize| usize::from(head.get(i).copied().unwrap_or(0));
+        let string = |raw: &[u8]| String::from_utf8_lossy(&text(raw)).into_owned();
+        let allow = [byte(1), byte(2)].map(|b| CheckId::ALL.get(b.wrapping_sub(1)).copied());
+        let (strict, allow) = (byte(0) & 4 != 0, allow.into_iter().flatten().collect());
+        let names = sections.next().unwrap_or_default().split(|&b| b == 0xFE);
         let mut case = Case {
             lint: byte(0) & 1 != 0,
             discover: byte(0) & 2 == 0,
             policy: Policy { strict, allow },
-            ..Case::default()
+            names: names.filter(|n| !n.is_empty()).map(string).collect(),
+            process: vars(sections.next().unwrap_or_default()),
+            envs: Vec::new(),
         };
-        let names = sections.next().unwrap_or_default().split(|&b| b == 0xFE);
-        let names: Vec<_> = names.filter(|n| !n.is_empty()).collect();
-        let lossy = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
-        case.names = names.into_iter().map(|n| lossy(case.text(n))).collect();
-        case.process = case.vars(sections.next().unwrap_or_default());
         for section in sections.take(6) {
-            let format = section.first().map_or(0, |f| f % 5);
-            let rest = section.get(1..).unwrap_or_default();
+            let (format, rest) = section.split_first().unwrap_or((&0, &[]));
             let at = rest.iter().position(|&b| b == 0xFE).unwrap_or(rest.len());
-            let path = lossy(case.text(&rest[..at]));
-            let body = rest.get(at + 1..).unwrap_or_default();
-            let raw = format == 3 || (format == 4 && case.lint);
-            let vars = if raw { Vec::new() } else { case.vars(body) };
-            let content = if raw {
-                case.text(body)
-            } else {
-                serialize(format, &vars)
-            };
-            case.envs.push(Source {
-                format,
-                path,
-                content,
-                vars,
-            });
+            let (path, body) = (string(&rest[..at]), rest.get(at + 1..).unwrap_or_default());
+            let (format, body) = (format % 5, body.to_vec());
+            case.envs.push(Source { format, path, body });
         }
         case
     }
 
-    /// The oracle's secrets, computed here and never with the library's
-    /// rules: the keys placed as whole words, and, of the vars as built
-    /// and as parsed, every value of a var with a SecureKey name
-    /// (`SECURE_KEY`, `*SECURE_KEY`, `SECUREKEY_*KEY`) or a pair-shaped
-    /// value (64 uppercase hex, a comma, 64 uppercase hex), and of a var
-    /// required by name (an argument, or in any `SECUREKEY_REQUIRE` split
-    /// on commas and whitespace).
+    /// The oracle's secrets (SPEC §10), from the input and the vars parsed,
+    /// never with the library's rules: each of [`KEYS`] standing as a whole
+    /// word in an argument (names, paths, so labels), a var's name or a
+    /// setting (`SECUREKEY_*`, `HEROKU_APP_NAME`); the value of each var
+    /// named `SECURE_KEY`, `*_SECURE_KEY`, `SECUREKEY_*_KEY`, pair-shaped
+    /// (64 uppercase hex, a comma, 64 uppercase hex) or required by name.
     fn oracle(&self, parsed: &[Env]) -> Vec<Vec<u8>> {
-        let built = self.envs.iter().flat_map(|s| &s.vars).chain(&self.process);
-        let vars: Vec<&Var> = built.chain(parsed.iter().flat_map(Env::vars)).collect();
-        let mut required: Vec<&[u8]> = self.names.iter().map(String::as_bytes).collect();
-        for v in vars.iter().filter(|v| v.name == b"SECUREKEY_REQUIRE") {
-            required.extend(v.value.split(|b| *b == b',' || b.is_ascii_whitespace()));
+        let used = if self.lint { self.envs.len() } else { 1 };
+        let names: Vec<&[u8]> = self.names.iter().map(String::as_bytes).collect();
+        let paths = self.envs.iter().take(used).map(|s| s.path.as_bytes());
+        let args = names.iter().copied().chain(paths);
+        let mut secrets: Vec<_> = args.flat_map(whole_keys).collect();
+        let process: Vec<&Var> = self.process.iter().collect();
+        let mut envs = vec![(process.clone(), required(&process))];
+        for env in parsed {
+            let vars: Vec<&Var> = env.vars().iter().collect();
+            // `check`: the arguments, else the env's setting, else the process's.
+            let own = required(&vars);
+            let required = match () {
+                () if self.lint => own,
+                () if !names.is_empty() => valid(names.clone()),
+                () if own.is_empty() => required(&process),
+                () => own,
+            };
+            envs.push((vars, required));
         }
         let hex = |s: &[u8]| s.iter().all(|b| matches!(b, b'0'..=b'9' | b'A'..=b'F'));
-        let mut secrets = self.placed.clone();
-        for v in vars {
+        for (v, required) in envs
+            .iter()
+            .flat_map(|(vs, r)| vs.iter().map(move |v| (v, r)))
+        {
             let (n, value) = (&v.name[..], &v.value[..]);
-            let named =
-                n.ends_with(b"SECURE_KEY") || (n.starts_with(b"SECUREKEY_") && n.ends_with(b"KEY"));
-            let pair =
-                value.len() == 129 && value[64] == b',' && hex(&value[..64]) && hex(&value[65..]);
-            if named || pair || required.contains(&n) {
+            let attached = n.len() > 11 && n.ends_with(b"_SECURE_KEY");
+            let ours = n.len() > 14 && n.starts_with(b"SECUREKEY_") && n.ends_with(b"_KEY");
+            let pair = value.len() == 129 && value[64] == b',';
+            let pair = pair && hex(&value[..64]) && hex(&value[65..]);
+            if n == b"SECURE_KEY" || attached || ours || pair || required.contains(&n) {
                 secrets.push(value.to_vec());
+            }
+            secrets.extend(whole_keys(n));
+            if n.starts_with(b"SECUREKEY_") || n == b"HEROKU_APP_NAME" {
+                secrets.extend(whole_keys(value));
             }
         }
         secrets
     }
 }
 
-/// Vars as a saved environment's bytes.
-fn serialize(format: u8, vars: &[Var]) -> Vec<u8> {
-    let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    if format == 2 {
-        let object: BTreeMap<_, _> = vars.iter().map(|v| (s(&v.name), s(&v.value))).collect();
-        return serde_json::to_vec(&object).expect("a map of strings");
-    }
-    let q: &[u8] = if format == 1 { b"\"" } else { b"" };
-    let line = |v: &Var| [&v.name, &b"="[..], q, &v.value, q, b"\n"].concat();
-    vars.iter().flat_map(line).collect()
+/// Each of [`KEYS`] (but the dash-grouped last) in `text` with no ASCII
+/// letter or digit either side: a key-shaped token taken whole.
+fn whole_keys(text: &[u8]) -> Vec<Vec<u8>> {
+    let alnum = |i: usize| text.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    let cut = |at: usize, end: usize| (at > 0 && alnum(at - 1)) || alnum(end);
+    let whole =
+        |k: &[u8]| (0..text.len()).any(|i| text[i..].starts_with(k) && !cut(i, i + k.len()));
+    let keys = KEYS[..9].iter().map(|k| k.as_bytes());
+    keys.filter(|k| whole(k)).map(<[u8]>::to_vec).collect()
 }
 
-/// What would have been printed: each stream named, whether colour codes
-/// may be in it, before and after the guard.
+/// The names a `SECUREKEY_REQUIRE` among `vars` lists (comma- or
+/// space-separated), when set and not blank.
+fn required<'a>(vars: &[&'a Var]) -> Vec<&'a [u8]> {
+    let setting = vars.iter().filter(|v| v.name == b"SECUREKEY_REQUIRE");
+    let sep = |b: &u8| *b == b',' || b.is_ascii_whitespace();
+    let lists = setting.map(|v| v.value.split(sep).filter(|n| !n.is_empty()).collect());
+    lists.flat_map(valid).collect()
+}
+
+/// `names`, when each is a config var name (SPEC §3: ASCII letters, digits
+/// and `_`, not starting with a digit); else none: the run fails.
+fn valid(names: Vec<&[u8]>) -> Vec<&[u8]> {
+    let word = |n: &&[u8]| n.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    let ok = |n: &&[u8]| word(n) && n.first().is_some_and(|b| !b.is_ascii_digit());
+    let all = names.iter().all(ok);
+    names.into_iter().filter(|_| all).collect()
+}
+
+/// What was printed: each stream, whether it may colour, before and after the guard.
 #[derive(Default)]
 struct Printed {
     streams: Vec<(String, bool, Vec<u8>, Vec<u8>)>,
@@ -216,8 +228,8 @@ impl Printed {
     fn out(&mut self, p: &Printer, format: OutputFormat, color: bool, text: String) {
         let guarded = p.guard(text.as_bytes()).into_owned();
         let what = format!("stdout ({format:?}, colour {color})");
-        self.streams
-            .push((what, color && format == Human, text.into_bytes(), guarded));
+        let color = color && format == Human;
+        self.streams.push((what, color, text.into_bytes(), guarded));
     }
 
     /// One stderr line, as `output::say` writes it.
@@ -225,43 +237,37 @@ impl Printed {
         self.stderr = format!("{}securekey: {shown}\n", self.stderr);
     }
 
-    /// The end of a run: stderr guarded, as `output::finish` does.
-    fn end(&mut self, p: &Printer) {
+    /// What `main` prints: the notes (as `log_notes`, every level), the
+    /// `-q` lines with and without colour, the report in every format; or
+    /// the error line and objects. Then stderr, as `output::finish` does.
+    fn end(&mut self, p: &Printer, result: Result<Outcome, Error>) {
+        match result {
+            Ok(outcome) => {
+                p.prepare(outcome.notes.iter().map(|n| n.message.as_str()));
+                for note in &outcome.notes {
+                    self.say(&p.line(&note.message));
+                }
+                for f in &outcome.report.findings {
+                    if f.severity == Severity::Error {
+                        self.say(&report::finding_line(f, p, false));
+                        self.say(&report::finding_line(f, p, true));
+                    }
+                }
+                for format in [Human, Json, Github] {
+                    for color in [false, true] {
+                        self.out(p, format, color, outcome.report.render(p, format, color));
+                    }
+                }
+            }
+            Err(e) => {
+                self.say(&p.line(&format!("error: {e}")));
+                self.out(p, Json, false, report::json_error(&e, p));
+                self.out(p, Github, false, report::github_error(&e, p));
+            }
+        }
         let guarded = p.guard(self.stderr.as_bytes()).into_owned();
         let raw = std::mem::take(&mut self.stderr).into_bytes();
         self.streams.push(("stderr".into(), true, raw, guarded));
-    }
-
-    /// The notes (as `log_notes`, every level), the `-q` lines with and
-    /// without colour, the report in every format.
-    fn report(&mut self, p: &Printer, outcome: &Outcome) {
-        p.prepare(outcome.notes.iter().map(|n| n.message.as_str()));
-        for note in &outcome.notes {
-            self.say(&p.line(&note.message));
-        }
-        let errors = outcome
-            .report
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error);
-        for (f, color) in errors.flat_map(|f| [(f, false), (f, true)]) {
-            self.say(&report::finding_line(f, p, color));
-        }
-        for (format, color) in [Human, Json, Github]
-            .map(|f| [(f, false), (f, true)])
-            .concat()
-        {
-            self.out(p, format, color, outcome.report.render(p, format, color));
-        }
-        self.end(p);
-    }
-
-    /// `main`'s `exit`: the error line, the JSON and GitHub error objects.
-    fn error(&mut self, p: &Printer, e: &Error) {
-        self.say(&p.line(&format!("error: {e}")));
-        self.out(p, Json, false, report::json_error(e, p));
-        self.out(p, Github, false, report::github_error(e, p));
-        self.end(p);
     }
 }
 
@@ -282,25 +288,24 @@ fn known(case: &Case, process: &Env, paths: &[String]) -> Secrets {
     secrets
 }
 
-/// `securekey check [NAME…]`: of the process env (format 4), else
-/// `--env-file PATH` (`--heroku-json PATH` for format 2).
+/// `check [NAME…]` of the process env (format 4), `--env-file` or `--heroku-json` (2).
 fn check(case: &Case, parsed: &mut Vec<Env>, out: &mut Printed) {
     let none = Source::default();
     let source = case.envs.first().unwrap_or(&none);
     let mut process = Env::new("env", case.process.clone());
     let (env, paths) = if source.format == 4 {
-        process = Env::new("env", [&source.vars[..], &case.process].concat());
+        process = Env::new("env", [vars(&source.body), case.process.clone()].concat());
         (Ok(process.clone()), vec![])
     } else {
         let json = source.format == 2;
         let how = [Detect::JsonOrDotenv, Detect::Is(Format::HerokuJson)][usize::from(json)];
-        let env = env::parse(Path::new(&source.path), &source.content, how);
+        let env = env::parse(Path::new(&source.path), &source.content(false), how);
         (env, vec![source.path.clone()])
     };
     let mut secrets = known(case, &process, &paths);
     let env = match env {
         Ok(env) => env,
-        Err(e) => return out.error(&Printer::new(secrets), &e),
+        Err(e) => return out.end(&Printer::new(secrets), Err(e)),
     };
     // A setting from the checked env, else (a saved one) the process's.
     let setting = |name: &str| Some(env.get(name).or(process.get(name))?.to_vec());
@@ -309,11 +314,8 @@ fn check(case: &Case, parsed: &mut Vec<Env>, out: &mut Printed) {
     let settings = Settings::resolve(&case.names, &setting, nowhere, case.discover, policy);
     let required = settings.as_ref().map_or(&[][..], |s| &s.required[..]);
     secrets.extend(pipeline::secrets(&env, required));
-    let p = Printer::new(secrets);
-    match settings.and_then(|s| pipeline::check(&env, &s)) {
-        Ok(outcome) => out.report(&p, &outcome),
-        Err(e) => out.error(&p, &e),
-    }
+    let outcome = settings.and_then(|s| pipeline::check(&env, &s));
+    out.end(&Printer::new(secrets), outcome);
     parsed.push(env);
 }
 
@@ -323,24 +325,23 @@ fn lint(case: &Case, parsed: &mut Vec<Env>, out: &mut Printed) {
     let mut secrets = known(case, &Env::new("env", case.process.clone()), &args);
     let sources = match LintSource::parse_all(&args) {
         Ok(sources) => sources,
-        Err(e) => return out.error(&Printer::new(secrets), &e),
+        Err(e) => return out.end(&Printer::new(secrets), Err(e)),
     };
     let mut lint = Lint::default();
     // Each source read, its secrets learnt, then added; the first error ends it.
     let mut sources = sources.iter().zip(&case.envs);
     let failed = sources.try_for_each(|(source, built)| {
-        let env = env::parse(&source.path, &built.content, Detect::Strict)?;
+        let env = env::parse(&source.path, &built.content(true), Detect::Strict)?;
         secrets.extend(pipeline::secrets(&env, &[]));
         secrets.add_words(source.label.as_bytes());
         let added = lint.add(&source.label, &env, case.discover);
         parsed.push(env);
         added
     });
-    let p = Printer::new(secrets);
-    match failed {
-        Err(e) => out.error(&p, &e),
-        Ok(()) => out.report(&p, &lint.finish(&case.policy)),
-    }
+    out.end(
+        &Printer::new(secrets),
+        failed.map(|()| lint.finish(&case.policy)),
+    );
 }
 
 /// The offset of the first char that is a control (C0 but `\n`, DEL,
