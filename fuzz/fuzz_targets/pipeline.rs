@@ -62,7 +62,7 @@ struct Case {
 }
 
 /// Format 0 dotenv, 1 dotenv quoted, 2 `heroku config --json`, 3 raw
-/// content, 4 the process env (raw in `lint`); `body` as in the input.
+/// content, 4 the process env (no path; raw in `lint`); `body` as input.
 #[derive(Default)]
 struct Source {
     format: u8,
@@ -133,8 +133,8 @@ impl Case {
         for section in sections.take(6) {
             let (format, rest) = section.split_first().unwrap_or((&0, &[]));
             let at = rest.iter().position(|&b| b == 0xFE).unwrap_or(rest.len());
-            let (path, body) = (string(&rest[..at]), rest.get(at + 1..).unwrap_or_default());
-            let (format, body) = (format % 5, body.to_vec());
+            let (format, body) = (format % 5, rest.get(at + 1..).unwrap_or_default().to_vec());
+            let path = string(&rest[..at * usize::from(case.lint || format != 4)]);
             case.envs.push(Source { format, path, body });
         }
         case
@@ -147,8 +147,8 @@ impl Case {
     /// named `SECURE_KEY`, `*_SECURE_KEY`, `SECUREKEY_*_KEY`, pair-shaped
     /// (64 uppercase hex, a comma, 64 uppercase hex) or required by name.
     fn oracle(&self, parsed: &[Env]) -> Vec<Vec<u8>> {
-        let used = if self.lint { self.envs.len() } else { 1 };
         let names: Vec<&[u8]> = self.names.iter().map(String::as_bytes).collect();
+        let used = if self.lint { self.envs.len() } else { 1 };
         let paths = self.envs.iter().take(used).map(|s| s.path.as_bytes());
         let args = names.iter().copied().chain(paths);
         let mut secrets: Vec<_> = args.flat_map(whole_keys).collect();
