@@ -20,9 +20,9 @@ use {
 
 use securekey_cli::env;
 use securekey_cli::exit::ExitCode;
+use securekey_cli::pipeline;
 use securekey_cli::redact::{Printer, Secrets};
 use securekey_cli::report::{self, OutputFormat};
-use securekey_cli::select;
 
 // musl's allocator maps and unmaps pages for a run's few hundred small
 // allocations (56 mmap/munmap calls per check, a fifth of the run). SPEC §9
@@ -76,38 +76,14 @@ fn exit(config: &cli::Config, ended: &commands::Ended) -> ExitCode {
     }
 }
 
-/// What output must never show before anything is read: the key-shaped
-/// words of the arguments (a key pasted where a name or path belongs), and
-/// the process env's key vars and API token (a piece of the dyno's own key
-/// typed as an argument).
+/// What output must never show before anything is read
+/// ([`pipeline::known_secrets`]).
 fn known_secrets() -> Secrets {
-    let mut secrets = Secrets::new();
-    for arg in std::env::args_os() {
-        secrets.add_words(arg.as_encoded_bytes());
-    }
-    let process = env::read_process();
-    for value in select::key_values(&process) {
-        secrets.add(value);
-    }
-    // And the vars it requires by name, whatever they are called.
-    let required = process
-        .get(select::REQUIRE_VAR)
-        .and_then(|v| select::require_setting(v).ok())
-        .unwrap_or_default();
-    for name in &required {
-        if let Some(value) = process.get(name) {
-            secrets.add(value);
-        }
-    }
-    for var in process.vars() {
-        if select::is_setting_name(&var.name) {
-            secrets.add_words(&var.value);
-        }
-    }
-    if let Some(token) = process.get("HEROKU_API_KEY") {
-        secrets.add(token);
-    }
-    secrets
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    pipeline::known_secrets(
+        args.iter().map(|a| a.as_encoded_bytes()),
+        &env::read_process(),
+    )
 }
 
 /// clap's error (or `--help`, `--version`): the typo and clap's tip as

@@ -82,6 +82,35 @@ pub struct Outcome {
     pub notes: Vec<Note>,
 }
 
+/// What output must never show before anything is read: the key-shaped
+/// words of the arguments (a key pasted where a name or path belongs), and
+/// of the process env: its key vars' values, the values of the vars its
+/// `SECUREKEY_REQUIRE` names, its API token (`HEROKU_API_KEY`), and the
+/// key-shaped words of its `SECUREKEY_*` settings. The binary learns them
+/// first, so even a usage error prints through them.
+#[must_use]
+pub fn known_secrets<'a>(args: impl IntoIterator<Item = &'a [u8]>, process: &Env) -> Secrets {
+    let mut secrets = Secrets::new();
+    for arg in args {
+        secrets.add_words(arg);
+    }
+    let required = process
+        .get(REQUIRE_VAR)
+        .and_then(|v| select::require_setting(v).ok())
+        .unwrap_or_default();
+    let required = required.iter().filter_map(|name| process.get(name));
+    let token = process.get("HEROKU_API_KEY");
+    for value in select::key_values(process).chain(required).chain(token) {
+        secrets.add(value);
+    }
+    for var in process.vars() {
+        if select::is_setting_name(&var.name) {
+            secrets.add_words(&var.value);
+        }
+    }
+    secrets
+}
+
 /// What output must never show of one environment: the value of every
 /// var that is a key var by its name or its value (checked or not), and of
 /// every required var; and every key-shaped word of its source and of its

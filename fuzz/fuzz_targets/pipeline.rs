@@ -27,7 +27,6 @@ use securekey_cli::pipeline::{self, Lint, LintSource, Outcome, Settings};
 use securekey_cli::redact::{Printer, Secrets};
 use securekey_cli::report::OutputFormat::{self, Github, Human, Json};
 use securekey_cli::report::{self, Policy};
-use securekey_cli::select::{self, REQUIRE_VAR};
 use securekey_testkit::{A, B, BASE36, C, D, leak};
 
 /// Output bytes allowed per input byte, and in all besides: a label is
@@ -271,21 +270,10 @@ impl Printed {
     }
 }
 
-/// `main`'s `known_secrets`: the arguments' key-shaped words, the process
-/// env's key vars, the vars its `SECUREKEY_REQUIRE` names, its API token.
+/// `main`'s known secrets, by the library function it calls.
 fn known(case: &Case, process: &Env, paths: &[String]) -> Secrets {
-    let mut secrets = Secrets::new();
-    for arg in case.names.iter().chain(paths) {
-        secrets.add_words(arg.as_bytes());
-    }
-    let setting = process.get(REQUIRE_VAR).map(select::require_setting);
-    let required = setting.and_then(Result::ok).unwrap_or_default();
-    let values = required.iter().filter_map(|name| process.get(name));
-    let token = process.get("HEROKU_API_KEY");
-    for value in select::key_values(process).chain(values).chain(token) {
-        secrets.add(value);
-    }
-    secrets
+    let args = case.names.iter().chain(paths).map(String::as_bytes);
+    pipeline::known_secrets(args, process)
 }
 
 /// `check [NAME…]` of the process env (format 4), `--env-file` or `--heroku-json` (2).
