@@ -46,4 +46,9 @@ cp "$out/crate/securekey-$version/examples/verify.rs" "$out/app/src/main.rs"
 cp "$root/Cargo.lock" "$out/app/Cargo.lock"
 (cd "$out/app" && CARGO_TARGET_DIR="$target/packages-app" cargo build --quiet --offline)
 (cd "$out/app" && cargo tree --offline --edges normal --prefix none) >"$out/tree.txt"
+# An app that depends on the crate gets no CLI, logging or HTTP crate.
+if grep -E '^(clap|tracing|tracing-subscriber|dlmalloc|ureq|rustls) ' "$out/tree.txt" >&2; then
+  echo "the securekey crate pulls the binary's crates into an app (above)" >&2
+  exit 1
+fi
 cp "$target/packages-app/debug/reader" "$out/reader"
