@@ -174,6 +174,10 @@ impl Secrets {
             return None;
         }
         let colour = colour_codes(out);
+        // JSON (the report, the error object) stays JSON: only the inside
+        // of its strings is masked, never an escape (found by fuzz/pipeline:
+        // a secret holding `true` masked the report's own literal).
+        let maskable = json_string_bytes(out);
         let mut masked = out.to_vec();
         for (start, end) in covered {
             let mut end = end;
@@ -185,7 +189,8 @@ impl Secrets {
                 start -= 1;
             }
             for (i, b) in masked.iter_mut().enumerate().take(end).skip(start) {
-                let ours = colour.iter().any(|&(s, e)| s <= i && i < e);
+                let ours = colour.iter().any(|&(s, e)| s <= i && i < e)
+                    || maskable.as_ref().is_some_and(|m| !m[i]);
                 if !ours && (b.is_ascii_alphanumeric() || !b.is_ascii()) {
                     *b = MASKED;
                 }
@@ -282,6 +287,31 @@ impl Filter {
         let (word, bit) = Filter::bit(w);
         self.0[word] & bit != 0
     }
+}
+
+/// When `out` is JSON, which of its bytes are the plain text of a string
+/// (not its quotes, not an escape such as `\n` or `\u001b`); `None`
+/// for anything else.
+fn json_string_bytes(out: &[u8]) -> Option<Vec<bool>> {
+    serde_json::from_slice::<serde_json::Value>(out).ok()?;
+    let mut plain = vec![false; out.len()];
+    let (mut in_string, mut escape) = (false, 0usize);
+    for (i, &b) in out.iter().enumerate() {
+        if escape > 0 {
+            // `\u` takes four hex digits after it; any other escape, one.
+            if escape == 1 && b == b'u' && out.get(i - 1) == Some(&b'\\') {
+                escape = 5;
+            }
+            escape -= 1;
+        } else if in_string && b == b'\\' {
+            escape = 1;
+        } else if b == b'"' {
+            in_string = !in_string;
+        } else {
+            plain[i] = in_string;
+        }
+    }
+    Some(plain)
 }
 
 /// Where the colour codes are (`ESC [` digits and `;`, then `m`).

@@ -88,6 +88,17 @@ fn the_last_guard_keeps_the_reports_colour_codes_and_json_syntax() {
         .mask(br#"{"a":"b","var":"X_SECURE_KEY"}"#)
         .expect("a window");
     assert!(serde_json::from_slice::<serde_json::Value>(&masked).is_ok());
+    // Found by fuzz/pipeline: a secret holding the report's own literals,
+    // and windows across a string's escapes.
+    let s = of(&["\"ok\":true,\"keys", "a\\u001bb\\ncd"]);
+    let out = br#"{"version":1,"ok":true,"keys":[],"x":"a\u001bb\ncd"}"#;
+    let masked = s.mask(out).expect("a window");
+    let text = String::from_utf8_lossy(&masked).into_owned();
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+        "{text}"
+    );
+    assert!(text.contains(r#"":true,""#), "{text}");
 }
 
 #[test]
