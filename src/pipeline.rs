@@ -104,11 +104,19 @@ pub fn known_secrets<'a>(args: impl IntoIterator<Item = &'a [u8]>, process: &Env
         secrets.add(value);
     }
     for var in process.vars() {
-        if select::is_setting_name(&var.name) {
+        if is_setting(&var.name) {
             secrets.add_words(&var.value);
         }
     }
     secrets
+}
+
+/// A setting whose key-shaped words are secrets (SPEC §10): the tool's own
+/// (`SECUREKEY_*`, never key vars, but a key pasted into one is a secret
+/// all the same) and the app name (found by fuzz/pipeline: a key in
+/// `HEROKU_APP_NAME` got into the report beside a lint label).
+fn is_setting(name: &[u8]) -> bool {
+    select::is_setting_name(name) || name == b"HEROKU_APP_NAME"
 }
 
 /// What output must never show of one environment: the value of every
@@ -129,13 +137,22 @@ pub fn secrets(env: &Env, required: &[String]) -> Secrets {
     secrets.add_words(env.source.as_bytes());
     for var in env.vars() {
         secrets.add_words(&var.name);
-        // The tool's own settings are never key vars, but a key pasted into
-        // one (SECUREKEY_REQUIRE) is a secret all the same.
-        if select::is_setting_name(&var.name) {
+        if is_setting(&var.name) {
             secrets.add_words(&var.value);
         }
     }
     secrets
+}
+
+/// [`secrets`] of one `lint` source: the vars its own `SECUREKEY_REQUIRE`
+/// names count as key vars, as [`Lint::add`] checks them.
+#[must_use]
+pub fn lint_secrets(env: &Env) -> Secrets {
+    let required = env
+        .get(REQUIRE_VAR)
+        .and_then(|v| select::require_setting(v).ok())
+        .unwrap_or_default();
+    secrets(env, &required)
 }
 
 /// Checks one environment: the core of `check`, `write` and `exec-d`.

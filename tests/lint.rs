@@ -338,3 +338,20 @@ fn github_format_escapes_control_and_bidi_characters() {
         run.stdout
     );
 }
+
+/// Found by fuzz/pipeline: a key in an app's `HEROKU_APP_NAME` (a setting
+/// whose key-shaped words are secrets) got into the report in part, beside
+/// a lint label holding a piece of it.
+#[test]
+fn a_key_in_heroku_app_name_is_a_secret() {
+    let t = TestEnv::new();
+    t.write("k.env", format!("HEROKU_APP_NAME=x,{A}\n"));
+    let label = format!("{}x", &A[8..23]);
+    let run = t.run(["lint", &format!("{label}=k.env")]);
+    run.code(1);
+    assert!(
+        run.stdout.contains("== [redacted]x"),
+        "{}",
+        run.stdout.len()
+    );
+}

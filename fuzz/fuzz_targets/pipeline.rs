@@ -320,7 +320,7 @@ fn lint(case: &Case, parsed: &mut Vec<Env>, out: &mut Printed) {
     let mut sources = sources.iter().zip(&case.envs);
     let failed = sources.try_for_each(|(source, built)| {
         let env = env::parse(&source.path, &built.content(true), Detect::Strict)?;
-        secrets.extend(pipeline::secrets(&env, &[]));
+        secrets.extend(pipeline::lint_secrets(&env));
         secrets.add_words(source.label.as_bytes());
         let added = lint.add(&source.label, &env, case.discover);
         parsed.push(env);

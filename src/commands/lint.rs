@@ -15,7 +15,6 @@ use securekey_cli::heroku::{ApiUrl, live};
 use securekey_cli::input;
 use securekey_cli::pipeline::{self, Lint, LintSource};
 use securekey_cli::redact::Secrets;
-use securekey_cli::select;
 
 use super::{Ended, emit, exit_code, log_notes, start};
 use crate::cli::Common;
@@ -40,12 +39,7 @@ pub(super) fn run(
     }
     for source in sources.iter().filter(|_| failed.is_none()) {
         let added = read(&source.path).and_then(|env| {
-            // The app's own SECUREKEY_REQUIRE names key vars too.
-            let required = env
-                .get(select::REQUIRE_VAR)
-                .and_then(|v| select::require_setting(v).ok())
-                .unwrap_or_default();
-            secrets.extend(pipeline::secrets(&env, &required));
+            secrets.extend(pipeline::lint_secrets(&env));
             secrets.add_words(source.label.as_bytes());
             lint.add(&source.label, &env, common.discover)
         });
@@ -138,7 +132,7 @@ fn add_live(
         secrets.add(secret);
     }
     for (app, env) in &read.envs {
-        secrets.extend(pipeline::secrets(env, &[]));
+        secrets.extend(pipeline::lint_secrets(env));
         lint.add(app, env, common.discover)?;
     }
     lint.add_live(read.facts, read.notes);
