@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # tests/platform-api/validate.sh [SCHEMA_JSON]: validates every answer of
 # the Platform API stand-in against the API's published schema (default:
-# $SECUREKEY_API_SCHEMA, else ../shared/heroku-platform-api/schema.json
-# beside the repo root, where CI has it). jsonschema comes from PyPI into
-# a venv under target/ (made once, reused).
+# tests/platform-api/schema/schema.json, the copy this repository keeps
+# with its licence and source; SOURCE says which commit). jsonschema comes
+# from PyPI into a venv under target/ (made once, reused).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-schema="${1:-${SECUREKEY_API_SCHEMA:-$root/../shared/heroku-platform-api/schema.json}}"
+schema="${1:-$here/schema/schema.json}"
 if [[ ! -f "$schema" ]]; then
-  echo "not ok - the Platform API schema is not at $schema (set SECUREKEY_API_SCHEMA)"
+  echo "not ok - the Platform API schema is not at $schema"
   echo "platform-api schema: 0 passed, 1 failed"
   exit 1
 fi
