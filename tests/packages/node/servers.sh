@@ -70,7 +70,7 @@ try() {
 # warnings in $printed/client-$server-KEY_FILE.err).
 client() {
   local out="$printed/client-$server-$1"
-  (cd "$project" && env SECUREKEY_FILE="$keys/$1.json" node client.mjs "http://127.0.0.1:$port/" "${@:2}") \
+  (cd "$project" && env SECUREKEY_FILE="$keys/$1.json" LOGGER="${LOGGER:-}" node client.mjs "http://127.0.0.1:$port/" "${@:2}") \
     >"$out.out" 2>"$out.err" || true
   tr -d '\n' <"$out.out"
 }
@@ -172,6 +172,15 @@ for server in http express fastify; do
       "$(client ud)" "status=401 attempts=2 slot-header=none body=$refused_body"
     warned "$label, client with neither key: it warns that both were refused" ud \
       "securekey: 127.0.0.1:$port refused both SECURE_KEY keys"
+    LOGGER=lines client ca >/dev/null
+    warned "$label, client with a logger: the retry is an info line naming both keys by id" ca \
+      "info: securekey: 127.0.0.1:$port refused SECURE_KEY key $(key_id "$KEY_C"); retrying with the previous key $id_a"
+    LOGGER=null client bd >/dev/null
+    if [[ ! -s "$printed/client-$server-bd.err" ]]; then
+      ok "$label, client with logger null: no warning"
+    else
+      not_ok "$label, client with logger null: no warning"
+    fi
     same "$label, client with no previous key (NEW,): one request, the 401" \
       "$(client new)" "status=401 attempts=1 slot-header=none body=$refused_body"
     stop
@@ -275,3 +284,22 @@ for server in http express fastify; do
   fi
 done
 
+
+# A Securekey-Latest that is not a key (here a key in lowercase): the
+# client says so without showing it. The server is a stand-in: no
+# middleware sends such a header.
+server=bad-latest
+if start "$server" "$keys/ab.json" env BAD_LATEST="${KEY_U,,}" node -e '
+const server = require("node:http").createServer((req, res) => {
+  res.setHeader("Securekey-Slot", "previous");
+  res.setHeader("Securekey-Latest", process.env.BAD_LATEST);
+  res.end("previous\n");
+});
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));'; then
+  client bd >/dev/null
+  warned "client, a Securekey-Latest that is not a key: it warns, not showing it" bd \
+    "one rotation behind; it sent a Securekey-Latest that is not a key (not shown)"
+  stop
+else
+  not_ok "client, a Securekey-Latest that is not a key: the stand-in server starts"
+fi
