@@ -141,7 +141,7 @@ impl Case {
         case
     }
 
-    /// The oracle's secrets (SPEC §10), from the input and the vars parsed,
+    /// The oracle's secrets (SECURITY.md), from the input and the vars parsed,
     /// never with the library's rules: each of [`KEYS`] standing as a whole
     /// word in an argument (names, paths, so labels), a var's name or a
     /// setting (`SECUREKEY_*`, `HEROKU_APP_NAME`); the value of each var
@@ -209,7 +209,7 @@ fn required<'a>(vars: &[&'a Var]) -> Vec<&'a [u8]> {
     lists.flat_map(valid).collect()
 }
 
-/// `names`, when each is a config var name (SPEC §3: ASCII letters, digits
+/// `names`, when each is a config var name (docs/commands.md: ASCII letters, digits
 /// and `_`, not starting with a digit); else none: the run fails.
 fn valid(names: Vec<&[u8]>) -> Vec<&[u8]> {
     let word = |n: &&[u8]| n.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_');
