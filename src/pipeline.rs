@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::checks::{self, VarReport};
 use crate::env::Env;
 use crate::error::Error;
-use crate::heroku::facts::LiveFacts;
+use crate::facts::LiveFacts;
 use crate::input;
 use crate::redact::{self, Secrets, shortened};
 use crate::report::{Policy, Report};

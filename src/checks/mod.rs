@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use securekey::{Key, KeyId, KeyPair, Slot};
 
-use crate::heroku::facts::LiveFacts;
+use crate::facts::LiveFacts;
 use crate::redact;
 use crate::select::Selected;
 
