@@ -11,6 +11,7 @@
 
 mod common;
 
+mod architecture;
 mod check;
 mod docs;
 mod faults;

@@ -81,19 +81,6 @@ pub struct Lookup {
     pub netrc_machine: String,
 }
 
-impl Lookup {
-    /// From the process environment.
-    #[must_use]
-    pub fn from_process(netrc_machine: &str) -> Self {
-        Lookup {
-            api_key: std::env::var_os("HEROKU_API_KEY"),
-            path: std::env::var_os("PATH"),
-            home: std::env::var_os("HOME").map(PathBuf::from),
-            netrc_machine: netrc_machine.to_owned(),
-        }
-    }
-}
-
 /// A token longer than this is no token (and `heroku auth:token`'s output
 /// is read no further).
 const MAX_TOKEN_BYTES: usize = 4096;
