@@ -11,7 +11,7 @@ use securekey_cli::error::Error;
 use securekey_cli::exit::ExitCode;
 use securekey_cli::heroku::client::Client;
 use securekey_cli::heroku::token::{self, Lookup};
-use securekey_cli::heroku::{ApiUrl, live};
+use securekey_cli::heroku::{self, live};
 use securekey_cli::input;
 use securekey_cli::pipeline::{self, Lint, LintSource};
 use securekey_cli::redact::Secrets;
@@ -88,16 +88,10 @@ fn add_live(
     log: &mut Vec<(tracing::Level, String)>,
 ) -> Result<(), Error> {
     let host = std::env::var("HEROKU_HOST").ok();
-    let api = ApiUrl::from_host(host.as_deref());
-    if api.ignored_host {
-        log.push((
-            tracing::Level::WARN,
-            format!(
-                "HEROKU_HOST is not a Heroku domain nor this machine: using {}",
-                api.base
-            ),
-        ));
+    if let Some(password) = heroku::host_secret(host.as_deref()) {
+        secrets.add(password.as_bytes());
     }
+    let api = heroku::api_base(host.as_deref())?;
     let (token, from) = token::find(&Lookup::from_process(&api.netrc_machine))?;
     secrets.add(token.secret());
     log.push((
@@ -127,7 +121,16 @@ fn add_live(
         tracing::Level::INFO,
         format!("Heroku Platform API read: requests={}", client.requests()),
     ));
-    let read = read?;
+    // A read that failed midway: what it had received is still secret.
+    let read = read.map_err(|failed| {
+        for env in &failed.received.envs {
+            secrets.extend(pipeline::lint_secrets(env));
+        }
+        for secret in &failed.received.values {
+            secrets.add(secret);
+        }
+        failed.error
+    })?;
     for secret in &read.secrets {
         secrets.add(secret);
     }
