@@ -1,5 +1,5 @@
 //! The report: findings after `--strict`/`--allow`, rendered for people
-//! (human), programs (JSON, SPEC §5) or GitHub Actions (workflow
+//! (human), programs (JSON, docs/output.md) or GitHub Actions (workflow
 //! commands). Only ids, names and messages reach here: no type in this
 //! module can hold key material, and every string of a report is printed
 //! through the run's [`Printer`].
@@ -11,7 +11,6 @@ use securekey::{KeyId, Slot};
 use serde_json::json;
 
 use crate::checks::{CheckId, Finding, Group, Severity, VarReport};
-use crate::error::Error;
 use crate::redact::Printer;
 
 /// The version of the JSON report format.
@@ -23,7 +22,7 @@ pub enum OutputFormat {
     /// Lines for people.
     #[default]
     Human,
-    /// The JSON report of SPEC §5.
+    /// The JSON report of docs/output.md.
     Json,
     /// GitHub Actions workflow commands, one per finding.
     Github,
@@ -229,7 +228,7 @@ impl Report {
         );
     }
 
-    /// The JSON report of SPEC §5, one element at a time.
+    /// The JSON report of docs/output.md, one element at a time.
     fn json(&self, out: &mut String, p: &Printer) {
         let _ = write!(
             out,
@@ -351,11 +350,11 @@ fn github_property(text: &str) -> String {
 /// The JSON object stdout holds when a run fails (exit 2) under
 /// `--format json`: `{"version":1,"ok":false,"error":{"kind","message"}}`.
 #[must_use]
-pub fn json_error(error: &Error, p: &Printer) -> String {
+pub fn json_error(kind: &str, message: &str, p: &Printer) -> String {
     let mut text = json!({
         "version": FORMAT_VERSION,
         "ok": false,
-        "error": {"kind": error.kind(), "message": p.json_line(&error.to_string())},
+        "error": {"kind": kind, "message": p.json_line(message)},
     })
     .to_string();
     text.push('\n');
@@ -364,11 +363,11 @@ pub fn json_error(error: &Error, p: &Printer) -> String {
 
 /// The same as a workflow command.
 #[must_use]
-pub fn github_error(error: &Error, p: &Printer) -> String {
+pub fn github_error(kind: &str, message: &str, p: &Printer) -> String {
     format!(
         "::error title=securekey {}::{}\n",
-        github_property(error.kind()),
-        github_data(&p.line(&error.to_string()))
+        github_property(kind),
+        github_data(&p.line(message))
     )
 }
 

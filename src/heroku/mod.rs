@@ -5,7 +5,7 @@
 //! read itself ([`live`]).
 //!
 //! Nothing here runs unless `lint` is given `--app` or `--addon`: no TLS
-//! set-up, no token lookup, on the boot path (SPEC §9).
+//! set-up, no token lookup, on the boot path (docs/performance.md).
 
 pub mod client;
 pub mod facts;
