@@ -3,7 +3,7 @@
 # integrations through real servers and clients, the first-day breaks (Django's
 # collectstatic and FastAPI under uvicorn with no key file), sessions across
 # two rotations, the install line from git and twine check.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154 # test.sh sets work, here, logs, deps_venv…
 
 nokey="$work/nokey" # a working directory with no .securekey/ and no SECUREKEY_FILE
 mkdir -p "$nokey"

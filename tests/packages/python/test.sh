@@ -238,6 +238,8 @@ printf 'Authorization: Bearer %s\n' "$KEY_U" >"$work/h-unknown"
 printf 'Authorization: Basic %s\n' "$KEY_A" >"$work/h-basic"
 printf 'Authorization: Bearer %s,%s\n' "$KEY_A" "$KEY_B" >"$work/h-both"
 printf 'X-Nothing: here\n' >"$work/h-none"
+# Two Authorization headers (curl sends each line): the latest key, then another.
+printf 'Authorization: Bearer %s\nAuthorization: Bearer %s\n' "$KEY_A" "$KEY_U" >"$work/h-repeated"
 
 # get SERVER PATH HEADER_FILE: curl's answer in $work/r.{status,headers,body}.
 get() {
@@ -314,6 +316,8 @@ for server in wsgiref waitress uvicorn; do
   expect "$m: another scheme (Basic with the latest key): 401" 401 - "" none
   get "$server" / h-both
   expect "$m: the whole pair as one token: 401" 401 - "" none
+  get "$server" / h-repeated
+  expect "$m: a repeated Authorization header (the latest key, then another): 401" 401 - "" none
 
   run_check "$server: the client check" "$logs/client-$server.log" \
     env -C "$elsewhere" "$deps_venv/bin/python" "$here/client_check.py" "$m" "http://127.0.0.1:$port" "$keys" "$logs/client-log-$server.log"
@@ -338,6 +342,7 @@ for framework in django flask; do
     "$keys/era0.json" "$keys/era1.json" "$keys/era2.json"
 done
 
+# shellcheck source=tests/packages/python/frameworks.sh
 source "$here/frameworks.sh"
 
 # --- nothing printed holds a key ---------------------------------------------
