@@ -30,6 +30,7 @@ end
 
 require_relative "securekey/error"
 require_relative "securekey/shown"
+require_relative "securekey/redacted"
 require_relative "securekey/strict_json"
 require_relative "securekey/key"
 require_relative "securekey/key_pair"

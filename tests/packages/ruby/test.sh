@@ -298,6 +298,7 @@ main() {
 
   bundler_tests
   ruby_test api "$here/api_test.rb" "$files"
+  ruby_test leak "$here/leak_test.rb" "$files"
   ruby_test zeitwerk "$here/zeitwerk_test.rb"
   ruby_test rails "$here/rails_test.rb" "$root/packages/ruby/examples" "$files"
 
