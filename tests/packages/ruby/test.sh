@@ -119,9 +119,9 @@ serve() {
   read -r -t 120 -u 3 port || true
   exec 3<&-
   if [[ "$port" =~ ^[0-9]+$ ]]; then
-    ok "$name: served by WEBrick on 127.0.0.1"
+    ok "$name: served on 127.0.0.1"
   else
-    not_ok "$name: served by WEBrick on 127.0.0.1" "it did not start"
+    not_ok "$name: served on 127.0.0.1" "it did not start"
     show "$work/$name.log"
   fi
 }
@@ -213,6 +213,13 @@ rack_tests() {
   request sl-unknown / -H "Authorization: Bearer $KEY_C"
   expect "rack send_latest: never on a 401" sl-unknown refused sl-unknown
   stop
+
+  local server
+  for server in webrick puma; do
+    serve "guard-$server" "$here/rack_options.ru" SERVER="$server" SECUREKEY_FILE="$files/ab.json" GUARD_LOG="$work/guard-$server.log"
+    ruby_test "guard-$server" "$here/guard_test.rb" "$server" "$port" "$files" "$work/guard-$server.log"
+    stop
+  done
 
   serve example "$root/packages/ruby/examples/config.ru" SECUREKEY_FILE="$files/ca.json"
   request ex-previous / -H "Authorization: Bearer $KEY_A"
