@@ -268,6 +268,37 @@ rails_api_tests() {
   stop
 }
 
+# The concern (Securekey::Rails::Authenticated) and Rails' own
+# authenticate_or_request_with_http_token, in a Rails app under WEBrick.
+rails_controller_tests() {
+  serve rails-controller "$root/packages/ruby/examples/rails_controller.ru" SECUREKEY_FILE="$files/ab.json" RAILS_ENV=production
+  request rc-latest /things -H "Authorization: Bearer $KEY_A"
+  expect "rails concern: the latest key: 200, the action sees :latest, no Securekey-Slot" rc-latest \
+    test "$status:$(<"$work/rc-latest.body"):$(header rc-latest securekey-slot)" == "200:things for a client with the latest key:"
+  request rc-previous /things -H "Authorization: Bearer $KEY_B"
+  expect "rails concern: the previous key: 200, :previous, Securekey-Slot: previous" rc-previous \
+    test "$status:$(<"$work/rc-previous.body"):$(header rc-previous securekey-slot)" == "200:things for a client with the previous key:previous"
+  request rc-unknown /things -H "Authorization: Bearer $KEY_C"
+  expect "rails concern: an unknown key: the protocol's 401, nothing echoed" rc-unknown refused rc-unknown
+  request rc-none /things
+  expect "rails concern: no key: the protocol's 401" rc-none refused rc-none
+  request rc-twice /things -H "Authorization: Bearer $KEY_A" -H "Authorization: Bearer $KEY_C"
+  expect "rails concern: two Authorization headers (latest, another): 401" rc-twice refused rc-twice
+  request rc-health /health
+  expect "rails concern: skip_before_action makes /health public: 200 without a key" rc-health test "$status" == 200
+  request id-latest /idiom -H "Authorization: Bearer $KEY_A"
+  expect "rails idiom (authenticate_or_request_with_http_token): the latest key: 200" id-latest \
+    test "$status:$(<"$work/id-latest.body"):$(header id-latest securekey-slot)" == "200:idiom: the latest key:"
+  request id-previous /idiom -H "Authorization: Bearer $KEY_B"
+  expect "rails idiom: the previous key: 200 with Securekey-Slot: previous" id-previous \
+    test "$status:$(<"$work/id-previous.body"):$(header id-previous securekey-slot)" == "200:idiom: the previous key:previous"
+  request id-unknown /idiom -H "Authorization: Bearer $KEY_C"
+  expect "rails idiom: an unknown key: 401 with WWW-Authenticate (Token realm=\"securekey\"), nothing echoed" id-unknown \
+    test "$status:$(header id-unknown www-authenticate)" == '401:Token realm="securekey"'
+  no_key_material "$work/key-windows" "$work/id-unknown.body" >/dev/null || not_ok "rails idiom: the 401 body echoes nothing"
+  stop
+}
+
 # An app's way in: a Gemfile naming the gem, the .gem in vendor/cache,
 # `bundle install --local` (Debian's Bundler; no network), `bundle exec`.
 bundler_tests() {
@@ -317,6 +348,7 @@ main() {
   rack_tests
   cookie_tests
   rails_api_tests
+  rails_controller_tests
 }
 
 # The suite's output goes through a file too, for the leak check; the
