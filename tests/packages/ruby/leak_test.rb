@@ -1,7 +1,7 @@
 # frozen_string_literal: true
 
 # ruby leak_test.rb KEY_FILES_DIR: every object of the installed gem that
-# holds a key (Key, KeyPair, KeyFile, Client, Rack), printed and serialised
+# holds a key (Key, KeyPair, KeyFile, Client, Rack, FaradayMiddleware), printed and serialised
 # every way Ruby and Rails do it, shows key ids only, or refuses (Marshal:
 # TypeError); and every error the gem raises carries no key, in its message,
 # its cause chain or the raising frame's locals (what sentry-ruby records
@@ -27,7 +27,8 @@ objects = {
   "KeyPair" => pair,
   "KeyFile" => key_file,
   "Client" => Securekey::Client.new(pair),
-  "Rack" => Securekey::Rack.new(->(_env) { [200, {}, []] }, key_file: key_file)
+  "Rack" => Securekey::Rack.new(->(_env) { [200, {}, []] }, key_file: key_file),
+  "FaradayMiddleware" => Securekey::FaradayMiddleware.new(nil, pair)
 }
 
 shows = {

@@ -201,6 +201,7 @@ rack_tests() {
     test "$status:$(header post securekey-slot)" == "200:previous"
 
   ruby_test client "$here/client_test.rb" "$port" "$files" "$work/client.log"
+  ruby_test faraday "$here/faraday_test.rb" "$port" "$files" "$work/faraday.log"
   stop
 
   serve rack-send-latest "$ru" SECUREKEY_FILE="$files/ab.json" SEND_LATEST=1
