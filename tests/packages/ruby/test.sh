@@ -323,6 +323,33 @@ puts Securekey::VERSION, $LOADED_FEATURES.grep(%r{/securekey\.rb\z})') >"$work/b
     test "$status:$(<"$work/bundle-reader.out")" == "0:$(key_id "$KEY_A")"$'\n'"$(key_id "$KEY_B")"
 }
 
+# The README's install line, for real: the repository as a git repo
+# (packages/ruby of this checkout, committed and tagged v0.1.0) at a file://
+# URL, a clean project whose Gemfile has the README's line with that URL,
+# `bundle install --local` (no rubygems.org) and `bundle exec`.
+bundler_git_tests() {
+  local repo="$work/git-repo" app="$work/git-app" status=0 line
+  mkdir -p "$repo/packages" "$app"
+  cp -r "$root/packages/ruby" "$repo/packages/ruby"
+  rm -f "$repo/packages/ruby/"*.gem
+  (cd "$repo" && git init -q && git add -A && git -c user.name=test -c user.email=test@example.com commit -qm "the gem" &&
+    git tag v0.1.0) >"$work/git-repo.log" 2>&1 || status=$?
+  line="$(grep -m1 '^gem "securekey", git: ' "$root/packages/ruby/README.md")"
+  check "bundler git: the README's first Gemfile line names the git URL, tag v0.1.0 and glob packages/ruby/*.gemspec" \
+    test "$line" == 'gem "securekey", git: "https://github.com/securekey-buildpack/securekey", tag: "v0.1.0", glob: "packages/ruby/*.gemspec"'
+  printf '%s\n' "${line/https:\/\/github.com\/securekey-buildpack\/securekey/file://$repo}" >"$app/Gemfile"
+  local bundle_env=(env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 BUNDLE_PATH="$app/vendor/bundle")
+  (cd "$app" && "${bundle_env[@]}" bundle install --local) >"$work/bundle-git-install.log" 2>&1 || status=$?
+  check "bundler git: bundle install --local of the README's line (git: + tag: + glob:) from a file:// repo" test "$status" -eq 0
+  status=0
+  # shellcheck disable=SC2016 # Ruby code, not shell
+  (cd "$app" && "${bundle_env[@]}" SECUREKEY_FILE="$files/ab.json" bundle exec ruby -e 'require "securekey"
+puts Securekey::VERSION, Securekey.pair.ids.size, $LOADED_FEATURES.grep(%r{/securekey\.rb\z}).first.include?("/bundler/gems/")') \
+    >"$work/bundle-git-require.out" 2>&1 || status=$?
+  check "bundler git: bundle exec ruby -e 'require \"securekey\"' loads 0.1.0 from the git checkout" \
+    test "$status:$(<"$work/bundle-git-require.out")" == "0:0.1.0"$'\n'"2"$'\n'"true"
+}
+
 main() {
   make_files
   local status=0
@@ -336,6 +363,7 @@ main() {
   fi
 
   bundler_tests
+  bundler_git_tests
   ruby_test api "$here/api_test.rb" "$files"
   ruby_test leak "$here/leak_test.rb" "$files"
   ruby_test zeitwerk "$here/zeitwerk_test.rb"
