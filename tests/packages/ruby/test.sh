@@ -17,6 +17,9 @@ source "$root/tests/buildpack/lib.sh"
 # A fourth test key (not a secret), for a client whose pair the server never had.
 KEY_D=F4A40E84E294BADF50DB46B69A6C87FB824E43C2A25746FBC3F2060B398C5A78
 TEST_KEYS+=("$KEY_D")
+# A fifth, for a second rotation C,A -> E,C.
+KEY_E=9D2C7A51E04B3F86C1A9E7D05B28F4C36E1D9A07B5C3F28E64A1D0C97B3E5F21
+TEST_KEYS+=("$KEY_E")
 
 work="$(mktemp -d)"
 pids=()
@@ -59,6 +62,7 @@ write_key_file() {
 make_files() {
   write_key_file ab "SECURE_KEY=$KEY_A,$KEY_B"
   write_key_file ca "SECURE_KEY=$KEY_C,$KEY_A"
+  write_key_file ec "SECURE_KEY=$KEY_E,$KEY_C"
   write_key_file b "SECURE_KEY=$KEY_B"
   write_key_file c "SECURE_KEY=$KEY_C"
   write_key_file cd "SECURE_KEY=$KEY_C,$KEY_D"
@@ -71,7 +75,7 @@ make_files() {
   { head -c 1048577 /dev/zero | tr '\0' ' ' && cat "$files/ab.json"; } >"$files/over-cap.json"
   cp "$files/ab.json" "$files/.securekey/keys.json"
   # For the Ruby tests' comparisons (never printed).
-  printf '%s\n' "$KEY_A" "$KEY_B" "$KEY_C" "$KEY_D" >"$files/keys.txt"
+  printf '%s\n' "$KEY_A" "$KEY_B" "$KEY_C" "$KEY_D" "$KEY_E" >"$files/keys.txt"
 }
 
 # Debian's gem dirs (Rails, Rack, WEBrick, Zeitwerk from apt), without the
@@ -256,6 +260,31 @@ cookie_tests() {
   stop
 }
 
+# An active user across two rotations: logged in under A,B, a request
+# under C,A (the session cookie is read with the previous key and written
+# back with the latest), then one under E,C: still logged in. The cookie
+# as it was before C,A is refused under E,C (two rotations old).
+session_tests() {
+  local ru="$root/packages/ruby/examples/rails_cookies.ru"
+  serve session-ab "$ru" SECUREKEY_FILE="$files/ab.json" RAILS_ENV=production
+  request login "/login?user=ann" -c "$work/jar-login"
+  stop
+  serve session-ca "$ru" SECUREKEY_FILE="$files/ca.json" RAILS_ENV=production
+  request me-ca /me -b "$work/jar-login" -c "$work/jar-ca-me"
+  expect "rails session: logged in under A,B, still logged in under C,A" me-ca test "$status:$(<"$work/me-ca.body")" == "200:user=ann"
+  expect "rails session: and the session cookie is written back (Set-Cookie) under C,A" me-ca \
+    test "$(header me-ca set-cookie | grep -c '^_securekey_cookies_app_session=')" == 1
+  stop
+  serve session-ec "$ru" SECUREKEY_FILE="$files/ec.json" RAILS_ENV=production
+  request me-ec /me -b "$work/jar-ca-me"
+  expect "rails session: an active user survives a second rotation (E,C): still logged in" me-ec \
+    test "$status:$(<"$work/me-ec.body")" == "200:user=ann"
+  request me-idle /me -b "$work/jar-login"
+  expect "rails session: the cookie of A,B not seen since is refused under E,C (idle for two rotations)" me-idle \
+    test "$status" == 401
+  stop
+}
+
 rails_api_tests() {
   serve rails-api "$root/packages/ruby/examples/rails_api.ru" SECUREKEY_FILE="$files/ab.json" RAILS_ENV=production
   request api-latest /things -H "Authorization: Bearer $KEY_A"
@@ -376,6 +405,7 @@ main() {
 
   rack_tests
   cookie_tests
+  session_tests
   rails_api_tests
   rails_controller_tests
 }
