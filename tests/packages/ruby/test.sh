@@ -314,6 +314,8 @@ rails_controller_tests() {
   expect "rails concern: no key: the protocol's 401" rc-none refused rc-none
   request rc-twice /things -H "Authorization: Bearer $KEY_A" -H "Authorization: Bearer $KEY_C"
   expect "rails concern: two Authorization headers (latest, another): 401" rc-twice refused rc-twice
+  request rc-twice-other /things -H "Authorization: Bearer $KEY_C" -H "Authorization: Bearer $KEY_A"
+  expect "rails concern: two Authorization headers (another, latest): 401" rc-twice-other refused rc-twice-other
   request rc-health /health
   expect "rails concern: skip_before_action makes /health public: 200 without a key" rc-health test "$status" == 200
   request id-latest /idiom -H "Authorization: Bearer $KEY_A"
