@@ -20,6 +20,11 @@ module Securekey
   # old one: a leaked previous key would outlive the rotation meant to
   # retire it. Neither header is ever on a latest-key request or a 401.
   #
+  # Options: public paths let through unchecked, an on_refused hook (which
+  # may answer its own 401), and a logger for the one line written when a
+  # key is refused or the header repeated (var and key ids, never what was
+  # presented); see #initialize.
+  #
   # The key file is read once, here (Heroku restarts every dyno when config
   # vars change, and the boot script rewrites the file). Needs no gem: Rack
   # is only a calling convention. Header names are lowercase (Rack 3 wants
