@@ -328,6 +328,10 @@ rails_controller_tests() {
   expect "rails idiom: an unknown key: 401 with WWW-Authenticate (Token realm=\"securekey\"), nothing echoed" id-unknown \
     test "$status:$(header id-unknown www-authenticate)" == '401:Token realm="securekey"'
   no_key_material "$work/key-windows" "$work/id-unknown.body" >/dev/null || not_ok "rails idiom: the 401 body echoes nothing"
+  # What the README says of the idiom, and why the concern exists.
+  request id-twice /idiom -H "Authorization: Bearer $KEY_A" -H "Authorization: Bearer $KEY_C"
+  expect "rails idiom: of two Authorization headers (latest, another) it takes the first: 200 (the concern refuses)" id-twice \
+    test "$status" == 200
   stop
 }
 
