@@ -52,9 +52,7 @@ impl CheckSettings {
     ) -> Result<CheckSettings, Error> {
         let (required, required_from) =
             select::required(names, setting(REQUIRE_VAR).as_deref(), app_dir)?;
-        let app = setting("HEROKU_APP_NAME")
-            .and_then(|a| String::from_utf8(a).ok())
-            .filter(|a| redact::is_heroku_app_name(a));
+        let app = app_name(setting(APP_NAME_VAR).as_deref()).map(str::to_owned);
         Ok(CheckSettings {
             required,
             required_from,
@@ -63,6 +61,19 @@ impl CheckSettings {
             policy,
         })
     }
+}
+
+/// The setting that names the Heroku app (set by the dyno metadata
+/// feature, or by hand).
+pub const APP_NAME_VAR: &str = "HEROKU_APP_NAME";
+
+/// The app fix commands name: the value when it is a Heroku app name
+/// (anything else would be pasted into a shell as it is).
+#[must_use]
+pub fn app_name(value: Option<&[u8]>) -> Option<&str> {
+    std::str::from_utf8(value?)
+        .ok()
+        .filter(|a| redact::is_heroku_app_name(a))
 }
 
 /// Something the binary should log, once it prints.
@@ -118,7 +129,7 @@ pub fn known_secrets<'a>(args: impl IntoIterator<Item = &'a [u8]>, process: &Env
 /// all the same) and the app name (found by fuzz/pipeline: a key in
 /// `HEROKU_APP_NAME` got into the report beside a lint label).
 fn is_setting(name: &[u8]) -> bool {
-    select::is_setting_name(name) || name == b"HEROKU_APP_NAME"
+    select::is_setting_name(name) || name == APP_NAME_VAR.as_bytes()
 }
 
 /// What output must never show of one environment: the value of every
@@ -281,10 +292,7 @@ impl Lint {
         self.notes.extend(env_notes(env, discover));
         // Fix commands name the Heroku app: the env's own HEROKU_APP_NAME,
         // else the label when it is an app name (not `s1.json`).
-        let app_name = env
-            .get_str("HEROKU_APP_NAME")
-            .filter(|name| redact::is_heroku_app_name(name))
-            .or(Some(label).filter(|name| redact::is_heroku_app_name(name)));
+        let app_name = app_name(env.get(APP_NAME_VAR)).or(app_name(Some(label.as_bytes())));
         let (mut vars, mut findings) = checks::check_env(&selected, &env.source, app_name);
         for v in &mut vars {
             v.app = Some(label.to_owned());
