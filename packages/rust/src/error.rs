@@ -3,7 +3,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use crate::key::Slot;
+use crate::limits::MAX_BYTES;
 use crate::shown::{Shown, shown_path};
 
 /// Why the keys could not be had. `Debug` prints the message, as `Display`
@@ -27,7 +27,7 @@ pub enum Error {
     NotRegularFile(PathBuf),
 
     /// The key file is larger than any key file securekey writes.
-    #[error("the key file {path} is over {max} bytes, more than securekey ever writes", path = shown_path(.0), max = crate::key_file::MAX_BYTES)]
+    #[error("the key file {path} is over {max} bytes, more than securekey ever writes", path = shown_path(.0), max = MAX_BYTES)]
     TooLarge(PathBuf),
 
     /// The key file is not a valid key file (edited, damaged, or another
@@ -74,10 +74,4 @@ fn held(vars: &[String]) -> String {
         .map(|v| Shown(v).to_string())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Why a key file's text is not a key file (the `String` of
-/// [`Error::Invalid`]); never holds key material.
-pub(crate) fn entry_error(var: &str, slot: Slot, what: &str) -> String {
-    format!("{}: the {slot} {what}", Shown(var))
 }

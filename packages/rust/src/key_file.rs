@@ -18,12 +18,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::error::{Error, entry_error};
+use crate::error::Error;
 use crate::key::{Key, KeyPair, Slot};
+pub use crate::limits::{FORMAT_VERSION, MAX_BYTES};
 use crate::shown::Shown;
-
-/// The key file format's version.
-pub const FORMAT_VERSION: u64 = 1;
 
 /// Where the key file is when `$SECUREKEY_FILE` does not say: under the
 /// working directory. On Heroku the boot script sets `SECUREKEY_FILE` (to
@@ -33,10 +31,6 @@ pub const DEFAULT_PATH: &str = ".securekey/keys.json";
 
 /// The var that names the key file.
 pub const FILE_VAR: &str = "SECUREKEY_FILE";
-
-/// The most a key file may hold: 1 MiB. Heroku caps an app's config vars
-/// at 64 KB in all, whose pairs make a key file of at most about 100 KB.
-pub const MAX_BYTES: u64 = 1024 * 1024;
 
 /// `O_NONBLOCK` (the same on every Linux architecture): opening a FIFO for
 /// reading never waits for a writer. Regular files ignore it.
@@ -257,6 +251,12 @@ fn key(var: &str, entry: &Value, slot: Slot) -> Result<Option<Key>, String> {
         ));
     }
     Ok(Some(key))
+}
+
+/// Why a key file's text is not a key file (the `String` of
+/// [`Error::Invalid`]); never holds key material.
+fn entry_error(var: &str, slot: Slot, what: &str) -> String {
+    format!("{}: the {slot} {what}", Shown(var))
 }
 
 #[cfg(test)]

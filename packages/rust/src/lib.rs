@@ -28,6 +28,9 @@
 mod error;
 mod key;
 mod key_file;
+#[cfg(test)]
+mod layering;
+mod limits;
 mod shown;
 
 pub use error::Error;
