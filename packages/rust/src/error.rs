@@ -43,6 +43,11 @@ pub enum Error {
     #[error("the key file holds no {var}; it holds {held}", var = Shown(.0), held = held(.1))]
     NoSuchVar(String, Vec<String>),
 
+    /// No var was named, and the key file has no `SECURE_KEY` and not
+    /// exactly one var: the vars it holds, by name.
+    #[error("{}", no_default_var(.0))]
+    NoDefaultVar(Vec<String>),
+
     /// The config var is not set.
     #[error("{} is not set", Shown(.0))]
     VarNotSet(String),
@@ -64,6 +69,17 @@ impl std::fmt::Debug for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "securekey::Error({self})")
     }
+}
+
+fn no_default_var(vars: &[String]) -> String {
+    if vars.is_empty() {
+        return "the key file holds no vars: run `securekey write` with SECURE_KEY (or another key var) set".to_owned();
+    }
+    format!(
+        "the key file has no SECURE_KEY and {} vars ({}): name the one to use (KeyFile::pair(\"…_SECURE_KEY\"))",
+        vars.len(),
+        held(vars)
+    )
 }
 
 fn held(vars: &[String]) -> String {

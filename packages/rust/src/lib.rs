@@ -35,7 +35,9 @@ mod shown;
 
 pub use error::Error;
 pub use key::{KEY_HEX_LEN, Key, KeyId, KeyPair, Slot};
-pub use key_file::{DEFAULT_PATH, FILE_VAR, FORMAT_VERSION, KeyFile, MAX_BYTES, default_path};
+pub use key_file::{
+    DEFAULT_PATH, DEFAULT_VAR, FILE_VAR, FORMAT_VERSION, KeyFile, MAX_BYTES, default_path,
+};
 #[doc(hidden)]
 pub use shown::{key_shaped, key_shaped_words};
 
@@ -48,7 +50,9 @@ pub use shown::{key_shaped, key_shaped_words};
 /// what is wrong, never the value.
 pub fn pair_from_env(var: &str) -> Result<KeyPair, Error> {
     let value = std::env::var_os(var).ok_or_else(|| Error::VarNotSet(var.to_owned()))?;
-    let value = std::os::unix::ffi::OsStrExt::as_bytes(value.as_os_str());
+    // Bytes on every platform (no `std::os::unix`): a key is ASCII, so
+    // whatever else the OS's encoding holds only makes a malformed value.
+    let value = value.as_encoded_bytes();
     KeyPair::parse(value).ok_or_else(|| Error::VarMalformed {
         var: var.to_owned(),
         why: why_malformed(value),
