@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod checks;
+pub mod commands;
 pub mod env;
 pub mod error;
 pub mod exit;
@@ -17,6 +18,7 @@ pub mod pipeline;
 pub mod redact;
 pub mod report;
 pub mod select;
+pub mod settings;
 
 pub use error::Error;
 

@@ -11,7 +11,6 @@ use securekey::{KeyId, Slot};
 use serde_json::json;
 
 use crate::checks::{CheckId, Finding, Group, Severity, VarReport};
-use crate::error::Error;
 use crate::redact::Printer;
 
 /// The version of the JSON report format.
@@ -351,11 +350,11 @@ fn github_property(text: &str) -> String {
 /// The JSON object stdout holds when a run fails (exit 2) under
 /// `--format json`: `{"version":1,"ok":false,"error":{"kind","message"}}`.
 #[must_use]
-pub fn json_error(error: &Error, p: &Printer) -> String {
+pub fn json_error(kind: &str, message: &str, p: &Printer) -> String {
     let mut text = json!({
         "version": FORMAT_VERSION,
         "ok": false,
-        "error": {"kind": error.kind(), "message": p.json_line(&error.to_string())},
+        "error": {"kind": kind, "message": p.json_line(message)},
     })
     .to_string();
     text.push('\n');
@@ -364,11 +363,11 @@ pub fn json_error(error: &Error, p: &Printer) -> String {
 
 /// The same as a workflow command.
 #[must_use]
-pub fn github_error(error: &Error, p: &Printer) -> String {
+pub fn github_error(kind: &str, message: &str, p: &Printer) -> String {
     format!(
         "::error title=securekey {}::{}\n",
-        github_property(error.kind()),
-        github_data(&p.line(&error.to_string()))
+        github_property(kind),
+        github_data(&p.line(message))
     )
 }
 

@@ -20,5 +20,6 @@ mod lint;
 mod live;
 mod props;
 mod rotation;
+mod run;
 mod safety;
 mod write;
