@@ -11,6 +11,7 @@ pub mod commands;
 pub mod env;
 pub mod error;
 pub mod exit;
+pub mod facts;
 pub mod heroku;
 pub mod input;
 pub mod key_file;

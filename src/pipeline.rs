@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::checks::{self, VarReport};
 use crate::env::Env;
 use crate::error::Error;
-use crate::heroku::facts::LiveFacts;
+use crate::facts::LiveFacts;
 use crate::input;
 use crate::redact::{self, Secrets, shortened};
 use crate::report::{Policy, Report};
@@ -113,7 +113,7 @@ pub fn known_secrets<'a>(args: impl IntoIterator<Item = &'a [u8]>, process: &Env
     secrets
 }
 
-/// A setting whose key-shaped words are secrets (SPEC §10): the tool's own
+/// A setting whose key-shaped words are secrets (SECURITY.md): the tool's own
 /// (`SECUREKEY_*`, never key vars, but a key pasted into one is a secret
 /// all the same) and the app name (found by fuzz/pipeline: a key in
 /// `HEROKU_APP_NAME` got into the report beside a lint label).

@@ -1,5 +1,5 @@
 //! The report: findings after `--strict`/`--allow`, rendered for people
-//! (human), programs (JSON, SPEC §5) or GitHub Actions (workflow
+//! (human), programs (JSON, docs/output.md) or GitHub Actions (workflow
 //! commands). Only ids, names and messages reach here: no type in this
 //! module can hold key material, and every string of a report is printed
 //! through the run's [`Printer`].
@@ -22,7 +22,7 @@ pub enum OutputFormat {
     /// Lines for people.
     #[default]
     Human,
-    /// The JSON report of SPEC §5.
+    /// The JSON report of docs/output.md.
     Json,
     /// GitHub Actions workflow commands, one per finding.
     Github,
@@ -228,7 +228,7 @@ impl Report {
         );
     }
 
-    /// The JSON report of SPEC §5, one element at a time.
+    /// The JSON report of docs/output.md, one element at a time.
     fn json(&self, out: &mut String, p: &Printer) {
         let _ = write!(
             out,
