@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 
 use std::ffi::OsString;
+use std::fmt::Write as _;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use securekey_cli::checks::CheckId;
@@ -35,12 +36,13 @@ Docs: https://github.com/securekey-buildpack/securekey#readme";
 fn allow_help() -> String {
     let mut help = "Drop the findings of a check (repeatable, or comma-separated), e.g. --allow whitespace.\nThe checks:".to_owned();
     for id in CheckId::ALL {
-        help.push_str(&format!(
+        let _ = write!(
+            help,
             "\n  {:<17} {} ({})",
             id.as_str(),
             id.description(),
             id.severity()
-        ));
+        );
     }
     help
 }

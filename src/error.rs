@@ -113,6 +113,11 @@ pub enum Error {
     #[error("no Heroku API token: tried {0}; run `heroku login`, or set HEROKU_API_KEY")]
     NoToken(String),
 
+    /// `HEROKU_HOST` is no place to send the token (its credentials shown
+    /// as `***`).
+    #[error("{0}")]
+    HerokuHost(String),
+
     /// The Platform API could not be read: what, and why.
     #[error("{0}")]
     HerokuApi(String),
@@ -129,7 +134,10 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Usage(_) | Error::BadName(_) => "usage",
-            Error::Config(..) | Error::TooManyChecked(_) | Error::LintTooLarge(_) => "config",
+            Error::Config(..)
+            | Error::TooManyChecked(_)
+            | Error::LintTooLarge(_)
+            | Error::HerokuHost(_) => "config",
             Error::Write(..)
             | Error::Symlink(_)
             | Error::NotAFileToReplace(..)

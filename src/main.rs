@@ -8,6 +8,7 @@ mod output;
 
 // Used by the library half of this package; the lint checks each crate of
 // the package on its own.
+use http as _;
 use securekey as _;
 use serde_json as _;
 use thiserror as _;

@@ -2,7 +2,7 @@
 //! stand-in (tests/platform-api/standin.py, a real HTTP server on
 //! 127.0.0.1 serving the fixtures of tests/platform-api/fixtures/world.json).
 
-mod standin;
+pub(crate) mod standin;
 
 use std::ffi::OsStr;
 use std::path::Path;

@@ -11,6 +11,7 @@
 
 mod common;
 
+mod architecture;
 mod check;
 mod docs;
 mod faults;
@@ -18,6 +19,8 @@ mod hostile;
 mod leak;
 mod lint;
 mod live;
+mod live_bounds;
+mod live_host;
 mod props;
 mod rotation;
 mod run;

@@ -323,7 +323,10 @@ fn check_ids_round_trip_and_docs_checks_md_documents_exactly_them() {
     let documented: Vec<&str> = docs
         .lines()
         .filter_map(|l| l.strip_prefix("## "))
-        .filter(|h| h.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
         .collect();
     assert_eq!(documented, ids, "docs/checks.md's `## id` headings");
     for id in CheckId::ALL {

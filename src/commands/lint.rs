@@ -10,7 +10,7 @@ use crate::env::{self, Env, is_var_name};
 use crate::error::Error;
 use crate::heroku::client::Client;
 use crate::heroku::token::{self, Lookup};
-use crate::heroku::{ApiUrl, live};
+use crate::heroku::{self, live};
 use crate::input;
 use crate::pipeline::{self, Level, Lint, LintSource, Note};
 use crate::redact::Secrets;
@@ -92,16 +92,11 @@ fn add_live(
     notes: &mut Vec<Note>,
 ) -> Result<(), Error> {
     let mut log = |level: Level, message: String| notes.push(Note { level, message });
-    let api = ApiUrl::from_host(settings.heroku_host.as_deref());
-    if api.ignored_host {
-        log(
-            Level::WARN,
-            format!(
-                "HEROKU_HOST is not a Heroku domain nor this machine: using {}",
-                api.base
-            ),
-        );
+    let host = settings.heroku_host.as_deref();
+    if let Some(password) = heroku::host_secret(host) {
+        secrets.add(password.as_bytes());
     }
+    let api = heroku::api_base(host)?;
     let lookup = Lookup {
         api_key: settings.heroku_api_key.clone(),
         path: settings.path.clone(),
@@ -139,7 +134,16 @@ fn add_live(
         Level::INFO,
         format!("Heroku Platform API read: requests={}", client.requests()),
     );
-    let read = read?;
+    // A read that failed midway: what it had received is still secret.
+    let read = read.map_err(|failed| {
+        for env in &failed.received.envs {
+            secrets.extend(pipeline::lint_secrets(env));
+        }
+        for secret in &failed.received.values {
+            secrets.add(secret);
+        }
+        failed.error
+    })?;
     for secret in &read.secrets {
         secrets.add(secret);
     }

@@ -93,8 +93,10 @@ pub fn parse_heroku_json(content: &[u8]) -> Result<Vec<Var>, ParseError> {
 
 /// How many entries the top-level object holds, at most (its commas at
 /// depth one, plus one): one pass, nothing allocated. For valid JSON it is
-/// exact; for invalid JSON the parse reports what is wrong.
-fn top_level_entries(content: &[u8]) -> usize {
+/// exact; for invalid JSON the parse reports what is wrong. The live read
+/// counts a config with it before parsing (`heroku::client`).
+#[must_use]
+pub fn top_level_entries(content: &[u8]) -> usize {
     let (mut depth, mut commas) = (0usize, 0usize);
     let (mut in_string, mut escaped) = (false, false);
     for &b in content {

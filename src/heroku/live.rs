@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::Value;
 
 use super::client::{ApiError, Client};
-use crate::env::{Env, Var};
+use crate::env::Env;
 use crate::error::Error;
 use crate::facts::{AddonFacts, AppFacts, Attachment, Known, LiveFacts, Rotation, source_name};
 
@@ -53,6 +53,15 @@ fn parallel<T: Sync, R: Send>(
     items: &[T],
     f: impl Fn(&T) -> Result<R, Error> + Sync,
 ) -> Result<Vec<R>, Error> {
+    parallel_or_done(items, f).map_err(|(e, _)| e)
+}
+
+/// [`parallel`], and on an error the results done by then (what they
+/// received must still be known to the output guard).
+fn parallel_or_done<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<R, Error> + Sync,
+) -> Result<Vec<R>, (Error, Vec<R>)> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<R, Error>>>> =
         Mutex::new((0..items.len()).map(|_| None).collect());
@@ -78,18 +87,21 @@ fn parallel<T: Sync, R: Send>(
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut out = Vec::with_capacity(items.len());
+    let mut error = None;
     for r in results {
         match r {
             Some(Ok(v)) => out.push(v),
-            Some(Err(e)) => return Err(e),
+            Some(Err(e)) => {
+                error.get_or_insert(e);
+            }
             // Skipped after an error, which comes later in the order.
             None => {}
         }
     }
-    if out.len() == items.len() {
-        Ok(out)
-    } else {
-        Err(Error::HerokuApi("a request failed".to_owned()))
+    match error {
+        Some(e) => Err((e, out)),
+        None if out.len() == items.len() => Ok(out),
+        None => Err((Error::HerokuApi("a request failed".to_owned()), out)),
     }
 }
 
@@ -111,6 +123,7 @@ pub fn explain(err: &ApiError, what: &str) -> Error {
         ApiError::Status { status, id, message } => format!("{what}: the Heroku Platform API answered {status} {id}: {message}"),
         ApiError::Network(e) => format!("{what}: {e} (no network? check HEROKU_HOST)"),
         ApiError::Body(e) => format!("{what}: unexpected answer from the Heroku Platform API: {e}"),
+        ApiError::TooMuch(e) => format!("{what}: {e}; lint fewer apps at a time"),
     };
     Error::HerokuApi(msg)
 }
@@ -205,8 +218,9 @@ fn addon_details(client: &Client, addon: &str, hidden: &[u16]) -> Result<Option<
 }
 
 fn list_attachments(client: &Client, path: &str, what: &str) -> Result<Vec<RawAttachment>, Error> {
-    let items = client.get_list(path).map_err(|e| explain(&e, what))?;
-    Ok(items.iter().filter_map(attachment).collect())
+    client
+        .get_list_of(path, "id", true, |v| attachment(&v))
+        .map_err(|e| explain(&e, what))
 }
 
 /// One app: its config vars and attachments.
@@ -216,31 +230,42 @@ struct AppRead {
     attachments: Vec<RawAttachment>,
 }
 
-fn read_app(client: &Client, app: &str) -> Result<AppRead, Error> {
+/// What a read that failed midway had already received: output must
+/// still never show it (SPEC §10).
+#[derive(Debug, Default)]
+pub struct Received {
+    /// The config vars of the apps read (`heroku:APP`).
+    pub envs: Vec<Env>,
+    /// Older values of key vars, read from releases.
+    pub values: Vec<Vec<u8>>,
+}
+
+/// A live read that failed: why, and what it had received.
+#[derive(Debug)]
+pub struct Failed {
+    /// Why.
+    pub error: Error,
+    /// What it had received by then.
+    pub received: Received,
+}
+
+fn read_app(client: &Client, app: &str, received: &Mutex<Received>) -> Result<AppRead, Error> {
     let what = format!("app {app}");
-    let config = client
-        .get(&format!("/apps/{app}/config-vars"))
+    let (vars, _) = client
+        .get_config(&format!("/apps/{app}/config-vars"), true)
         .map_err(|e| explain(&e, &what))?;
-    let Value::Object(map) = config.body else {
-        return Err(explain(
-            &ApiError::Body("config vars: expected an object".into()),
-            &what,
-        ));
-    };
-    let vars = map
-        .into_iter()
-        .filter_map(|(name, value)| match value {
-            Value::String(value) => Some(Var {
-                name: name.into_bytes(),
-                value: value.into_bytes(),
-            }),
-            _ => None,
-        })
-        .collect();
-    let attachments = list_attachments(client, &format!("/apps/{app}/addon-attachments"), &what)?;
+    let env = Env::new(source_name(app), vars);
+    let attachments =
+        match list_attachments(client, &format!("/apps/{app}/addon-attachments"), &what) {
+            Ok(attachments) => attachments,
+            Err(e) => {
+                lock(received).envs.push(env);
+                return Err(e);
+            }
+        };
     Ok(AppRead {
         name: app.to_owned(),
-        env: Env::new(source_name(app), vars),
+        env,
         attachments,
     })
 }
@@ -266,18 +291,46 @@ fn suffix(details: &Details, attachments: &[&RawAttachment]) -> String {
 /// every app they are attached to).
 ///
 /// # Errors
-/// [`Error::HerokuApi`], saying what could not be read and why.
-pub fn read(client: &Client, apps: &[String], addons: &[String]) -> Result<LiveRead, Error> {
+/// [`Error::HerokuApi`], saying what could not be read and why, with what
+/// had been received by then ([`Failed`]).
+pub fn read(client: &Client, apps: &[String], addons: &[String]) -> Result<LiveRead, Failed> {
+    let received = Mutex::new(Received::default());
+    let result = read_all(client, apps, addons, &received);
+    let mut received = received
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match result {
+        Ok(mut out) => {
+            out.secrets = received.values;
+            Ok(out)
+        }
+        Err((error, read)) => {
+            received.envs.extend(read.into_iter().map(|r| r.env));
+            Err(Failed { error, received })
+        }
+    }
+}
+
+/// [`read`]; on an error, the apps read by then.
+fn read_all(
+    client: &Client,
+    apps: &[String],
+    addons: &[String],
+    received: &Mutex<Received>,
+) -> Result<LiveRead, (Error, Vec<AppRead>)> {
     let mut names: Vec<String> = apps.to_vec();
-    let mut known = named_addons(client, addons, &mut names)?;
+    let mut known = named_addons(client, addons, &mut names).map_err(|e| (e, Vec::new()))?;
     let mut seen = HashSet::new();
     names.retain(|n| seen.insert(n.clone()));
     client.log(
         tracing::Level::INFO,
         format!("reading {} apps from the Heroku Platform API", names.len()),
     );
-    let read = parallel(&names, |app| read_app(client, app))?;
-    known.extend(attached_addons(client, &read, &known)?);
+    let read = parallel_or_done(&names, |app| read_app(client, app, received))?;
+    match attached_addons(client, &read, &known) {
+        Ok(more) => known.extend(more),
+        Err(e) => return Err((e, read)),
+    }
     known.retain(Details::is_securekey);
 
     let mut out = LiveRead::default();
@@ -289,9 +342,11 @@ pub fn read(client: &Client, apps: &[String], addons: &[String]) -> Result<LiveR
         out.notes.push(note);
     }
     out.facts.apps = app_facts(&read, &known);
-    let (addons, secrets, notes) = rotations(client, &read, &out.facts.apps, &known)?;
+    let (addons, notes) = match rotations(client, &read, &out.facts.apps, &known, received) {
+        Ok(found) => found,
+        Err(e) => return Err((e, read)),
+    };
     out.facts.addons = addons;
-    out.secrets = secrets;
     out.notes.extend(notes);
     out.envs = read.into_iter().map(|r| (r.name, r.env)).collect();
     Ok(out)

@@ -7,8 +7,11 @@
 
 use std::ffi::OsString;
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use crate::error::Error;
 use crate::input;
@@ -77,32 +80,19 @@ pub struct Lookup {
     pub path: Option<OsString>,
     /// `HOME`.
     pub home: Option<PathBuf>,
-    /// The `~/.netrc` machine (see [`super::ApiUrl`]).
+    /// The `~/.netrc` machine (see [`super::ApiBase`]).
     pub netrc_machine: String,
 }
 
-impl Lookup {
-    /// From the process environment.
-    #[must_use]
-    pub fn from_process(netrc_machine: &str) -> Self {
-        Lookup {
-            api_key: std::env::var_os("HEROKU_API_KEY"),
-            path: std::env::var_os("PATH"),
-            home: std::env::var_os("HOME").map(PathBuf::from),
-            netrc_machine: netrc_machine.to_owned(),
-        }
-    }
-}
-
-/// A token longer than this is no token (and `heroku auth:token`'s output
-/// is read no further).
+/// A token longer than this is no token.
 const MAX_TOKEN_BYTES: usize = 4096;
 
 /// Finds the token, in order: `HEROKU_API_KEY`, `heroku auth:token`,
 /// `~/.netrc`.
 ///
 /// # Errors
-/// [`Error::NoToken`], saying what each source gave.
+/// [`Error::NoToken`], saying what each source gave; [`Error::HerokuApi`]
+/// when `heroku auth:token` passes its time limit or read cap.
 pub fn find(lookup: &Lookup) -> Result<(Token, TokenSource), Error> {
     let mut tried = Vec::new();
     match lookup.api_key.as_ref().map(|v| v.to_str().map(str::trim)) {
@@ -111,7 +101,7 @@ pub fn find(lookup: &Lookup) -> Result<(Token, TokenSource), Error> {
         None => tried.push("HEROKU_API_KEY (not set)".to_owned()),
     }
     match on_path(lookup.path.as_deref(), "heroku") {
-        Some(heroku) => match from_cli(&heroku) {
+        Some(heroku) => match from_cli(&heroku)? {
             Some(token) => return Ok((token, TokenSource::HerokuCli)),
             None => tried.push("`heroku auth:token` (no token: not logged in?)".to_owned()),
         },
@@ -149,23 +139,90 @@ fn on_path(path: Option<&std::ffi::OsStr>, name: &str) -> Option<PathBuf> {
         })
 }
 
+/// How long `heroku auth:token` may take: it reads a file or the OS
+/// keychain, well under a second; past this it is waiting for something
+/// that will not come (a prompt, a network), and the run stops.
+pub const CLI_TIME_LIMIT: Duration = Duration::from_secs(10);
+
+/// The most of `heroku auth:token`'s stdout read: a token and a warning
+/// or two are well under 1 KiB.
+pub const CLI_READ_CAP: usize = 64 * 1024;
+
 /// `heroku auth:token`'s stdout, when it exits 0 with a token. Its stderr
 /// (warnings, prompts) is not ours to show, and stdin is closed so it can
-/// never wait for a login.
-fn from_cli(heroku: &Path) -> Option<Token> {
-    let out = Command::new(heroku)
+/// never wait for a login. Bounded: stopped past [`CLI_TIME_LIMIT`] or
+/// [`CLI_READ_CAP`] bytes, and the run with it (exit 2), rather than a
+/// lookup that hangs or fills the memory.
+fn from_cli(heroku: &Path) -> Result<Option<Token>, Error> {
+    let Ok(mut child) = Command::new(heroku)
         .arg("auth:token")
         .stdin(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
+        .spawn()
+    else {
+        return Ok(None);
+    };
+    let deadline = Instant::now() + CLI_TIME_LIMIT;
+    let stopped = |child: &mut std::process::Child, why: &str| {
+        let _ = child.kill();
+        let _ = child.wait();
+        Error::HerokuApi(format!(
+            "`heroku auth:token` {why}, so it was stopped; check that `heroku auth:token` prints the token, or set HEROKU_API_KEY"
+        ))
+    };
+    // Read on a thread so the wait has a limit: a `heroku` that never
+    // writes nor exits would block a read forever. The thread is left
+    // behind if it is stuck (a grandchild holding the pipe); the run ends
+    // soon after.
+    let (tx, rx) = mpsc::channel();
+    if let Some(stdout) = child.stdout.take() {
+        std::thread::spawn(move || {
+            let mut out = Vec::new();
+            let read = stdout.take(CLI_READ_CAP as u64 + 1).read_to_end(&mut out);
+            let _ = tx.send(read.map(|_| out));
+        });
+    }
+    let out = match rx.recv_timeout(CLI_TIME_LIMIT) {
+        Ok(Ok(out)) if out.len() > CLI_READ_CAP => {
+            return Err(stopped(
+                &mut child,
+                &format!(
+                    "printed more than {} KiB (no token is that long)",
+                    CLI_READ_CAP / 1024
+                ),
+            ));
+        }
+        Ok(Ok(out)) => out,
+        Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Disconnected) => Vec::new(),
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            return Err(stopped(&mut child, &limit_passed()));
+        }
+    };
+    // Its stdout is closed; it may still not exit.
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Ok(None) => return Err(stopped(&mut child, &limit_passed())),
+            Err(_) => return Ok(None),
+        }
+    };
+    if !status.success() {
+        return Ok(None);
     }
     // The token is its last line (a warning may come before it).
-    let text = std::str::from_utf8(&out.stdout).ok()?;
-    let token = text.lines().map(str::trim).rfind(|l| !l.is_empty())?;
-    usable(token).then(|| Token(token.to_owned()))
+    let Ok(text) = std::str::from_utf8(&out) else {
+        return Ok(None);
+    };
+    let token = text.lines().map(str::trim).rfind(|l| !l.is_empty());
+    Ok(token.filter(|t| usable(t)).map(|t| Token(t.to_owned())))
+}
+
+fn limit_passed() -> String {
+    format!("did not finish within {} s", CLI_TIME_LIMIT.as_secs())
 }
 
 fn read_netrc(path: &Path) -> Option<Vec<u8>> {

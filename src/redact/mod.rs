@@ -12,10 +12,12 @@
 
 mod app;
 mod escape;
+mod oauth;
 mod printer;
 mod secrets;
 
 pub use app::{APP_PLACEHOLDER, app_flag, app_or_placeholder, is_heroku_app_name};
 pub use escape::{MAX_SHOWN, shortened, terminal};
+pub use oauth::hrku_tokens;
 pub use printer::Printer;
 pub use secrets::{MASKED, REDACTED, Secrets, WINDOW};

@@ -81,9 +81,13 @@ impl Secrets {
     }
 
     /// Adds every key-shaped word of `text` (an argument, a name, a label,
-    /// a path, a setting): see [`securekey::key_shaped`].
+    /// a path, a setting): see [`securekey::key_shaped`]; and every
+    /// `HRKU-` token ([`super::hrku_tokens`]).
     pub fn add_words(&mut self, text: &[u8]) {
         for (start, end) in securekey::key_shaped_words(text) {
+            self.add(&text[start..end]);
+        }
+        for (start, end) in super::hrku_tokens(text) {
             self.add(&text[start..end]);
         }
     }
@@ -113,8 +117,8 @@ impl Secrets {
         self.len
     }
 
-    /// `text` with every stretch that holds a window of a secret, and
-    /// every key-shaped word, replaced by [`REDACTED`]: for untrusted text
+    /// `text` with every stretch that holds a window of a secret, every
+    /// key-shaped word and every `HRKU-` token, replaced by [`REDACTED`]: for untrusted text
     /// (names, labels, paths) before it is escaped for its medium.
     #[must_use]
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
@@ -135,6 +139,8 @@ impl Secrets {
 
     fn redacted<'a>(&self, text: &'a str, mut covered: Vec<(usize, usize)>) -> Cow<'a, str> {
         covered.extend(securekey::key_shaped_words(text.as_bytes()));
+        // Heroku's OAuth tokens, by their shape: an error body may quote one.
+        covered.extend(super::hrku_tokens(text.as_bytes()));
         if covered.is_empty() {
             return Cow::Borrowed(text);
         }

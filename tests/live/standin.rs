@@ -101,6 +101,11 @@ impl StandIn {
         (standin, ca)
     }
 
+    /// In a hostile mode (`--mode NAME[:ARG]`, tests/platform-api/standin.py).
+    pub(crate) fn start_mode(mode: &str) -> Self {
+        Self::start_with(&[OsStr::new("--mode"), OsStr::new(mode)], "http")
+    }
+
     pub(crate) fn start_with(extra: &[&OsStr], scheme: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("requests.jsonl");

@@ -15,8 +15,16 @@ headers a test asserts (Accept, User-Agent, Range), with Authorization
 recorded as "Bearer <token>" when it carried the world's token (never the
 token itself).
 
+Hostile modes (--mode NAME[:ARG], see HOSTILE below) answer as a broken or
+hostile server would: endless 2 MB pages, configs of a million vars, a 206
+without Next-Range, error bodies quoting keys, non-string values, a
+redirect. It also answers as an HTTP proxy would be asked (an absolute URL,
+CONNECT), recording the request, so a test can see where the client tried
+to go.
+
 Usage: standin.py [--world FILE | --generate N] [--port-file FILE] [--log FILE]
                   [--no-rate-limit] [--ignore-order] [--tls CERT KEY]
+                  [--mode NAME[:ARG]]
 The port is ephemeral: written to --port-file (and stdout) once listening.
 """
 
@@ -252,6 +260,162 @@ def generate(n):
             "apps": apps, "addons": addons, "attachments": attachments}
 
 
+# --- hostile modes: each a function (handler, world, path, arg) that answers
+# and returns True, or returns False to let the world answer. Their answers
+# are validated too (validate.py, hostile_samples).
+
+_cache = {}
+
+
+def _cached(key, make):
+    if key not in _cache:
+        _cache[key] = make()
+    return _cache[key]
+
+
+def _key_var(config):
+    """The name and value of a config's key var (SECURE_KEY first)."""
+    names = sorted(n for n in config if n.endswith("_KEY"))
+    names.sort(key=lambda n: n != "SECURE_KEY")
+    return (names[0], config[names[0]]) if names else (None, None)
+
+
+def big_page(world, size):
+    """A list page of about `size` bytes of schema-valid attachments."""
+    def make():
+        at = world.attachments[0]
+        items, total, i = [], 0, 0
+        while total < size:
+            item = world.attachment(at)
+            item["id"] = uuid_of(f"endless:{i}")
+            items.append(item)
+            total += len(json.dumps(item)) + 1
+            i += 1
+        return items
+    return _cached(("page", size), make)
+
+
+def many_vars(n):
+    def make():
+        body = {f"V{i:x}": "x" for i in range(n)}
+        return json.dumps(body, separators=(",", ":")).encode()
+    return _cached(("vars", n), make)
+
+
+def endless_pages(h, world, path, arg):
+    """Every attachment list: 206 and a Next-Range, forever, 2 MB a page."""
+    if not path.endswith("/addon-attachments"):
+        return False
+    h.send(206, big_page(world, int(arg or 2_000_000)),
+           [("Next-Range", "id ]ffffffff..; max=1000, order=asc;")])
+    return True
+
+
+def huge_config(h, world, path, arg):
+    """Every app's config: ARG vars (default 1,100,000), about 14.7 MiB."""
+    parts = path.strip("/").split("/")
+    if len(parts) != 3 or parts[0] != "apps" or parts[2] != "config-vars":
+        return False
+    h.send_raw(200, many_vars(int(arg or 1_100_000)))
+    return True
+
+
+def partial_no_next(h, world, path, arg):
+    """Every list: 206 (partial), without the Next-Range to the rest."""
+    status, body = world.get(path)
+    if status != 200 or not isinstance(body, list):
+        return False
+    h.send(206, body[:1])
+    return True
+
+
+def quoting_error(app, config, quote=None):
+    if not quote:
+        name, value = _key_var(config)
+        quote = f"{name}={value[10:30]}"
+    return {"id": "unavailable", "message": f"backend failure while reading {app}: {quote}"}
+
+
+def attachments_error(h, world, path, arg):
+    """An app's attachments: a 503 whose body quotes 20 chars of the key
+    var the config read just gave (or ARG, a token's shape)."""
+    parts = path.strip("/").split("/")
+    if len(parts) != 3 or parts[0] != "apps" or parts[2] != "addon-attachments":
+        return False
+    app = world.find_app(parts[1])
+    h.send(503, quoting_error(app, world.release_configs(app)[-1], arg))
+    return True
+
+
+def release_error(h, world, path, arg):
+    """The rotation search's third release config read: a 503 quoting 20
+    chars of an older value of the key var, one the search already read."""
+    parts = path.strip("/").split("/")
+    if len(parts) != 5 or parts[0] != "apps" or parts[2] != "releases" or parts[4] != "config-vars":
+        return False
+    app = world.find_app(parts[1])
+    seen = _cache.setdefault(("seen", app), [])
+    configs = world.release_configs(app)
+    current = _key_var(configs[-1])
+    version = int(parts[3]) if parts[3].isdigit() else 0
+    if not 1 <= version <= len(configs):
+        return False
+    if len(seen) < 2:
+        seen.append(configs[version - 1])
+        return False
+    older = [c for c in seen if _key_var(c)[1] not in (None, current[1])]
+    name, value = _key_var(older[0] if older else configs[-1])
+    # From its previous key: the part of the older pair the current one
+    # does not hold (the add-on's pair shifts: C,A after A,B).
+    h.send(503, quoting_error(app, {}, f"{name}=…{value.split(',')[-1][10:30]}"))
+    return True
+
+
+def non_string(h, world, path, arg):
+    """Every app's config, with PORT as ARG (JSON: a number, null, an
+    object): off the schema (values are strings or null) by design."""
+    parts = path.strip("/").split("/")
+    if len(parts) != 3 or parts[0] != "apps" or parts[2] != "config-vars":
+        return False
+    status, body = world.get(path)
+    if status != 200:
+        return False
+    body = dict(body)
+    body["PORT"] = json.loads(arg or "5000")
+    h.send(200, body)
+    return True
+
+
+def redirect(h, world, path, arg):
+    """Every request: 307 to ARG (another server) and the same path."""
+    h.send(307, {"id": "moved", "message": "Moved."}, [("Location", arg + path)])
+    return True
+
+
+HOSTILE = {
+    "endless-pages": endless_pages,
+    "huge-config": huge_config,
+    "partial-no-next": partial_no_next,
+    "attachments-error": attachments_error,
+    "release-error": release_error,
+    "non-string": non_string,
+    "redirect": redirect,
+}
+
+
+def hostile_samples(world):
+    """(mode, path, status, body, on_schema) of each hostile mode's answers,
+    small, for validate.py."""
+    app = next(iter(world.apps))
+    config = world.release_configs(app)[-1]
+    yield "endless-pages", f"/apps/{app}/addon-attachments", 206, big_page(world, 4000), True
+    yield "huge-config", f"/apps/{app}/config-vars", 200, json.loads(many_vars(1000)), True
+    yield "attachments-error", f"/apps/{app}/addon-attachments", 503, quoting_error(app, config), True
+    for value in ("5000", "{}", "[]", "true"):
+        yield "non-string", f"/apps/{app}/config-vars", 200, dict(config, PORT=json.loads(value)), False
+    yield "non-string", f"/apps/{app}/config-vars", 200, dict(config, PORT=None), True
+
+
 def load_world(args):
     if args.generate:
         return World(generate(args.generate))
@@ -259,7 +423,7 @@ def load_world(args):
         return World(json.load(f))
 
 
-def handler_for(world, log_path, rate_limit=True, ignore_order=False):
+def handler_for(world, log_path, rate_limit=True, ignore_order=False, mode=None):
     lock = threading.Lock()
     limited = set(world.data.get("rate_limit_once", [])) if rate_limit else set()
 
@@ -299,7 +463,9 @@ def handler_for(world, log_path, rate_limit=True, ignore_order=False):
                     f.write(json.dumps(entry) + "\n")
 
         def send(self, status, body, headers=()):
-            data = json.dumps(body).encode()
+            self.send_raw(status, json.dumps(body).encode(), headers)
+
+        def send_raw(self, status, data, headers=()):
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
@@ -309,11 +475,20 @@ def handler_for(world, log_path, rate_limit=True, ignore_order=False):
             self.end_headers()
             self.wfile.write(data)
 
+        def do_CONNECT(self):
+            # Asked as a proxy, for a tunnel: recorded, never opened.
+            self.record()
+            self.send(405, {"id": "not_a_proxy", "message": "No tunnels here."})
+
         def do_GET(self):
             self.record()
             if self.headers.get("Authorization") != "Bearer " + world.token:
                 return self.send(401, {"id": "unauthorized", "message": "Invalid credentials provided."})
             path = self.path.split("?")[0]
+            if mode:
+                name, _, arg = mode.partition(":")
+                if HOSTILE[name](self, world, path, arg):
+                    return None
             with lock:
                 hit = path in limited
                 limited.discard(path)
@@ -343,13 +518,14 @@ def main():
                    help="page every list in ascending order, whatever Range asks (a server to be sturdy against)")
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"),
                    help="serve HTTPS with this certificate chain and key (PEM)")
+    p.add_argument("--mode", help="answer as a hostile server: " + ", ".join(HOSTILE) + " (NAME[:ARG])")
     p.add_argument("--print-token", action="store_true", help="print the world's token and exit (for test scripts)")
     args = p.parse_args()
     world = load_world(args)
     if args.print_token:
         print(world.token)
         return
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(world, args.log, not args.no_rate_limit, args.ignore_order))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(world, args.log, not args.no_rate_limit, args.ignore_order, args.mode))
     server.daemon_threads = True
     if args.tls:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

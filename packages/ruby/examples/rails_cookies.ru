@@ -13,6 +13,8 @@
 #
 #   GET /write?value=V  sets cookies.signed[:signed_note] and cookies.encrypted[:encrypted_note]
 #   GET /read           answers "signed=V encrypted=V" (empty where refused)
+#   GET /login?user=U   puts U in the session (the cookie store's cookie)
+#   GET /me             answers "user=U", or 401 when the session holds none
 require "securekey"
 require "action_controller/railtie"
 
@@ -43,6 +45,8 @@ class SecurekeyCookiesApp < Rails::Application
   routes.append do
     get "/write" => "securekey_cookies#write"
     get "/read" => "securekey_cookies#read"
+    get "/login" => "securekey_cookies#login"
+    get "/me" => "securekey_cookies#me"
   end
 end
 
@@ -55,6 +59,17 @@ class SecurekeyCookiesController < ActionController::Base
 
   def read
     render plain: "signed=#{cookies.signed[:signed_note]} encrypted=#{cookies.encrypted[:encrypted_note]}\n"
+  end
+
+  def login
+    session[:user] = params[:user]
+    render plain: "logged in\n"
+  end
+
+  def me
+    return render(plain: "not logged in\n", status: :unauthorized) unless session[:user]
+
+    render plain: "user=#{session[:user]}\n"
   end
 end
 

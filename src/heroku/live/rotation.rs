@@ -4,22 +4,20 @@
 #[allow(clippy::wildcard_imports)] // The live read's own helpers and types.
 use super::*;
 
-/// Values the output guard must know (older values of key vars).
-type Secrets = Vec<Vec<u8>>;
-
-/// When a pair last changed (if found), the values seen on the way, and
-/// what the report should note.
-type Found = (Option<Rotation>, Secrets, Option<String>);
+/// When a pair last changed (if found), and what the report should note.
+type Found = (Option<Rotation>, Option<String>);
 
 /// Each add-on's facts, with when its pair last changed: on its owner
-/// when it was read, else on the first app it is attached to. Also the
-/// older values seen in releases (secrets for the output guard).
+/// when it was read, else on the first app it is attached to. The older
+/// values seen in releases go to `received` as they are seen (secrets for
+/// the output guard, even when a later request fails).
 pub(super) fn rotations(
     client: &Client,
     read: &[AppRead],
     apps: &[AppFacts],
     known: &[Details],
-) -> Result<(Vec<AddonFacts>, Secrets, Vec<String>), Error> {
+    received: &Mutex<Received>,
+) -> Result<(Vec<AddonFacts>, Vec<String>), Error> {
     let targets: Vec<(usize, String, String, Vec<u8>)> = known
         .iter()
         .enumerate()
@@ -38,11 +36,11 @@ pub(super) fn rotations(
         .collect();
     // Not knowing when a pair changed costs one check, not the run.
     let found = parallel(&targets, |(_, app, var, value)| {
-        Ok(rotation(client, app, var, value).unwrap_or_else(|e| {
+        Ok(rotation(client, app, var, value, received).unwrap_or_else(|e| {
             let note = format!(
                 "when {var} on {app} last changed is unknown, so stale-rotation was not checked: {e}"
             );
-            (None, vec![], Some(note))
+            (None, Some(note))
         }))
     })?;
     let mut addons: Vec<AddonFacts> = known
@@ -56,21 +54,25 @@ pub(super) fn rotations(
             rotation: None,
         })
         .collect();
-    let mut secrets = Vec::new();
     let mut notes = Vec::new();
-    for ((i, ..), (rotation, seen, note)) in targets.iter().zip(found) {
+    for ((i, ..), (rotation, note)) in targets.iter().zip(found) {
         addons[*i].rotation = rotation;
-        secrets.extend(seen);
         notes.extend(note);
     }
-    Ok((addons, secrets, notes))
+    Ok((addons, notes))
 }
 
 /// When `var` on `app` took its current `value`: the first release that
 /// holds it, found by a binary search over the releases' config vars
 /// (`log2(releases)` requests, never one per release), and the values seen
-/// on the way (secrets for the output guard).
-fn rotation(client: &Client, app: &str, var: &str, value: &[u8]) -> Result<Found, Error> {
+/// on the way (to `received`, secrets for the output guard).
+fn rotation(
+    client: &Client,
+    app: &str,
+    var: &str,
+    value: &[u8],
+    received: &Mutex<Received>,
+) -> Result<Found, Error> {
     let what = format!("app {app} releases");
     let releases = format!("/apps/{app}/releases");
     let (newest, _, answer) = client
@@ -93,30 +95,29 @@ fn rotation(client: &Client, app: &str, var: &str, value: &[u8]) -> Result<Found
     } else {
         // Not the current release first (a server that ignores
         // `order=desc`, or a failed newest release): the whole list.
-        let all = client
-            .get_list_by(&releases, "version")
-            .map_err(|e| explain(&e, &what))?;
-        top(&all)
+        client
+            .get_list_of(&releases, "version", false, |r| r.get("version")?.as_u64())
+            .map_err(|e| explain(&e, &what))?
+            .into_iter()
+            .max()
     };
     let Some(latest) = latest else {
-        return Ok((None, Vec::new(), None));
+        return Ok((None, None));
     };
-    let mut secrets = Vec::new();
     let mut holds = |version: u64| -> Result<bool, Error> {
-        match client.get(&format!("{releases}/{version}/config-vars")) {
-            Ok(answer) => {
+        match client.get_config(&format!("{releases}/{version}/config-vars"), false) {
+            Ok((vars, answer)) => {
                 now = answer.date.or(now);
-                let at = answer
-                    .body
-                    .get(var)
-                    .and_then(Value::as_str)
-                    .map(str::as_bytes);
-                if let Some(at) = at
+                let at = vars
+                    .into_iter()
+                    .find(|v| v.name == var.as_bytes())
+                    .map(|v| v.value);
+                if let Some(at) = &at
                     && at != value
                 {
-                    secrets.push(at.to_vec());
+                    lock(received).values.push(at.clone());
                 }
-                Ok(at == Some(value))
+                Ok(at.as_deref() == Some(value))
             }
             // A release without config (or gone): not the current pair.
             Err(ApiError::Status { status: 404, .. }) => Ok(false),
@@ -128,7 +129,7 @@ fn rotation(client: &Client, app: &str, var: &str, value: &[u8]) -> Result<Found
             tracing::Level::DEBUG,
             format!("{app} {var}: the newest release does not hold the current value"),
         );
-        return Ok((None, secrets, None));
+        return Ok((None, None));
     }
     let (mut lo, mut hi) = (1, latest);
     while lo < hi {
@@ -146,7 +147,7 @@ fn rotation(client: &Client, app: &str, var: &str, value: &[u8]) -> Result<Found
     let Some(changed_at) =
         str_at(&release.body, &["created_at"]).and_then(crate::heroku::time::parse_iso8601)
     else {
-        return Ok((None, secrets, None));
+        return Ok((None, None));
     };
     client.log(
         tracing::Level::DEBUG,
@@ -160,7 +161,6 @@ fn rotation(client: &Client, app: &str, var: &str, value: &[u8]) -> Result<Found
             changed_at,
             now,
         }),
-        secrets,
         None,
     ))
 }

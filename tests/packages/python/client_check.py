@@ -17,7 +17,7 @@ import securekey
 from securekey.client import request
 
 server, base, keys, log_file = sys.argv[1:]
-logging.basicConfig(filename=log_file, level=logging.INFO, format="%(levelname)s %(message)s")
+logging.basicConfig(filename=log_file, level=logging.INFO, format="%(name)s: %(levelname)s %(message)s")
 failed = 0
 
 
@@ -81,5 +81,8 @@ response = request(req, pair)
 check("a POST Request with a body is retried with the same body", response.getcode() == 200,
       f"status {response.getcode()}")
 response.close()
+
+check("no log line carries the prefix twice (securekey: securekey:)",
+      "securekey: securekey:" not in log_text() and "securekey: INFO" in log_text(), "a doubled prefix")
 
 sys.exit(1 if failed else 0)

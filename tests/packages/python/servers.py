@@ -8,11 +8,15 @@ test never waits on a clock). The key file is $SECUREKEY_FILE. Paths:
   /send-latest...  the middleware with send_latest=True
   /other...        var="OTHER_SECURE_KEY"
   /count           how many requests reached the middleware (not protected)
+  /legacy          (ASGI) the slot from scope["securekey"], the 0.1.0 name
+Kinds django (the django_site project under waitress) and fastapi
+(fastapi_app.py under uvicorn, lifespan on) serve those apps instead.
   anything else    the default var, send_latest off
 ASGI also serves WebSockets on the same paths (uvicorn, with websockets).
 Behind the middleware the app answers 200 "slot=<the slot it was told>".
 """
 
+import os
 import socket
 import sys
 
@@ -22,7 +26,7 @@ count = 0
 
 
 def wsgi_app(environ, start_response):
-    body = f"slot={environ.get(wsgi.ENVIRON_KEY)}".encode()
+    body = f"slot={environ.get(wsgi.SLOT_KEY)}".encode()
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]
 
@@ -53,10 +57,11 @@ async def asgi_app(scope, receive, send):
     if scope["type"] == "websocket":
         await receive()  # websocket.connect
         await send({"type": "websocket.accept"})
-        await send({"type": "websocket.send", "text": f"slot={scope.get(asgi.SCOPE_KEY)}"})
+        await send({"type": "websocket.send", "text": f"slot={scope.get(asgi.SLOT_KEY)}"})
         await send({"type": "websocket.close", "code": 1000})
         return
-    body = f"slot={scope.get(asgi.SCOPE_KEY)}".encode()
+    key = asgi.SCOPE_KEY if scope.get("path", "").startswith("/legacy") else asgi.SLOT_KEY
+    body = f"slot={scope.get(key)}".encode()
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"text/plain")]})
     await send({"type": "http.response.body", "body": body})
@@ -103,6 +108,29 @@ def main(kind, port_file):
         server = waitress.create_server(wsgi_site(), host="127.0.0.1", port=0)
         announce(server.effective_port, port_file)
         server.run()
+    elif kind == "django":
+        import waitress
+
+        # The test Django project (django_site), under waitress.
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "django_site"))
+        from site_project.wsgi import application
+
+        server = waitress.create_server(application, host="127.0.0.1", port=0)
+        announce(server.effective_port, port_file)
+        server.run()
+    elif kind == "fastapi":
+        import uvicorn
+
+        # fastapi_app.py's app ($FASTAPI_APP), lifespan on as uvicorn's default.
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from fastapi_app import app
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(64)
+        server = uvicorn.Server(uvicorn.Config(app, log_level="info"))
+        announce(sock.getsockname()[1], port_file)
+        server.run(sockets=[sock])
     elif kind == "uvicorn":
         import uvicorn
 

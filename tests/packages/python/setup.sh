@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/packages/python/setup.sh: what the Python package's tests need from
 # Debian: python3 with venv and ensurepip (python3-venv) and curl. Everything
-# else (build, flit_core, mypy, waitress, uvicorn, websockets, Django, Flask) comes from PyPI
+# else (build, flit_core, mypy, waitress, uvicorn, websockets, Django, Flask,
+# FastAPI, DRF, httpx, requests, twine; pinned in test.sh) comes from PyPI
 # into the tests' own venvs.
 set -euo pipefail
 

@@ -26,8 +26,10 @@ source "$root/tests/buildpack/lib.sh"
 
 python="${PYTHON:-python3}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
-# The test deps, pinned loosely: Flask >= 3.1 has SECRET_KEY_FALLBACKS.
-deps=(build mypy waitress uvicorn websockets "django>=4.1" "flask>=3.1")
+# The test deps, pinned (Flask >= 3.1 has SECRET_KEY_FALLBACKS).
+deps=(build==1.6.1 mypy==2.4.1 waitress==3.0.2 uvicorn==0.55.0 websockets==17.4
+  django==5.2.20 flask==3.1.3 fastapi==0.165.0 djangorestframework==3.18.3
+  httpx==0.29.0 requests==2.34.2 twine==7.0.0)
 
 # More test keys (not secrets), as the conformance runner names them.
 KEY_D=F4A40E84E294BADF50DB46B69A6C87FB824E43C2A25746FBC3F2060B398C5A78
@@ -183,6 +185,9 @@ else
 fi
 run_check "the API check" "$logs/api.log" \
   env -C "$elsewhere" "$clean/bin/python" -I "$here/api_check.py" "$keys"
+mkdir -p "$work/bad-key-files"
+run_check "the leak check" "$logs/leaks.log" \
+  env -C "$elsewhere" "$clean/bin/python" -I "$here/leak_check.py" "$keys" "$work/bad-key-files"
 
 # securekey-reader, as installed, in an empty environment.
 reader="$clean/bin/securekey-reader"
@@ -233,6 +238,8 @@ printf 'Authorization: Bearer %s\n' "$KEY_U" >"$work/h-unknown"
 printf 'Authorization: Basic %s\n' "$KEY_A" >"$work/h-basic"
 printf 'Authorization: Bearer %s,%s\n' "$KEY_A" "$KEY_B" >"$work/h-both"
 printf 'X-Nothing: here\n' >"$work/h-none"
+# Two Authorization headers (curl sends each line): the latest key, then another.
+printf 'Authorization: Bearer %s\nAuthorization: Bearer %s\n' "$KEY_A" "$KEY_U" >"$work/h-repeated"
 
 # get SERVER PATH HEADER_FILE: curl's answer in $work/r.{status,headers,body}.
 get() {
@@ -309,10 +316,16 @@ for server in wsgiref waitress uvicorn; do
   expect "$m: another scheme (Basic with the latest key): 401" 401 - "" none
   get "$server" / h-both
   expect "$m: the whole pair as one token: 401" 401 - "" none
+  get "$server" / h-repeated
+  expect "$m: a repeated Authorization header (the latest key, then another): 401" 401 - "" none
 
   run_check "$server: the client check" "$logs/client-$server.log" \
     env -C "$elsewhere" "$deps_venv/bin/python" "$here/client_check.py" "$m" "http://127.0.0.1:$port" "$keys" "$logs/client-log-$server.log"
+  run_check "$server: the httpx and requests check" "$logs/http-clients-$server.log" \
+    env -C "$elsewhere" "$deps_venv/bin/python" "$here/http_clients_check.py" "http://127.0.0.1:$port" "$keys" "$logs/http-clients-log-$server.log"
   if [[ "$server" == uvicorn ]]; then
+    get "$server" /legacy h-previous
+    expect "$m: scope[\"securekey\"] still holds the slot (the 0.1.0 name)" 200 slot=previous previous none
     run_check "uvicorn: the websocket check" "$logs/ws.log" \
       env -C "$elsewhere" "$deps_venv/bin/python" "$here/ws_check.py" "ws://127.0.0.1:$port" "$keys"
   fi
@@ -328,6 +341,9 @@ for framework in django flask; do
     "$deps_venv/bin/python" "$work/src/examples/$framework/rotation_test.py" \
     "$keys/era0.json" "$keys/era1.json" "$keys/era2.json"
 done
+
+# shellcheck source=tests/packages/python/frameworks.sh
+source "$here/frameworks.sh"
 
 # --- nothing printed holds a key ---------------------------------------------
 

@@ -6,6 +6,9 @@ from typing import List, Optional
 import securekey
 from securekey.asgi import SecureKeyMiddleware as AsgiMiddleware
 from securekey.client import request
+from securekey.fastapi import SecureKeyBearer
+from securekey.httpx import SecureKeyAuth as HttpxAuth
+from securekey.requests import SecureKeyAuth as RequestsAuth
 from securekey.wsgi import SecureKeyMiddleware as WsgiMiddleware
 
 
@@ -19,7 +22,11 @@ def ids() -> List[str]:
 
 
 def secrets() -> List[str]:
-    return securekey.load_pair().secrets()
+    return securekey.secrets(build_commands=("collectstatic",))
+
+
+def clients() -> List[object]:
+    return [HttpxAuth(var="SECURE_KEY"), RequestsAuth(), SecureKeyBearer(send_latest=False)]
 
 
 def status(url: str) -> int:
@@ -27,4 +34,4 @@ def status(url: str) -> int:
     return code
 
 
-__all__ = ["AsgiMiddleware", "WsgiMiddleware", "ids", "secrets", "slot_of", "status"]
+__all__ = ["AsgiMiddleware", "clients", "WsgiMiddleware", "ids", "secrets", "slot_of", "status"]

@@ -7,6 +7,7 @@ require_relative "tap"
 require "securekey"
 require "logger"
 require "net/http"
+require "stringio"
 
 port = Integer(ARGV.fetch(0))
 dir = ARGV.fetch(1)
@@ -53,6 +54,17 @@ response, n = asks.call("ca") do |c|
   Net::HTTP.start("127.0.0.1", port) { |http| c.request(http, Net::HTTP::Get.new("/")) }
 end
 Tap.check("Client#request on an open connection retries on it: 200 after 2 requests") { response.code == "200" && n == 2 }
+
+response, n = asks.call("ca") do |c|
+  request = Net::HTTP::Post.new("/", "content-type" => "text/plain", "content-length" => "5")
+  request.body_stream = StringIO.new("hello")
+  c.request(Net::HTTP.new("127.0.0.1", port), request)
+rescue ArgumentError => e
+  e
+end
+Tap.check("Client#request with a body_stream: ArgumentError before anything is sent (no retry with an empty body)") do
+  response.is_a?(ArgumentError) && response.message.include?("body_stream") && n.zero?
+end
 
 Tap.check("Client#inspect shows key ids only") { client.call("ab").inspect.match?(/\A#<Securekey::Client #<Securekey::KeyPair latest=\h{8} previous=\h{8}>>\z/) }
 logger.close

@@ -26,4 +26,8 @@ use counter
 use Rack::Lint
 use Securekey::Rack, var: "SECURE_KEY", send_latest: ENV["SEND_LATEST"] == "1"
 use Rack::Lint
-run ->(env) { [200, { "content-type" => "text/plain" }, ["slot=#{env['securekey.slot'].inspect} #{env['REQUEST_METHOD']}\n"]] }
+# With an X-Echo-Body header the answer ends with the request's body.
+run lambda { |env|
+  echo = env["HTTP_X_ECHO_BODY"] ? " body=#{env['rack.input'].read}" : ""
+  [200, { "content-type" => "text/plain" }, ["slot=#{env['securekey.slot'].inspect} #{env['REQUEST_METHOD']}#{echo}\n"]]
+}

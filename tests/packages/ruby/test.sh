@@ -17,6 +17,9 @@ source "$root/tests/buildpack/lib.sh"
 # A fourth test key (not a secret), for a client whose pair the server never had.
 KEY_D=F4A40E84E294BADF50DB46B69A6C87FB824E43C2A25746FBC3F2060B398C5A78
 TEST_KEYS+=("$KEY_D")
+# A fifth, for a second rotation C,A -> E,C.
+KEY_E=9D2C7A51E04B3F86C1A9E7D05B28F4C36E1D9A07B5C3F28E64A1D0C97B3E5F21
+TEST_KEYS+=("$KEY_E")
 
 work="$(mktemp -d)"
 pids=()
@@ -59,6 +62,7 @@ write_key_file() {
 make_files() {
   write_key_file ab "SECURE_KEY=$KEY_A,$KEY_B"
   write_key_file ca "SECURE_KEY=$KEY_C,$KEY_A"
+  write_key_file ec "SECURE_KEY=$KEY_E,$KEY_C"
   write_key_file b "SECURE_KEY=$KEY_B"
   write_key_file c "SECURE_KEY=$KEY_C"
   write_key_file cd "SECURE_KEY=$KEY_C,$KEY_D"
@@ -71,7 +75,7 @@ make_files() {
   { head -c 1048577 /dev/zero | tr '\0' ' ' && cat "$files/ab.json"; } >"$files/over-cap.json"
   cp "$files/ab.json" "$files/.securekey/keys.json"
   # For the Ruby tests' comparisons (never printed).
-  printf '%s\n' "$KEY_A" "$KEY_B" "$KEY_C" "$KEY_D" >"$files/keys.txt"
+  printf '%s\n' "$KEY_A" "$KEY_B" "$KEY_C" "$KEY_D" "$KEY_E" >"$files/keys.txt"
 }
 
 # Debian's gem dirs (Rails, Rack, WEBrick, Zeitwerk from apt), without the
@@ -119,9 +123,9 @@ serve() {
   read -r -t 120 -u 3 port || true
   exec 3<&-
   if [[ "$port" =~ ^[0-9]+$ ]]; then
-    ok "$name: served by WEBrick on 127.0.0.1"
+    ok "$name: served on 127.0.0.1"
   else
-    not_ok "$name: served by WEBrick on 127.0.0.1" "it did not start"
+    not_ok "$name: served on 127.0.0.1" "it did not start"
     show "$work/$name.log"
   fi
 }
@@ -201,6 +205,7 @@ rack_tests() {
     test "$status:$(header post securekey-slot)" == "200:previous"
 
   ruby_test client "$here/client_test.rb" "$port" "$files" "$work/client.log"
+  ruby_test faraday "$here/faraday_test.rb" "$port" "$files" "$work/faraday.log"
   stop
 
   serve rack-send-latest "$ru" SECUREKEY_FILE="$files/ab.json" SEND_LATEST=1
@@ -213,6 +218,13 @@ rack_tests() {
   request sl-unknown / -H "Authorization: Bearer $KEY_C"
   expect "rack send_latest: never on a 401" sl-unknown refused sl-unknown
   stop
+
+  local server
+  for server in webrick puma; do
+    serve "guard-$server" "$here/rack_options.ru" SERVER="$server" SECUREKEY_FILE="$files/ab.json" GUARD_LOG="$work/guard-$server.log"
+    ruby_test "guard-$server" "$here/guard_test.rb" "$server" "$port" "$files" "$work/guard-$server.log"
+    stop
+  done
 
   serve example "$root/packages/ruby/examples/config.ru" SECUREKEY_FILE="$files/ca.json"
   request ex-previous / -H "Authorization: Bearer $KEY_A"
@@ -248,6 +260,31 @@ cookie_tests() {
   stop
 }
 
+# An active user across two rotations: logged in under A,B, a request
+# under C,A (the session cookie is read with the previous key and written
+# back with the latest), then one under E,C: still logged in. The cookie
+# as it was before C,A is refused under E,C (two rotations old).
+session_tests() {
+  local ru="$root/packages/ruby/examples/rails_cookies.ru"
+  serve session-ab "$ru" SECUREKEY_FILE="$files/ab.json" RAILS_ENV=production
+  request login "/login?user=ann" -c "$work/jar-login"
+  stop
+  serve session-ca "$ru" SECUREKEY_FILE="$files/ca.json" RAILS_ENV=production
+  request me-ca /me -b "$work/jar-login" -c "$work/jar-ca-me"
+  expect "rails session: logged in under A,B, still logged in under C,A" me-ca test "$status:$(<"$work/me-ca.body")" == "200:user=ann"
+  expect "rails session: and the session cookie is written back (Set-Cookie) under C,A" me-ca \
+    test "$(header me-ca set-cookie | grep -c '^_securekey_cookies_app_session=')" == 1
+  stop
+  serve session-ec "$ru" SECUREKEY_FILE="$files/ec.json" RAILS_ENV=production
+  request me-ec /me -b "$work/jar-ca-me"
+  expect "rails session: an active user survives a second rotation (E,C): still logged in" me-ec \
+    test "$status:$(<"$work/me-ec.body")" == "200:user=ann"
+  request me-idle /me -b "$work/jar-login"
+  expect "rails session: the cookie of A,B not seen since is refused under E,C (idle for two rotations)" me-idle \
+    test "$status" == 401
+  stop
+}
+
 rails_api_tests() {
   serve rails-api "$root/packages/ruby/examples/rails_api.ru" SECUREKEY_FILE="$files/ab.json" RAILS_ENV=production
   request api-latest /things -H "Authorization: Bearer $KEY_A"
@@ -258,6 +295,43 @@ rails_api_tests() {
     test "$status:$(<"$work/api-previous.body"):$(header api-previous securekey-slot)" == "200:things for a client with the previous key:previous"
   request api-unknown /things -H "Authorization: Bearer $KEY_C"
   expect "rails api: an unknown key: 401 before Rails routes it" api-unknown refused api-unknown
+  stop
+}
+
+# The concern (Securekey::Rails::Authenticated) and Rails' own
+# authenticate_or_request_with_http_token, in a Rails app under WEBrick.
+rails_controller_tests() {
+  serve rails-controller "$root/packages/ruby/examples/rails_controller.ru" SECUREKEY_FILE="$files/ab.json" RAILS_ENV=production
+  request rc-latest /things -H "Authorization: Bearer $KEY_A"
+  expect "rails concern: the latest key: 200, the action sees :latest, no Securekey-Slot" rc-latest \
+    test "$status:$(<"$work/rc-latest.body"):$(header rc-latest securekey-slot)" == "200:things for a client with the latest key:"
+  request rc-previous /things -H "Authorization: Bearer $KEY_B"
+  expect "rails concern: the previous key: 200, :previous, Securekey-Slot: previous" rc-previous \
+    test "$status:$(<"$work/rc-previous.body"):$(header rc-previous securekey-slot)" == "200:things for a client with the previous key:previous"
+  request rc-unknown /things -H "Authorization: Bearer $KEY_C"
+  expect "rails concern: an unknown key: the protocol's 401, nothing echoed" rc-unknown refused rc-unknown
+  request rc-none /things
+  expect "rails concern: no key: the protocol's 401" rc-none refused rc-none
+  request rc-twice /things -H "Authorization: Bearer $KEY_A" -H "Authorization: Bearer $KEY_C"
+  expect "rails concern: two Authorization headers (latest, another): 401" rc-twice refused rc-twice
+  request rc-twice-other /things -H "Authorization: Bearer $KEY_C" -H "Authorization: Bearer $KEY_A"
+  expect "rails concern: two Authorization headers (another, latest): 401" rc-twice-other refused rc-twice-other
+  request rc-health /health
+  expect "rails concern: skip_before_action makes /health public: 200 without a key" rc-health test "$status" == 200
+  request id-latest /idiom -H "Authorization: Bearer $KEY_A"
+  expect "rails idiom (authenticate_or_request_with_http_token): the latest key: 200" id-latest \
+    test "$status:$(<"$work/id-latest.body"):$(header id-latest securekey-slot)" == "200:idiom: the latest key:"
+  request id-previous /idiom -H "Authorization: Bearer $KEY_B"
+  expect "rails idiom: the previous key: 200 with Securekey-Slot: previous" id-previous \
+    test "$status:$(<"$work/id-previous.body"):$(header id-previous securekey-slot)" == "200:idiom: the previous key:previous"
+  request id-unknown /idiom -H "Authorization: Bearer $KEY_C"
+  expect "rails idiom: an unknown key: 401 with WWW-Authenticate (Token realm=\"securekey\"), nothing echoed" id-unknown \
+    test "$status:$(header id-unknown www-authenticate)" == '401:Token realm="securekey"'
+  no_key_material "$work/key-windows" "$work/id-unknown.body" >/dev/null || not_ok "rails idiom: the 401 body echoes nothing"
+  # What the README says of the idiom, and why the concern exists.
+  request id-twice /idiom -H "Authorization: Bearer $KEY_A" -H "Authorization: Bearer $KEY_C"
+  expect "rails idiom: of two Authorization headers (latest, another) it takes the first: 200 (the concern refuses)" id-twice \
+    test "$status" == 200
   stop
 }
 
@@ -284,6 +358,33 @@ puts Securekey::VERSION, $LOADED_FEATURES.grep(%r{/securekey\.rb\z})') >"$work/b
     test "$status:$(<"$work/bundle-reader.out")" == "0:$(key_id "$KEY_A")"$'\n'"$(key_id "$KEY_B")"
 }
 
+# The README's install line, for real: the repository as a git repo
+# (packages/ruby of this checkout, committed and tagged v0.1.0) at a file://
+# URL, a clean project whose Gemfile has the README's line with that URL,
+# `bundle install --local` (no rubygems.org) and `bundle exec`.
+bundler_git_tests() {
+  local repo="$work/git-repo" app="$work/git-app" status=0 line
+  mkdir -p "$repo/packages" "$app"
+  cp -r "$root/packages/ruby" "$repo/packages/ruby"
+  rm -f "$repo/packages/ruby/"*.gem
+  (cd "$repo" && git init -q && git add -A && git -c user.name=test -c user.email=test@example.com commit -qm "the gem" &&
+    git tag v0.1.0) >"$work/git-repo.log" 2>&1 || status=$?
+  line="$(grep -m1 '^gem "securekey", git: ' "$root/packages/ruby/README.md")"
+  check "bundler git: the README's first Gemfile line names the git URL, tag v0.1.0 and glob packages/ruby/*.gemspec" \
+    test "$line" == 'gem "securekey", git: "https://github.com/securekey-buildpack/securekey", tag: "v0.1.0", glob: "packages/ruby/*.gemspec"'
+  printf '%s\n' "${line/https:\/\/github.com\/securekey-buildpack\/securekey/file://$repo}" >"$app/Gemfile"
+  local bundle_env=(env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 BUNDLE_PATH="$app/vendor/bundle")
+  (cd "$app" && "${bundle_env[@]}" bundle install --local) >"$work/bundle-git-install.log" 2>&1 || status=$?
+  check "bundler git: bundle install --local of the README's line (git: + tag: + glob:) from a file:// repo" test "$status" -eq 0
+  status=0
+  # shellcheck disable=SC2016 # Ruby code, not shell
+  (cd "$app" && "${bundle_env[@]}" SECUREKEY_FILE="$files/ab.json" bundle exec ruby -e 'require "securekey"
+puts Securekey::VERSION, Securekey.pair.ids.size, $LOADED_FEATURES.grep(%r{/securekey\.rb\z}).first.include?("/bundler/gems/")') \
+    >"$work/bundle-git-require.out" 2>&1 || status=$?
+  check "bundler git: bundle exec ruby -e 'require \"securekey\"' loads 0.1.0 from the git checkout" \
+    test "$status:$(<"$work/bundle-git-require.out")" == "0:0.1.0"$'\n'"2"$'\n'"true"
+}
+
 main() {
   make_files
   local status=0
@@ -297,7 +398,9 @@ main() {
   fi
 
   bundler_tests
+  bundler_git_tests
   ruby_test api "$here/api_test.rb" "$files"
+  ruby_test leak "$here/leak_test.rb" "$files"
   ruby_test zeitwerk "$here/zeitwerk_test.rb"
   ruby_test rails "$here/rails_test.rb" "$root/packages/ruby/examples" "$files"
 
@@ -308,7 +411,9 @@ main() {
 
   rack_tests
   cookie_tests
+  session_tests
   rails_api_tests
+  rails_controller_tests
 }
 
 # The suite's output goes through a file too, for the leak check; the

@@ -21,11 +21,15 @@ def create_app():
             f"Flask {version('flask')} has no "
             "SECRET_KEY_FALLBACKS: it needs Flask >= 3.1"
         )
-    latest, *fallbacks = securekey.load_pair().secrets()
+    latest, *fallbacks = securekey.secrets()
     app.config.update(SECRET_KEY=latest, SECRET_KEY_FALLBACKS=fallbacks)
 
     @app.post("/login")
     def login():
+        # Permanent: with SESSION_REFRESH_EACH_REQUEST (the default) the cookie is
+        # re-signed with the latest key at every request, so an active user
+        # outlives any number of rotations.
+        session.permanent = True
         session["user"] = "alice"
         return {"user": "alice"}
 

@@ -6,10 +6,13 @@
     slot = pair.verify(presented)         # "latest", "previous" or None (constant time)
     pair.keys_to_present()                # client order: [latest, previous]
     pair.latest.id                        # the key's id; repr() and str() show only it
-    SECRET_KEY, *SECRET_KEY_FALLBACKS = pair.secrets()
+    SECRET_KEY, *SECRET_KEY_FALLBACKS = securekey.secrets()   # collectstatic runs without keys
 
-The middleware (securekey.wsgi, securekey.asgi) and the client helper
-(securekey.client) speak the graceful-rotation protocol. Standard library only.
+The middleware (securekey.wsgi, securekey.asgi, securekey.django), the
+FastAPI dependency (securekey.fastapi), the DRF authentication class
+(securekey.drf) and the clients (securekey.client on urllib, securekey.httpx,
+securekey.requests) speak the graceful-rotation protocol. Standard library
+only, except the framework each integration plugs into.
 """
 
 from ._keys import (
@@ -26,7 +29,9 @@ from ._keys import (
     load,
     load_pair,
     parse,
+    secrets,
 )
+from ._protocol import SLOT_KEY
 
 __version__ = "0.1.0"
 
@@ -35,6 +40,7 @@ __all__ = [
     "LATEST",
     "MAX_SIZE",
     "PREVIOUS",
+    "SLOT_KEY",
     "Key",
     "KeyFile",
     "KeyFileError",
@@ -44,4 +50,5 @@ __all__ = [
     "load",
     "load_pair",
     "parse",
+    "secrets",
 ]

@@ -9,11 +9,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import math
 import os
 import re
+import secrets as _random
 import stat
-from typing import Any, Dict, Iterator, List, NoReturn, Optional, Union
+import sys
+from typing import Any, Dict, Iterator, List, NoReturn, Optional, Sequence, Union
+
+log = logging.getLogger("securekey")
 
 LATEST = "latest"
 PREVIOUS = "previous"
@@ -87,10 +92,25 @@ class Key:
     def __str__(self) -> str:
         return self.id
 
+    # A pickle is a copy of the secret: refuse it rather than write one into
+    # a cache or a task queue by accident. __getstate__ too: since Python
+    # 3.11 object.__getstate__ would hand out the slots, key included.
     def __reduce__(self) -> NoReturn:
-        # A pickle is a copy of the secret: refuse it rather than write one
-        # into a cache or a task queue by accident.
         raise TypeError("a securekey.Key is not picklable")
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        raise TypeError("a securekey.Key is not picklable")
+
+    def __getstate__(self) -> NoReturn:
+        raise TypeError("a securekey.Key is not picklable")
+
+    # A key is immutable: copy.copy and copy.deepcopy give the same key
+    # (without them, copy would go through the refused pickle protocol).
+    def __copy__(self) -> "Key":
+        return self
+
+    def __deepcopy__(self, memo: Any) -> "Key":
+        return self
 
 
 class KeyPair:
@@ -119,8 +139,12 @@ class KeyPair:
         """
         if presented is None:
             presented = b""
-        if isinstance(presented, str):
+        elif isinstance(presented, str):
             presented = presented.encode("utf-8", "surrogatepass")
+        elif not isinstance(presented, (bytes, bytearray)):
+            kind = type(presented).__name__
+            del presented  # no frame of a traceback holds what was presented
+            raise TypeError(f"KeyPair.verify takes str, bytes or None, not {kind}")
         latest = hmac.compare_digest(presented, self.latest._text.encode("ascii"))
         # Without a previous key, compare with the latest again so the time
         # taken does not depend on the presented key.
@@ -149,6 +173,21 @@ class KeyPair:
             f"previous={self.previous_id or 'none'})"
         )
 
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a securekey.KeyPair is not picklable")
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        raise TypeError("a securekey.KeyPair is not picklable")
+
+    def __getstate__(self) -> NoReturn:
+        raise TypeError("a securekey.KeyPair is not picklable")
+
+    def __copy__(self) -> "KeyPair":
+        return KeyPair(self.var, self.latest, self.previous)
+
+    def __deepcopy__(self, memo: Any) -> "KeyPair":
+        return self.__copy__()
+
 
 class KeyFile:
     """The pairs of one key file, by var. A read-only mapping of KeyPair."""
@@ -169,7 +208,9 @@ class KeyFile:
         where = f" ({shown(self.path)})" if self.path else ""
         if var is not None:
             if var not in self._pairs:
-                raise KeyFileError(f"no {shown(var)} in the key file{where}")
+                name = shown(var)
+                del var  # it may be a key pasted where a name belongs
+                raise KeyFileError(f"no {name} in the key file{where}")
             return self._pairs[var]
         if DEFAULT_VAR in self._pairs:
             return self._pairs[DEFAULT_VAR]
@@ -198,6 +239,21 @@ class KeyFile:
     def __repr__(self) -> str:
         pairs = ", ".join(repr(self._pairs[v]) for v in self.vars)
         return f"KeyFile([{pairs}])"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a securekey.KeyFile is not picklable")
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        raise TypeError("a securekey.KeyFile is not picklable")
+
+    def __getstate__(self) -> NoReturn:
+        raise TypeError("a securekey.KeyFile is not picklable")
+
+    def __copy__(self) -> "KeyFile":
+        return KeyFile(dict(self._pairs), self.path)
+
+    def __deepcopy__(self, memo: Any) -> "KeyFile":
+        return self.__copy__()
 
 
 def default_path() -> str:
@@ -259,9 +315,14 @@ def _key(var: str, entry: Dict[str, Any], slot: str, nullable: bool) -> Optional
     return Key(text)
 
 
-def parse(content: bytes, path: Optional[str] = None) -> KeyFile:
-    """The pairs in a key file's bytes. Raises KeyFileError unless the whole
-    file is valid."""
+def _pairs_or_error(content: bytes) -> Union[Dict[str, KeyPair], str]:
+    """The pairs in a key file's bytes, or what is wrong with them (a str).
+
+    Returns rather than raises: a traceback keeps every frame it passes with
+    its locals (Sentry, rich and Django's debug page show them), and the
+    frames here hold the file's text. The caller raises, from a frame that
+    holds none of it.
+    """
     try:
         doc = json.loads(
             content.decode("utf-8"),
@@ -270,27 +331,40 @@ def parse(content: bytes, path: Optional[str] = None) -> KeyFile:
             parse_constant=_refuse_constant,
         )
     except json.JSONDecodeError as e:
-        raise KeyFileError(f"not valid JSON (line {e.lineno}, column {e.colno})") from None
+        return f"not valid JSON (line {e.lineno}, column {e.colno})"
     except (ValueError, RecursionError):
-        raise KeyFileError("not valid JSON") from None
+        return "not valid JSON"
     if not _plain(doc):
-        raise KeyFileError("not valid JSON")
+        return "not valid JSON"
     version = doc.get("version") if isinstance(doc, dict) else None
     if type(version) is not int or version != FORMAT_VERSION:
-        raise KeyFileError('expected "version": 1')
+        return 'expected "version": 1'
     keys = doc.get("keys")
     if not isinstance(keys, dict):
-        raise KeyFileError('expected a "keys" object')
+        return 'expected a "keys" object'
     pairs = {}
     for var, entry in keys.items():
         if not isinstance(entry, dict):
-            raise KeyFileError(f'{shown(var)}: no "latest"')
-        latest = _key(var, entry, LATEST, nullable=False)
-        previous = _key(var, entry, PREVIOUS, nullable=True)
+            return f'{shown(var)}: no "latest"'
+        try:
+            latest = _key(var, entry, LATEST, nullable=False)
+            previous = _key(var, entry, PREVIOUS, nullable=True)
+        except KeyFileError as e:
+            return str(e)
         if latest is None:  # only a nullable slot can be None; for the type checker
-            raise KeyFileError(f'{shown(var)}: no "latest"')
+            return f'{shown(var)}: no "latest"'
         pairs[var] = KeyPair(var, latest, previous)
-    return KeyFile(pairs, path)
+    return pairs
+
+
+def parse(content: bytes, path: Optional[str] = None) -> KeyFile:
+    """The pairs in a key file's bytes. Raises KeyFileError unless the whole
+    file is valid."""
+    found = _pairs_or_error(content)
+    del content  # raised below: this frame must not hold the file's text
+    if isinstance(found, str):
+        raise KeyFileError(found)
+    return KeyFile(found, path)
 
 
 _KINDS = (
@@ -340,34 +414,98 @@ def read_key_file(path: str) -> bytes:
         _must_be_regular(st.st_mode, name)
         if st.st_size > MAX_SIZE:
             raise _too_big(name)
-        chunks = []
-        left = MAX_SIZE + 1  # one byte more than the cap tells a file over it
-        while left > 0:
-            chunk = os.read(fd, left)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
+        # One byte more than the cap tells a file that grew over it.
+        content = _read_up_to(fd, MAX_SIZE + 1)
     except OSError as e:
         raise KeyFileError(f"cannot read the key file {name}: {e.strerror or 'error'}") from None
     finally:
         os.close(fd)
-    content = b"".join(chunks)
     if len(content) > MAX_SIZE:
+        del content  # raised below: no frame holds the file's text
         raise _too_big(name)
     return content
+
+
+def _read_up_to(fd: int, limit: int) -> bytes:
+    chunks: List[bytes] = []
+    chunk = b""
+    try:
+        while limit > 0:
+            chunk = os.read(fd, limit)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            limit -= len(chunk)
+    except OSError:
+        chunks.clear()  # what was read stays out of the traceback
+        chunk = b""
+        raise
+    return b"".join(chunks)
 
 
 def load(path: Optional[str] = None) -> KeyFile:
     """The key file at path (default: default_path()), validated whole."""
     path = path or default_path()
-    content = read_key_file(path)
-    try:
-        return parse(content, path)
-    except KeyFileError as e:
-        raise KeyFileError(f"cannot load the key file {shown(path)}: {e}") from None
+    # The bytes go straight into the parser: no local of this frame holds them.
+    found = _pairs_or_error(read_key_file(path))
+    if isinstance(found, str):
+        raise KeyFileError(f"cannot load the key file {shown(path)}: {found}")
+    return KeyFile(found, path)
 
 
 def load_pair(var: Optional[str] = None, path: Optional[str] = None) -> KeyPair:
     """One var's pair from the key file (see KeyFile.pair for the default var)."""
-    return load(path).pair(var)
+    try:
+        return load(path).pair(var)
+    except KeyFileError as e:
+        message = str(e)
+    # Raised afresh, without this frame's var (it may be a key pasted where
+    # a name belongs) or the frames below.
+    del var
+    raise KeyFileError(message)
+
+
+# The commands that build an app rather than serve it, and that a build
+# machine runs before any key file exists: Heroku's Python buildpack runs
+# `manage.py collectstatic --noinput` at build time; django-compressor's
+# `compress` and `compilemessages` are the usual others.
+BUILD_COMMANDS = ("collectstatic", "compress", "compilemessages")
+
+
+def _build_step(build_commands: Sequence[str]) -> Optional[str]:
+    """The build command this process runs (`manage.py collectstatic …`,
+    `django-admin collectstatic …`, `python -m django collectstatic …`), else None."""
+    argv = getattr(sys, "argv", None) or []
+    if len(argv) > 1 and argv[1] in build_commands:
+        return str(argv[1])
+    return None
+
+
+def secrets(
+    var: Optional[str] = None,
+    path: Optional[str] = None,
+    *,
+    build_commands: Sequence[str] = BUILD_COMMANDS,
+) -> List[str]:
+    """The pair's keys, newest first, for a framework's own rotation:
+
+        SECRET_KEY, *SECRET_KEY_FALLBACKS = securekey.secrets()
+
+    As load_pair(var, path).secrets(), with one exception: when there is no
+    key file at all and this process is a build step (sys.argv[1] is one of
+    build_commands, as in `manage.py collectstatic --noinput`), it returns
+    one random throwaway key, never written anywhere, and logs a warning.
+    Any other process without its key file raises KeyFileError, so an app
+    that reads its settings this way never serves without its keys; a key
+    file that is there but bad raises in a build step too.
+    """
+    where = path or default_path()
+    command = _build_step(build_commands)
+    if command is not None and not os.path.lexists(where):
+        log.warning(
+            "no key file at %s: `%s` is a build step, so it gets a throwaway "
+            "random SECRET_KEY (anything it signs is void once the app boots)",
+            shown(where), shown(command),
+        )
+        return [_random.token_urlsafe(48)]
+    return load_pair(var, path).secrets()

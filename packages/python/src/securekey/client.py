@@ -20,18 +20,18 @@ import urllib.request
 from typing import Any, Mapping, Optional, Union
 
 from . import _protocol
-from ._keys import KeyPair, load, shown
+from ._keys import Key, KeyPair, load_pair, shown
 
 __all__ = ["request"]
 
 log = logging.getLogger("securekey")
 
 
-def _attempt(
-    req: urllib.request.Request, key_text: str, opener: Any, timeout: Optional[float]
-) -> Any:
+def _attempt(req: urllib.request.Request, key: Key, opener: Any, timeout: Optional[float]) -> Any:
     # Unredirected: a redirect to another host does not carry the key there.
-    req.add_unredirected_header("Authorization", f"Bearer {key_text}")
+    # The key text goes straight into the header: no local of a frame holds
+    # it when the network raises.
+    req.add_unredirected_header("Authorization", "Bearer " + key.reveal())
     try:
         if timeout is None:
             return opener.open(req)
@@ -59,7 +59,7 @@ def request(
     must be bytes (or None) so that the retry can send it again.
     """
     if pair is None:
-        pair = load(path).pair(var)
+        pair = load_pair(var, path)
     if isinstance(url, urllib.request.Request):
         req = url
     else:
@@ -70,21 +70,21 @@ def request(
     keys = pair.keys_to_present()
     # The host alone: a URL's userinfo (user:password@) stays out of the log.
     host = urllib.parse.urlsplit(req.full_url).hostname or "the server"
-    response = _attempt(req, keys[0].reveal(), opener, timeout)
+    response = _attempt(req, keys[0], opener, timeout)
     if response.getcode() == 401 and len(keys) > 1:
         log.info(
-            "securekey: %s refused %s key %s; retrying with the previous key %s",
+            "%s refused %s key %s; retrying with the previous key %s",
             host, shown(pair.var), keys[0].id, keys[1].id,
         )
         response.close()
-        response = _attempt(req, keys[1].reveal(), opener, timeout)
+        response = _attempt(req, keys[1], opener, timeout)
         if response.getcode() == 401:
-            log.warning("securekey: %s refused both %s keys", host, shown(pair.var))
+            log.warning("%s refused both %s keys", host, shown(pair.var))
     elif response.headers.get(_protocol.SLOT_HEADER, "").lower() == "previous":
         # The server has rotated and we have not: our latest is its previous.
         # Both sides get the new pair at their next boot.
         log.warning(
-            "securekey: %s accepted %s key %s as its previous key: this app's keys "
+            "%s accepted %s key %s as its previous key: this app's keys "
             "are one rotation behind (a restart picks up the new pair)",
             host, shown(pair.var), keys[0].id,
         )

@@ -3,23 +3,24 @@
     from securekey.wsgi import SecureKeyMiddleware
     application = SecureKeyMiddleware(application)            # var: SECURE_KEY
     application = SecureKeyMiddleware(application, var="SERVICE_ONE_SECURE_KEY",
-                                      send_latest=True)
+                                      send_latest=True, public_paths=["/health"])
 
 Requests without `Authorization: Bearer <latest or previous key>` get a 401
 and never reach the app; the app finds the matched slot ("latest" or
-"previous") in environ["securekey.slot"].
+"previous") in environ["securekey.slot"] (securekey.SLOT_KEY).
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import _protocol
-from ._keys import KeyPair, load
+from ._keys import KeyPair, load_pair
 
-ENVIRON_KEY = "securekey.slot"
+SLOT_KEY = _protocol.SLOT_KEY
+ENVIRON_KEY = SLOT_KEY  # the name before 0.1.0's one-name change; the same key
 
-__all__ = ["ENVIRON_KEY", "SecureKeyMiddleware"]
+__all__ = ["ENVIRON_KEY", "SLOT_KEY", "SecureKeyMiddleware"]
 
 
 class SecureKeyMiddleware:
@@ -27,14 +28,18 @@ class SecureKeyMiddleware:
 
     The key file is read once, here (Heroku restarts every dyno when config
     vars change, and the boot script rewrites the file); a missing or bad
-    file raises KeyFileError, so the app does not start without its keys.
+    file raises KeyFileError, so the server, which builds the app when it
+    starts, does not start without its keys.
 
     var: the key file's var (default: SECURE_KEY if the file has it, else
     its only var). send_latest: answer a client that presented the previous
     key with Securekey-Latest, the latest key itself (off: it hands the new
     key to whoever holds the old one). path: the key file (default:
     $SECUREKEY_FILE, else .securekey/keys.json). pair: a KeyPair to use
-    instead of reading the file.
+    instead of reading the file. public_paths: paths that skip the check
+    ("/health" exactly; "/static/" as a prefix). on_refused(environ, reason):
+    called for each refused request, reason "missing", "unknown" or
+    "repeated"; the response is the 401 whatever it returns.
     """
 
     def __init__(
@@ -45,18 +50,28 @@ class SecureKeyMiddleware:
         send_latest: bool = False,
         path: Optional[str] = None,
         pair: Optional[KeyPair] = None,
+        public_paths: Sequence[str] = (),
+        on_refused: Optional[Callable[[Dict[str, Any], str], Any]] = None,
     ) -> None:
         self.app = app
         self.send_latest = send_latest
-        self.pair = pair if pair is not None else load(path).pair(var)
+        self.public_paths = tuple(public_paths)
+        self.on_refused = on_refused
+        self.pair = pair if pair is not None else load_pair(var, path)
 
     def __call__(self, environ: Dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        token = _protocol.bearer_token(environ.get("HTTP_AUTHORIZATION"))
-        slot = self.pair.verify(token) if token is not None else None
+        if self.public_paths and _protocol.is_public(environ.get("PATH_INFO", ""), self.public_paths):
+            return self.app(environ, start_response)
+        # A WSGI server joins a repeated header into one value ("a, b"),
+        # which is no key: a repeated Authorization header is refused.
+        header = environ.get("HTTP_AUTHORIZATION")
+        slot, reason = _protocol.check(self.pair, [header] if header is not None else [])
         if slot is None:
+            if self.on_refused is not None:
+                self.on_refused(environ, reason or _protocol.MISSING)
             start_response("401 Unauthorized", _protocol.refusal_headers())
             return [_protocol.REFUSED_BODY]
-        environ[ENVIRON_KEY] = slot
+        environ[SLOT_KEY] = slot
         extra = _protocol.slot_headers(self.pair, slot, self.send_latest)
         if not extra:
             return self.app(environ, start_response)
@@ -72,7 +87,9 @@ class SecureKeyMiddleware:
         return self.app(environ, start_with_slot)
 
     def __repr__(self) -> str:
-        return f"SecureKeyMiddleware({self.pair!r}, send_latest={self.send_latest})"
+        # getattr: a locals recorder may show a middleware whose __init__ raised.
+        keys = repr(getattr(self, "pair", None) or "no keys")
+        return f"SecureKeyMiddleware({keys}, send_latest={getattr(self, 'send_latest', None)})"
 
 
 _OURS = {_protocol.SLOT_HEADER.lower(), _protocol.LATEST_HEADER.lower()}

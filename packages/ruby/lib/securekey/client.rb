@@ -18,6 +18,8 @@ module Securekey
   #     client.request(http, Net::HTTP::Post.new("/things", "content-type" => "application/json"))
   #   end
   class Client
+    include Redacted
+
     # The pair whose keys are presented.
     attr_reader :pair
 
@@ -31,8 +33,15 @@ module Securekey
     # Sends request (a Net::HTTPRequest) on http (a Net::HTTP, started or
     # not) with the latest key, and once more with the previous key if the
     # first answer is a 401. Sets the request's Authorization header. A
-    # request with a body_stream cannot be sent twice: give it a body.
+    # request with a body_stream is refused (ArgumentError) before anything
+    # is sent: the stream is read by the first try, and the retry would send
+    # the previous key with an empty body. Give it a body (a String).
     def request(http, request)
+      if request.body_stream
+        raise ArgumentError, "Securekey::Client: the request's body is a stream (body_stream), which cannot be " \
+                             "sent again for the retry with the previous key: give the request a body (a String) instead"
+      end
+
       keys = @pair.keys_to_present
       response = nil
       keys.each_with_index do |key, index|
@@ -64,6 +73,11 @@ module Securekey
 
     def inspect
       "#<Securekey::Client #{@pair.inspect}>"
+    end
+    alias to_s inspect
+
+    def as_json(*)
+      { "pair" => @pair.as_json }
     end
 
     private

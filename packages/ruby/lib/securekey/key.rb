@@ -7,6 +7,8 @@ module Securekey
   # #to_s show its id only, so a careless `puts key` or `p pair` cannot leak
   # it; #secret and #bytes are the two ways to the key itself.
   class Key
+    include Redacted
+
     CANONICAL = /\A[0-9A-F]{64}\z/
 
     # The public name of a key: the first 8 hex chars (lowercase) of the
@@ -21,7 +23,7 @@ module Securekey
     # text: a canonical key (64 uppercase hex chars); anything else raises
     # Securekey::Error (naming no part of it).
     def initialize(text)
-      raise Error, "a key must be 64 uppercase hex chars" unless text.is_a?(String) && text.b.match?(CANONICAL)
+      Error.raise!("a key must be 64 uppercase hex chars") unless text.is_a?(String) && text.b.match?(CANONICAL)
 
       @secret = text.b.freeze
       @id = Key.id_of(@secret).freeze
@@ -64,8 +66,9 @@ module Securekey
       "#<Securekey::Key #{@id}>"
     end
 
-    def pretty_print(printer)
-      printer.text(inspect)
+    # {"id" => id}: what JSON, ActiveSupport and YAML show (Redacted).
+    def as_json(*)
+      { "id" => @id }
     end
   end
 end

@@ -12,6 +12,8 @@ module Securekey
   # the key's id, "previous" and "previous_id" both null or both set. Unknown
   # fields are ignored. #inspect shows the vars and key ids only.
   class KeyFile
+    include Redacted
+
     FORMAT_VERSION = 1
     # The key file of a Heroku app is a few hundred bytes; 1 MiB is far above
     # any real one and small enough to read whole.
@@ -37,7 +39,7 @@ module Securekey
       begin
         parse(content, path: path)
       rescue Error => e
-        raise Error, "cannot load the key file #{Shown.call(path)}: #{e.message}"
+        Error.raise!("cannot load the key file #{Shown.call(path)}: #{e.message}")
       end
     end
 
@@ -49,23 +51,23 @@ module Securekey
       shown = Shown.call(path)
       begin
         stat = File.stat(path)
-        raise Error, "the key file #{shown} is #{kind(stat)}, not a regular file" unless stat.file?
+        Error.raise!("the key file #{shown} is #{kind(stat)}, not a regular file") unless stat.file?
 
         File.open(path, File::RDONLY | File::NONBLOCK | File::BINARY) do |file|
           stat = file.stat
-          raise Error, "the key file #{shown} is #{kind(stat)}, not a regular file" unless stat.file?
+          Error.raise!("the key file #{shown} is #{kind(stat)}, not a regular file") unless stat.file?
 
           content = file.read(SIZE_CAP + 1) || +""
-          raise Error, "the key file #{shown} is over #{SIZE_CAP} bytes (1 MiB): it is not one securekey wrote" if content.bytesize > SIZE_CAP
+          Error.raise!("the key file #{shown} is over #{SIZE_CAP} bytes (1 MiB): it is not one securekey wrote") if content.bytesize > SIZE_CAP
 
           content
         end
       rescue Errno::ENOENT
-        raise Error, "no key file at #{shown}: #{FIX}"
+        Error.raise!("no key file at #{shown}: #{FIX}")
       rescue SystemCallError, IOError => e
         # Ruby's message ends with the path: only the cause is kept.
         cause = e.message.split(" @ ", 2).first.split(" - ", 2).first
-        raise Error, "cannot read the key file #{shown}: #{cause}"
+        Error.raise!("cannot read the key file #{shown}: #{cause}")
       end
     end
 
@@ -85,13 +87,13 @@ module Securekey
     def self.parse(content, path: nil)
       doc = StrictJson.parse(content, max_depth: MAX_DEPTH)
       version = doc.is_a?(Hash) ? doc["version"] : nil
-      raise Error, 'expected "version": 1' unless version.is_a?(Integer) && version == FORMAT_VERSION
+      Error.raise!('expected "version": 1') unless version.is_a?(Integer) && version == FORMAT_VERSION
 
       keys = doc["keys"]
-      raise Error, 'expected a "keys" object' unless keys.is_a?(Hash)
+      Error.raise!('expected a "keys" object') unless keys.is_a?(Hash)
 
       pairs = keys.to_h do |var, entry|
-        raise Error, "#{Shown.call(var)}: not an object" unless entry.is_a?(Hash)
+        Error.raise!("#{Shown.call(var)}: not an object") unless entry.is_a?(Hash)
 
         [var.freeze, KeyPair.new(key(var, entry, "latest", nullable: false), key(var, entry, "previous", nullable: true))]
       end
@@ -106,14 +108,14 @@ module Securekey
       if nullable && entry.key?(slot) && text.nil?
         return nil if entry.key?("#{slot}_id") && text_id.nil?
 
-        raise Error, %(#{name}: "#{slot}" is null, so "#{slot}_id" must be null too)
+        Error.raise!(%(#{name}: "#{slot}" is null, so "#{slot}_id" must be null too))
       end
-      raise Error, %(#{name}: no "#{slot}") unless text.is_a?(String)
-      raise Error, "#{name}: the #{slot} key is not 64 uppercase hex chars" unless text.match?(Key::CANONICAL)
-      raise Error, %(#{name}: no "#{slot}_id") unless text_id.is_a?(String)
+      Error.raise!(%(#{name}: no "#{slot}")) unless text.is_a?(String)
+      Error.raise!("#{name}: the #{slot} key is not 64 uppercase hex chars") unless text.match?(Key::CANONICAL)
+      Error.raise!(%(#{name}: no "#{slot}_id")) unless text_id.is_a?(String)
 
       key = Key.new(text)
-      raise Error, "#{name}: the #{slot} key does not match #{slot}_id" unless text_id == key.id
+      Error.raise!("#{name}: the #{slot} key does not match #{slot}_id") unless text_id == key.id
 
       key
     end
@@ -140,7 +142,7 @@ module Securekey
 
     # var's pair, or Securekey::Error.
     def fetch(var)
-      @pairs.fetch(var) { raise Error, "no #{Shown.call(var)} in the key file#{" #{Shown.call(@path)}" if @path}" }
+      @pairs.fetch(var) { Error.raise!("no #{Shown.call(var)} in the key file#{" #{Shown.call(@path)}" if @path}") }
     end
 
     # The var a middleware or client uses when none is named: SECURE_KEY if
@@ -152,7 +154,7 @@ module Securekey
 
       names = vars.map { |var| Shown.call(var) }.join(", ")
       held = @pairs.empty? ? "holds no var" : "holds #{@pairs.size} vars (#{names}) and no SECURE_KEY"
-      raise Error, "the key file #{held}: name the var to use (var: \"..._SECURE_KEY\")"
+      Error.raise!("the key file #{held}: name the var to use (var: \"..._SECURE_KEY\")")
     end
 
     # var's pair (default: default_var).
@@ -166,8 +168,9 @@ module Securekey
     end
     alias to_s inspect
 
-    def pretty_print(printer)
-      printer.text(inspect)
+    # Each var's key ids: what JSON, ActiveSupport and YAML show (Redacted).
+    def as_json(*)
+      @pairs.to_h { |var, pair| [Shown.call(var), pair.as_json] }
     end
   end
 end

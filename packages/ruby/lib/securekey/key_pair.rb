@@ -5,6 +5,8 @@ module Securekey
   # wrote "NEW,": it could not read the current key during a rotation).
   # #inspect and #to_s show the key ids only.
   class KeyPair
+    include Redacted
+
     # The key to sign with and to present (a Securekey::Key).
     attr_reader :latest
 
@@ -56,8 +58,9 @@ module Securekey
     end
     alias to_s inspect
 
-    def pretty_print(printer)
-      printer.text(inspect)
+    # The key ids: what JSON, ActiveSupport and YAML show (Redacted).
+    def as_json(*)
+      { "latest_id" => latest_id, "previous_id" => previous_id }
     end
   end
 end

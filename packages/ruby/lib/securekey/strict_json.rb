@@ -19,16 +19,16 @@ module Securekey
     # never quotes the content).
     def parse(content, max_depth:)
       text = content.b.force_encoding(Encoding::UTF_8)
-      raise Error, "not valid UTF-8" unless text.valid_encoding?
+      Error.raise!("not valid UTF-8") unless text.valid_encoding?
 
       begin
         # allow_duplicate_key: the last one counts, as in serde_json (json
         # 2.13 warns on duplicates, and 3.0 refuses them, unless told).
         doc = JSON.parse(text, max_nesting: max_depth, allow_duplicate_key: true)
       rescue JSON::ParserError # its message quotes the file: never shown
-        raise Error, "not valid JSON"
+        Error.raise!("not valid JSON")
       end
-      raise Error, "not valid JSON" unless strict_syntax?(text) && plain?(doc)
+      Error.raise!("not valid JSON") unless strict_syntax?(text) && plain?(doc)
 
       doc
     end

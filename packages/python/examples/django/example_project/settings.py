@@ -9,7 +9,9 @@ restarts every dyno when config vars change).
 
 import securekey
 
-SECRET_KEY, *SECRET_KEY_FALLBACKS = securekey.load_pair().secrets()
+# securekey.secrets(): as load_pair().secrets(), but `manage.py collectstatic`
+# (run by Heroku at build time, before any key file exists) gets a throwaway key.
+SECRET_KEY, *SECRET_KEY_FALLBACKS = securekey.secrets()
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
