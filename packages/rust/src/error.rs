@@ -3,7 +3,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use crate::key::Slot;
+use crate::limits::MAX_BYTES;
 use crate::shown::{Shown, shown_path};
 
 /// Why the keys could not be had. `Debug` prints the message, as `Display`
@@ -27,7 +27,7 @@ pub enum Error {
     NotRegularFile(PathBuf),
 
     /// The key file is larger than any key file securekey writes.
-    #[error("the key file {path} is over {max} bytes, more than securekey ever writes", path = shown_path(.0), max = crate::key_file::MAX_BYTES)]
+    #[error("the key file {path} is over {max} bytes, more than securekey ever writes", path = shown_path(.0), max = MAX_BYTES)]
     TooLarge(PathBuf),
 
     /// The key file is not a valid key file (edited, damaged, or another
@@ -42,6 +42,11 @@ pub enum Error {
     /// The key file holds no pair for the var.
     #[error("the key file holds no {var}; it holds {held}", var = Shown(.0), held = held(.1))]
     NoSuchVar(String, Vec<String>),
+
+    /// No var was named, and the key file has no `SECURE_KEY` and not
+    /// exactly one var: the vars it holds, by name.
+    #[error("{}", no_default_var(.0))]
+    NoDefaultVar(Vec<String>),
 
     /// The config var is not set.
     #[error("{} is not set", Shown(.0))]
@@ -66,6 +71,17 @@ impl std::fmt::Debug for Error {
     }
 }
 
+fn no_default_var(vars: &[String]) -> String {
+    if vars.is_empty() {
+        return "the key file holds no vars: run `securekey write` with SECURE_KEY (or another key var) set".to_owned();
+    }
+    format!(
+        "the key file has no SECURE_KEY and {} vars ({}): name the one to use (KeyFile::pair(\"…_SECURE_KEY\"))",
+        vars.len(),
+        held(vars)
+    )
+}
+
 fn held(vars: &[String]) -> String {
     if vars.is_empty() {
         return "no vars".to_owned();
@@ -74,10 +90,4 @@ fn held(vars: &[String]) -> String {
         .map(|v| Shown(v).to_string())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Why a key file's text is not a key file (the `String` of
-/// [`Error::Invalid`]); never holds key material.
-pub(crate) fn entry_error(var: &str, slot: Slot, what: &str) -> String {
-    format!("{}: the {slot} {what}", Shown(var))
 }

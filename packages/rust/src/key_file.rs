@@ -13,17 +13,14 @@
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::error::{Error, entry_error};
+use crate::error::Error;
 use crate::key::{Key, KeyPair, Slot};
+pub use crate::limits::{FORMAT_VERSION, MAX_BYTES};
 use crate::shown::Shown;
-
-/// The key file format's version.
-pub const FORMAT_VERSION: u64 = 1;
 
 /// Where the key file is when `$SECUREKEY_FILE` does not say: under the
 /// working directory. On Heroku the boot script sets `SECUREKEY_FILE` (to
@@ -31,15 +28,18 @@ pub const FORMAT_VERSION: u64 = 1;
 /// a laptop: `securekey write` and the app, in the project's folder.
 pub const DEFAULT_PATH: &str = ".securekey/keys.json";
 
+/// The var whose pair is used when none is named (then a file's only
+/// var): the add-on's own app has it.
+pub const DEFAULT_VAR: &str = "SECURE_KEY";
+
 /// The var that names the key file.
 pub const FILE_VAR: &str = "SECUREKEY_FILE";
 
-/// The most a key file may hold: 1 MiB. Heroku caps an app's config vars
-/// at 64 KB in all, whose pairs make a key file of at most about 100 KB.
-pub const MAX_BYTES: u64 = 1024 * 1024;
-
 /// `O_NONBLOCK` (the same on every Linux architecture): opening a FIFO for
-/// reading never waits for a writer. Regular files ignore it.
+/// reading never waits for a writer. Regular files ignore it. Unix only:
+/// elsewhere no FIFO is a file in a folder, and the file type is checked
+/// before the open and after it anyway.
+#[cfg(unix)]
 const O_NONBLOCK: i32 = 0o4000;
 
 /// Where the key file is: `$SECUREKEY_FILE` when set and not empty, else
@@ -97,6 +97,33 @@ impl KeyFile {
     pub fn pair(&self, var: &str) -> Result<&KeyPair, Error> {
         self.get(var)
             .ok_or_else(|| Error::NoSuchVar(var.to_owned(), self.keys.keys().cloned().collect()))
+    }
+
+    /// The var used when none is named: [`DEFAULT_VAR`] (`SECURE_KEY`) if
+    /// the file holds it, else the file's only var. The one rule of every
+    /// package (Ruby's `default_var`, Node's `chooseVar()`, Python's
+    /// `pair()`).
+    ///
+    /// # Errors
+    /// [`Error::NoDefaultVar`], naming the vars the file holds (names
+    /// only) when it has no `SECURE_KEY` and not exactly one var.
+    pub fn default_var(&self) -> Result<&str, Error> {
+        if let Some((var, _)) = self.keys.get_key_value(DEFAULT_VAR) {
+            return Ok(var);
+        }
+        match self.keys.keys().collect::<Vec<_>>()[..] {
+            [only] => Ok(only),
+            _ => Err(Error::NoDefaultVar(self.keys.keys().cloned().collect())),
+        }
+    }
+
+    /// The pair of [`KeyFile::default_var`]: `SECURE_KEY`'s, else the
+    /// file's only var's.
+    ///
+    /// # Errors
+    /// [`Error::NoDefaultVar`].
+    pub fn default_pair(&self) -> Result<&KeyPair, Error> {
+        self.pair(self.default_var()?)
     }
 
     /// Every var and its pair, by name.
@@ -181,11 +208,11 @@ fn read(path: &Path) -> Result<Vec<u8>, Error> {
     if !fs::metadata(path).map_err(io_err)?.is_file() {
         return Err(Error::NotRegularFile(path.to_owned()));
     }
-    let file: File = OpenOptions::new()
-        .read(true)
-        .custom_flags(O_NONBLOCK)
-        .open(path)
-        .map_err(io_err)?;
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, O_NONBLOCK);
+    let file: File = options.open(path).map_err(io_err)?;
     let meta = file.metadata().map_err(io_err)?;
     if !meta.is_file() {
         return Err(Error::NotRegularFile(path.to_owned()));
@@ -259,6 +286,12 @@ fn key(var: &str, entry: &Value, slot: Slot) -> Result<Option<Key>, String> {
     Ok(Some(key))
 }
 
+/// Why a key file's text is not a key file (the `String` of
+/// [`Error::Invalid`]); never holds key material.
+fn entry_error(var: &str, slot: Slot, what: &str) -> String {
+    format!("{}: the {slot} {what}", Shown(var))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,6 +325,39 @@ mod tests {
             assert!(err.starts_with("not a key file: "), "{err}");
             assert!(!err.contains(&A[..8]) && !err.contains(&B[..8]));
         }
+    }
+
+    fn with_vars(vars: &[&str]) -> KeyFile {
+        let mut file = KeyFile::new();
+        for var in vars {
+            let pair = KeyPair::parse(format!("{A},{B}").as_bytes());
+            file.insert(*var, pair.expect("a good pair"));
+        }
+        file
+    }
+
+    #[test]
+    fn the_default_var_is_secure_key_else_the_only_var() {
+        let both = with_vars(&["OTHER_SECURE_KEY", "SECURE_KEY"]);
+        assert_eq!(both.default_var().ok(), Some("SECURE_KEY"));
+        assert!(both.default_pair().is_ok());
+        let only = with_vars(&["PAPAYA_SECURE_KEY"]);
+        assert_eq!(only.default_var().ok(), Some("PAPAYA_SECURE_KEY"));
+        assert_eq!(only.default_pair().ok(), only.get("PAPAYA_SECURE_KEY"));
+    }
+
+    #[test]
+    fn no_default_var_names_the_vars_never_a_key() {
+        let two = with_vars(&["ONE_SECURE_KEY", "TWO_SECURE_KEY", A]);
+        let err = two.default_pair().err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "the key file has no SECURE_KEY and 3 vars (<redacted: a key?>, ONE_SECURE_KEY, TWO_SECURE_KEY): name the one to use (KeyFile::pair(\"…_SECURE_KEY\"))"
+            )
+        );
+        let none = KeyFile::new().default_var().err().map(|e| e.to_string());
+        assert!(none.is_some_and(|e| e.starts_with("the key file holds no vars")));
     }
 
     #[test]

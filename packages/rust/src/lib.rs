@@ -25,14 +25,30 @@
 //! Keys print as their id (8 hex chars of SHA-256) in `Debug` and
 //! `Display`; the key itself takes [`Key::expose`].
 
+#[cfg(feature = "axum")]
+pub mod axum;
+pub mod client;
 mod error;
 mod key;
 mod key_file;
+#[cfg(test)]
+mod layering;
+mod limits;
+#[cfg(any(feature = "tower", feature = "axum"))]
+mod protocol;
+#[cfg(test)]
+mod redaction;
 mod shown;
+#[cfg(feature = "tower")]
+pub mod tower;
 
 pub use error::Error;
 pub use key::{KEY_HEX_LEN, Key, KeyId, KeyPair, Slot};
-pub use key_file::{DEFAULT_PATH, FILE_VAR, FORMAT_VERSION, KeyFile, MAX_BYTES, default_path};
+pub use key_file::{
+    DEFAULT_PATH, DEFAULT_VAR, FILE_VAR, FORMAT_VERSION, KeyFile, MAX_BYTES, default_path,
+};
+#[cfg(any(feature = "tower", feature = "axum"))]
+pub use protocol::{CHALLENGE, Guard, LATEST_HEADER, REFUSED_BODY, SLOT_HEADER, Verified};
 #[doc(hidden)]
 pub use shown::{key_shaped, key_shaped_words};
 
@@ -45,7 +61,9 @@ pub use shown::{key_shaped, key_shaped_words};
 /// what is wrong, never the value.
 pub fn pair_from_env(var: &str) -> Result<KeyPair, Error> {
     let value = std::env::var_os(var).ok_or_else(|| Error::VarNotSet(var.to_owned()))?;
-    let value = std::os::unix::ffi::OsStrExt::as_bytes(value.as_os_str());
+    // Bytes on every platform (no `std::os::unix`): a key is ASCII, so
+    // whatever else the OS's encoding holds only makes a malformed value.
+    let value = value.as_encoded_bytes();
     KeyPair::parse(value).ok_or_else(|| Error::VarMalformed {
         var: var.to_owned(),
         why: why_malformed(value),
@@ -65,6 +83,11 @@ fn why_malformed(value: &[u8]) -> &'static str {
         "a key is not 64 hex chars"
     }
 }
+
+// The middleware tests' crates (tests/middleware.rs), which the unit
+// tests do not use.
+#[cfg(test)]
+use {::axum as _, tokio as _, ureq as _};
 
 // The README's example, compiled with the doc tests.
 #[doc = include_str!("../README.md")]
