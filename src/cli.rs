@@ -76,7 +76,7 @@ struct Cli {
 
 #[derive(Args, Debug)]
 struct CommonArgs {
-    /// Output format: lines for people, the JSON report, or GitHub Actions workflow commands.
+    /// Output format: lines for people, the JSON report, GitHub Actions workflow commands, or a Markdown table (a job summary).
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
 
@@ -114,6 +114,7 @@ enum FormatArg {
     Human,
     Json,
     Github,
+    Markdown,
 }
 
 #[derive(Args, Debug)]
@@ -320,6 +321,7 @@ impl From<Cli> for Config {
                     FormatArg::Human => OutputFormat::Human,
                     FormatArg::Json => OutputFormat::Json,
                     FormatArg::Github => OutputFormat::Github,
+                    FormatArg::Markdown => OutputFormat::Markdown,
                 },
                 policy: Policy {
                     strict: c.strict,

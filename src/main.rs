@@ -66,6 +66,7 @@ fn exit(config: &cli::Config, ended: &commands::Ended) -> ExitCode {
             let data = match config.common.format {
                 OutputFormat::Json => Some(report::json_error(err, p)),
                 OutputFormat::Github => Some(report::github_error(err, p)),
+                OutputFormat::Markdown => Some(report::markdown_error(err, p)),
                 OutputFormat::Human => None,
             };
             if let Some(data) = data {

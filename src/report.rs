@@ -1,6 +1,6 @@
 //! The report: findings after `--strict`/`--allow`, rendered for people
-//! (human), programs (JSON, SPEC §5) or GitHub Actions (workflow
-//! commands). Only ids, names and messages reach here: no type in this
+//! (human), programs (JSON, SPEC §5), GitHub Actions (workflow
+//! commands) or a job summary (Markdown, [`markdown`]). Only ids, names and messages reach here: no type in this
 //! module can hold key material, and every string of a report is printed
 //! through the run's [`Printer`].
 
@@ -13,6 +13,8 @@ use serde_json::json;
 use crate::checks::{CheckId, Finding, Group, Severity, VarReport};
 use crate::error::Error;
 use crate::redact::Printer;
+
+pub mod markdown;
 
 /// The version of the JSON report format.
 pub const FORMAT_VERSION: u32 = 1;
@@ -27,6 +29,8 @@ pub enum OutputFormat {
     Json,
     /// GitHub Actions workflow commands, one per finding.
     Github,
+    /// A Markdown table, one row per app and var (a job summary).
+    Markdown,
 }
 
 /// `--strict` and `--allow`.
@@ -144,6 +148,7 @@ impl Report {
             OutputFormat::Human => self.human(&mut out, p, color),
             OutputFormat::Json => self.json(&mut out, p),
             OutputFormat::Github => self.github(&mut out, p),
+            OutputFormat::Markdown => self.markdown(&mut out, p),
         }
         out
     }
@@ -369,6 +374,16 @@ pub fn github_error(error: &Error, p: &Printer) -> String {
         "::error title=securekey {}::{}\n",
         github_property(error.kind()),
         github_data(&p.line(&error.to_string()))
+    )
+}
+
+/// The same in Markdown: a job summary shows why there is no table.
+#[must_use]
+pub fn markdown_error(error: &Error, p: &Printer) -> String {
+    format!(
+        "### securekey: failed ({})\n\n{}\n",
+        markdown::escape(error.kind()),
+        markdown::text(p, &error.to_string())
     )
 }
 

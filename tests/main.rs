@@ -18,6 +18,7 @@ mod hostile;
 mod leak;
 mod lint;
 mod live;
+mod markdown;
 mod props;
 mod rotation;
 mod safety;
