@@ -51,7 +51,8 @@ else
   if [[ -n "${INPUT_DOWNLOAD_URL:-}" ]]; then
     options+=(--download-url "$INPUT_DOWNLOAD_URL")
   fi
-  if ! bash "$action_path/install.sh" "${options[@]}"; then
+  # (On PATH for install.sh's own check: $GITHUB_PATH puts it there next.)
+  if ! PATH="$dir:$PATH" bash "$action_path/install.sh" "${options[@]}"; then
     echo "::error title=securekey::installing securekey $version failed (the reason is in the log above); nothing was installed"
     exit 1
   fi
