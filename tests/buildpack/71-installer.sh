@@ -115,13 +115,17 @@ locked="$work/locked"
 mkdir -p "$locked"
 chmod 0755 "$work" "$locked"
 as_user=()
+runnable="$installer"
 if [[ "$(id -u)" -eq 0 ]]; then
   as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+  # A copy nobody can read wherever the checkout is.
+  runnable="$work/install.sh"
+  install -m 0755 "$installer" "$runnable"
 else
   chmod 0555 "$locked"
 fi
 status=0
-"${as_user[@]}" env HOME=/nonexistent TMPDIR=/tmp bash "$installer" --to "$locked" --version "$version" \
+"${as_user[@]}" env HOME=/nonexistent TMPDIR=/tmp bash "$runnable" --to "$locked" --version "$version" \
   --download-url "$url/good" >/dev/null 2>"$work/locked.err" || status=$?
 if [[ "$status" -eq 1 ]] && grep -qF "error: cannot write to $locked" "$work/locked.err" &&
   [[ -z "$(ls -A "$locked")" ]]; then

@@ -6,6 +6,8 @@
 # The buildpack's own helpers (bp_package_version and friends).
 # shellcheck source=buildpack/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../buildpack/lib.sh"
+# shellcheck source=buildpack/release.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../buildpack/release.sh"
 
 # Test keys (not secrets): a rotation goes A,B -> C,A.
 KEY_A=3F6D463C2A79289DC5B3C13A4EB2736B0D51A80234CAEAF0EA12D15F12E9FDEE
