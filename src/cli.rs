@@ -148,7 +148,7 @@ enum CommandArgs {
     #[command(name = "exec-d")]
     ExecD(ExecDArgs),
     /// The dyno boot (run by .profile.d/securekey.sh): write the key file; only SECUREKEY_BOOT=strict makes a failure stop the boot (off skips it).
-    Boot(ExecDArgs),
+    Boot(BootArgs),
 }
 
 #[derive(Args, Debug)]
@@ -186,6 +186,17 @@ struct LintArgs {
     /// Read a SecureKey add-on live (repeatable): its own app and every app it is attached to.
     #[arg(long = "addon", value_name = "ADDON", value_parser = parse_addon)]
     addons: Vec<String>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+struct BootArgs {
+    /// Required config vars, as for `check`.
+    names: Vec<String>,
+    /// Print the key file's path on stdout (SECUREKEY_FILE, else $HOME/.securekey/keys.json), whatever the boot did: the boot script exports it for the app.
+    #[arg(long)]
+    print_file: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -235,6 +246,8 @@ pub(crate) enum Command {
     },
     Boot {
         names: Vec<String>,
+        /// `--print-file`: the key file's path on stdout.
+        print_file: bool,
     },
 }
 
@@ -312,7 +325,13 @@ impl From<Cli> for Config {
                 a.common,
             ),
             CommandArgs::ExecD(a) => (Command::ExecD { names: a.names }, a.common),
-            CommandArgs::Boot(a) => (Command::Boot { names: a.names }, a.common),
+            CommandArgs::Boot(a) => (
+                Command::Boot {
+                    names: a.names,
+                    print_file: a.print_file,
+                },
+                a.common,
+            ),
         };
         Config {
             command,

@@ -13,7 +13,7 @@ use securekey_cli::redact::{Printer, Secrets};
 
 use super::{Ended, Source, checked, emit, start, write};
 use crate::cli::Common;
-use crate::output::say;
+use crate::output::{self, say};
 
 /// The setting that says what a failed boot does.
 const BOOT_VAR: &str = "SECUREKEY_BOOT";
@@ -74,10 +74,27 @@ pub(super) fn path() -> PathBuf {
     }
 }
 
-/// `securekey boot`: the key file at the boot's path.
-pub(super) fn dyno(names: &[String], common: &Common, known: Secrets) -> Ended {
+/// `securekey boot`: the key file at the boot's path. With `--print-file`
+/// the path follows on stdout, whatever the boot did (off, failed, done):
+/// the boot script exports it as `SECUREKEY_FILE`, so the path rule is
+/// written once, here, and not again in bash.
+pub(super) fn dyno(names: &[String], print_file: bool, common: &Common, known: Secrets) -> Ended {
     let path = path();
-    run(names, common, known, DYNO, &path, || Ok(()), |(), _| Ok(()))
+    let ended = run(names, common, known, DYNO, &path, || Ok(()), |(), _| Ok(()));
+    if print_file {
+        match path.to_str() {
+            // Through the printer like every byte (a path holds no key
+            // unless HOME or SECUREKEY_FILE is one).
+            Some(shown) => {
+                let _ = output::stdout(&ended.printer, &format!("{shown}\n"));
+            }
+            None => say(
+                &ended.printer,
+                "warning: the key file's path is not UTF-8; SECUREKEY_FILE is not exported",
+            ),
+        }
+    }
+    ended
 }
 
 /// The boot under the policy: check the process env, `before` (exec-d's

@@ -54,7 +54,7 @@ pub(crate) fn run(config: &Config, known: Secrets) -> Ended {
             })
         }),
         Command::ExecD { names } => exec_d::run(names, common, known),
-        Command::Boot { names } => boot::dyno(names, common, known),
+        Command::Boot { names, print_file } => boot::dyno(names, *print_file, common, known),
         Command::Lint {
             sources,
             apps,
