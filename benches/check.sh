@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The reference for scripts/bench: `securekey check` on the process env,
-# written in bash as a buildpack author might (the per-value checks of SPEC
-# §4, key ids by sha256sum). It is here to be timed against the binary, not
+# written in bash as a buildpack author might (the per-value checks of
+# docs/checks.md, key ids by sha256sum). It is here to be timed against the binary, not
 # used: it knows no dotenv, JSON or ENV_DIR, and prints no fixes.
 #
 #   benches/check.sh [NAME…]     exit 0 ok, 1 errors

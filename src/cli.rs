@@ -1,5 +1,5 @@
 //! Command-line arguments: clap's definitions, turned into a plain
-//! [`Config`] before anything runs. Nothing else in the program sees clap.
+//! [`Request`] before anything runs. Nothing else in the program sees clap.
 
 // Doc comments on the clap types are `--help` text, where backticks would
 // show: plain names read better there.
@@ -7,8 +7,12 @@
 
 use std::path::PathBuf;
 
+use std::ffi::OsString;
+use std::fmt::Write as _;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use securekey_cli::checks::CheckId;
+use securekey_cli::commands::{Command, Options, Request, Source};
 use securekey_cli::report::{OutputFormat, Policy};
 
 const AFTER_HELP: &str = "\
@@ -27,9 +31,21 @@ Exit codes: 0 no errors; 1 errors found (or warnings under --strict); 2 usage, c
 Settings: SECUREKEY_REQUIRE (required vars), SECUREKEY_FILE (key file path), SECUREKEY_BOOT (off|strict), SECUREKEY_LOG (error|warn|info|debug|trace), NO_COLOR.
 Docs: https://github.com/securekey-buildpack/securekey#readme";
 
-const ALLOW_HELP: &str = "\
-Drop the findings of a check (repeatable, or comma-separated), e.g. --allow whitespace.
-The checks: missing, empty, key-count, previous-empty, not-hex, length, legacy-base36, quoted, whitespace, case, same-keys, duplicate-pair, copied, swapped, not-attached, attached-differs, stale-rotation.";
+/// `--allow`'s long help: every check with what it looks for, from the
+/// one list of checks.
+fn allow_help() -> String {
+    let mut help = "Drop the findings of a check (repeatable, or comma-separated), e.g. --allow whitespace.\nThe checks:".to_owned();
+    for id in CheckId::ALL {
+        let _ = write!(
+            help,
+            "\n  {:<17} {} ({})",
+            id.as_str(),
+            id.description(),
+            id.severity()
+        );
+    }
+    help
+}
 
 const LINT_AFTER_HELP: &str = "\
 Each SOURCE is one app's saved config: `heroku config --json -a APP > APP.json` (or --shell, or a dotenv file, or an ENV_DIR), labelled APP=PATH or named by its file. Without a file: `securekey lint APP=<(heroku config --json -a APP)`. A folder of saved files: `securekey lint saved/*`.
@@ -85,7 +101,7 @@ struct CommonArgs {
     strict: bool,
 
     /// Drop the findings of a check (repeatable, or comma-separated), e.g. --allow whitespace.
-    #[arg(long, value_name = "ID", value_delimiter = ',', value_parser = parse_check, long_help = ALLOW_HELP)]
+    #[arg(long, value_name = "ID", value_delimiter = ',', value_parser = parse_check, long_help = allow_help())]
     allow: Vec<CheckId>,
 
     /// Check only the required vars; do not discover others.
@@ -209,68 +225,6 @@ struct ExecDArgs {
     common: CommonArgs,
 }
 
-/// Where one environment comes from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Source {
-    /// The process environment.
-    Process,
-    /// A dotenv file, or stdin (`-`).
-    EnvFile(PathBuf),
-    /// An ENV_DIR.
-    EnvDir(PathBuf),
-    /// `heroku config --json` output, or stdin (`-`).
-    HerokuJson(PathBuf),
-}
-
-/// What to do.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Command {
-    Check {
-        names: Vec<String>,
-        source: Source,
-    },
-    Write {
-        names: Vec<String>,
-        source: Source,
-        output: Option<PathBuf>,
-    },
-    Lint {
-        sources: Vec<String>,
-        /// `--app`: read live.
-        apps: Vec<String>,
-        /// `--addon`: read live, with the apps it is attached to.
-        addons: Vec<String>,
-    },
-    ExecD {
-        names: Vec<String>,
-    },
-    Boot {
-        names: Vec<String>,
-        /// `--print-file`: the key file's path on stdout.
-        print_file: bool,
-    },
-}
-
-/// Options every command takes. (Declared on each subcommand rather than
-/// as clap globals: propagating globals was half of clap's start-up cost,
-/// paid on every dyno boot.)
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Common {
-    pub(crate) format: OutputFormat,
-    pub(crate) policy: Policy,
-    pub(crate) discover: bool,
-    pub(crate) quiet: bool,
-    /// 0 = from SECUREKEY_LOG (default warn), 1 = debug, 2+ = trace.
-    pub(crate) verbose: u8,
-}
-
-/// The whole run, as plain data.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Config {
-    pub(crate) command: Command,
-    pub(crate) common: Common,
-}
-
 /// The whole command line as clap defines it: for the man page and the
 /// shell completions (examples/docs.rs, at package time).
 #[allow(dead_code)] // Used by examples/docs.rs, which includes this file.
@@ -282,9 +236,43 @@ pub(crate) fn command() -> clap::Command {
 /// Parses the process arguments.
 ///
 /// # Errors
-/// clap's error (usage, or `--help`/`--version`), to be printed by `main`.
-pub(crate) fn parse() -> Result<Config, clap::Error> {
-    Cli::try_parse().map(Config::from)
+/// clap's error (usage, or `--help`/`--version`), for `main` to print.
+pub(crate) fn parse(args: &[OsString]) -> Result<Request, clap::Error> {
+    Cli::try_parse_from(args).map(Request::from)
+}
+
+/// The `--format` the arguments ask for, when clap could not parse them
+/// as a whole: so that a usage error, too, prints the error object in the
+/// format asked for. clap stops at the first error (even under
+/// `ignore_errors`, later options keep their defaults), so the last
+/// `--format VALUE` or `--format=VALUE` is read here, its value by clap's
+/// own `ValueEnum`; anything else is the human format.
+pub(crate) fn format_of(args: &[OsString]) -> OutputFormat {
+    let mut found = None;
+    let mut args = args.iter().skip(1).map(|a| a.to_str());
+    while let Some(arg) = args.next() {
+        let value = match arg {
+            Some("--") => break,
+            Some("--format") => args.next().flatten(),
+            Some(a) => a.strip_prefix("--format="),
+            None => None,
+        };
+        if let Some(value) = value {
+            found = FormatArg::from_str(value, false).ok().or(found);
+        }
+    }
+    found.map_or(OutputFormat::Human, OutputFormat::from)
+}
+
+impl From<FormatArg> for OutputFormat {
+    fn from(arg: FormatArg) -> Self {
+        match arg {
+            FormatArg::Human => OutputFormat::Human,
+            FormatArg::Json => OutputFormat::Json,
+            FormatArg::Github => OutputFormat::Github,
+            FormatArg::Markdown => OutputFormat::Markdown,
+        }
+    }
 }
 
 impl From<SourceArgs> for Source {
@@ -298,7 +286,7 @@ impl From<SourceArgs> for Source {
     }
 }
 
-impl From<Cli> for Config {
+impl From<Cli> for Request {
     fn from(cli: Cli) -> Self {
         let (command, c) = match cli.command {
             CommandArgs::Check(a) => (
@@ -333,15 +321,10 @@ impl From<Cli> for Config {
                 a.common,
             ),
         };
-        Config {
+        Request {
             command,
-            common: Common {
-                format: match c.format {
-                    FormatArg::Human => OutputFormat::Human,
-                    FormatArg::Json => OutputFormat::Json,
-                    FormatArg::Github => OutputFormat::Github,
-                    FormatArg::Markdown => OutputFormat::Markdown,
-                },
+            options: Options {
+                format: c.format.into(),
                 policy: Policy {
                     strict: c.strict,
                     allow: c.allow,
@@ -358,8 +341,8 @@ impl From<Cli> for Config {
 mod tests {
     use super::*;
 
-    fn parse_from(args: &[&str]) -> Result<Config, clap::Error> {
-        Cli::try_parse_from(args).map(Config::from)
+    fn parse_from(args: &[&str]) -> Result<Request, clap::Error> {
+        Cli::try_parse_from(args).map(Request::from)
     }
 
     #[test]
@@ -381,9 +364,9 @@ mod tests {
             "json",
         ])
         .unwrap();
-        assert_eq!(c.common.policy.allow, [CheckId::Case, CheckId::Whitespace]);
-        assert!(c.common.policy.strict);
-        assert_eq!(c.common.format, OutputFormat::Json);
+        assert_eq!(c.options.policy.allow, [CheckId::Case, CheckId::Whitespace]);
+        assert!(c.options.policy.strict);
+        assert_eq!(c.options.format, OutputFormat::Json);
         assert_eq!(
             c.command,
             Command::Check {
@@ -395,12 +378,14 @@ mod tests {
 
     #[test]
     fn allow_help_lists_every_check() {
-        let listed = ALLOW_HELP
-            .rsplit_once(": ")
-            .map(|(_, ids)| ids)
-            .unwrap_or_default();
+        let help = allow_help();
+        let listed: Vec<&str> = help
+            .lines()
+            .skip(2)
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
         let ids: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
-        assert_eq!(listed.trim_end_matches('.'), ids.join(", "));
+        assert_eq!(listed, ids);
     }
 
     #[test]

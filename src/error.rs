@@ -132,6 +132,7 @@ impl Error {
             Error::Config(..) | Error::TooManyChecked(_) | Error::LintTooLarge(_) => "config",
             Error::Write(..)
             | Error::Symlink(_)
+            | Error::NotAFileToReplace(..)
             | Error::ForeignSymlink(_)
             | Error::Fd3(_)
             | Error::Fd3Write(_)

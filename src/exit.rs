@@ -1,9 +1,10 @@
 //! Exit codes, named in one place.
 
 /// What the process tells its caller (release phase, boot script, CI).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ExitCode {
     /// No errors (warnings allowed unless `--strict`).
+    #[default]
     Ok = 0,
     /// Errors found in the keys, or warnings under `--strict`.
     Findings = 1,

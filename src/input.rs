@@ -1,6 +1,6 @@
 //! Reading what the user hands in, within caps. Every byte securekey reads
 //! from a file or stdin comes through here, so memory stays a small
-//! multiple of the input and under the caps, whatever the input (SPEC §9:
+//! multiple of the input and under the caps, whatever the input (docs/performance.md:
 //! never above a standard dyno's 512 MiB), and past a cap the run stops
 //! with a clear error (exit 2).
 

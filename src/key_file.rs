@@ -1,4 +1,4 @@
-//! Writing the key file (SPEC §6): the only code that writes files. Its
+//! Writing the key file (docs/heroku.md, "The key file"): the only code that writes files. Its
 //! format and reader are the `securekey` crate's ([`KeyFile`]).
 //!
 //! Written at dyno boot so the app reads keys that the release phase never

@@ -7,9 +7,11 @@
 #![warn(missing_docs)]
 
 pub mod checks;
+pub mod commands;
 pub mod env;
 pub mod error;
 pub mod exit;
+pub mod facts;
 pub mod heroku;
 pub mod input;
 pub mod key_file;
@@ -17,6 +19,7 @@ pub mod pipeline;
 pub mod redact;
 pub mod report;
 pub mod select;
+pub mod settings;
 
 pub use error::Error;
 

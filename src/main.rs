@@ -1,8 +1,8 @@
-//! The `securekey` binary: parse the arguments, run, map to an exit code.
-//! The only place that exits.
+//! The `securekey` binary: read the settings, parse the arguments, run,
+//! print the outcome, map it to an exit code. The only place that exits,
+//! and the only place that prints.
 
 mod cli;
-mod commands;
 mod logging;
 mod output;
 
@@ -18,19 +18,22 @@ use {
     trycmd as _,
 };
 
-use securekey_cli::env;
+use std::ffi::OsString;
+use std::io::IsTerminal;
+
+use securekey_cli::commands::{self, print};
 use securekey_cli::exit::ExitCode;
 use securekey_cli::pipeline;
-use securekey_cli::redact::{Printer, Secrets};
-use securekey_cli::report::{self, OutputFormat};
+use securekey_cli::redact::Printer;
+use securekey_cli::settings::Settings;
 
 // musl's allocator maps and unmaps pages for a run's few hundred small
-// allocations (56 mmap/munmap calls per check, a fifth of the run). SPEC §9
-// sets the boot path's budget against a no-op binary, and scripts/bench
-// measured (same run, 2-CPU VM): check 3.43x the floor with musl's
-// allocator, 2.19x with dlmalloc (target 2.5x); write -q 4.28x against
-// 2.94x (target 3x). Only the binary chooses it: apps using the library
-// keep their own.
+// allocations (56 mmap/munmap calls per check, a fifth of the run). The
+// boot path's budget is set against a no-op binary (docs/performance.md),
+// and scripts/bench measured (same run, 2-CPU VM): check 3.43x the floor
+// with musl's allocator, 2.19x with dlmalloc (target 2.5x); write -q 4.28x
+// against 2.94x (target 3x). Only the binary chooses it: apps using the
+// library keep their own.
 #[global_allocator]
 static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
 
@@ -39,57 +42,52 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run() -> ExitCode {
-    let known = known_secrets();
-    let config = match cli::parse() {
-        Ok(config) => config,
-        Err(err) => {
+    let settings = Settings::from_process();
+    // What output must never show, known before anything is read: even a
+    // usage error prints through them.
+    let known = pipeline::known_secrets(
+        settings.args.iter().map(|a| a.as_encoded_bytes()),
+        &settings.process,
+    );
+    let request = match cli::parse(&settings.args) {
+        Ok(request) => request,
+        Err(usage) => {
             let p = Printer::new(known);
-            let code = usage_error(err, &p);
+            let code = usage_error(usage, &settings.args, &p);
             output::finish(&p);
             return code;
         }
     };
-    let ended = commands::run(&config, known);
-    let code = exit(&config, &ended);
-    output::finish(&ended.printer);
+    let mut outcome = commands::run(&request, &settings, known);
+    let p = Printer::new(std::mem::take(&mut outcome.secrets));
+    let colors = print::Colors {
+        stdout: !settings.no_color && std::io::stdout().is_terminal(),
+        stderr: !settings.no_color && std::io::stderr().is_terminal(),
+    };
+    let level = logging::level(&request.options, settings.log.as_deref());
+    logging::init(level, colors.stderr, &p);
+    logging::notes(&p, &outcome.notes, level);
+    let printed = print::render(&outcome, &p, request.options.format, colors);
+    output::stderr(&p, printed.stderr.as_bytes());
+    let code = match output::stdout(&p, &printed.stdout) {
+        Ok(()) => outcome.result.unwrap_or(ExitCode::Failure),
+        Err(e) => {
+            output::stderr(
+                &p,
+                format!("securekey: error: cannot write output: {e}\n").as_bytes(),
+            );
+            ExitCode::Failure
+        }
+    };
+    output::finish(&p);
     code
 }
 
-/// The exit code, after the error (if any) is said.
-fn exit(config: &cli::Config, ended: &commands::Ended) -> ExitCode {
-    match &ended.result {
-        Ok(code) => *code,
-        Err(err) => {
-            let p = &ended.printer;
-            output::say(p, &format!("error: {err}"));
-            // stdout still holds one object a script can parse.
-            let data = match config.common.format {
-                OutputFormat::Json => Some(report::json_error(err, p)),
-                OutputFormat::Github => Some(report::github_error(err, p)),
-                OutputFormat::Markdown => Some(report::markdown_error(err, p)),
-                OutputFormat::Human => None,
-            };
-            if let Some(data) = data {
-                let _ = output::stdout(p, &data);
-            }
-            ExitCode::Failure
-        }
-    }
-}
-
-/// What output must never show before anything is read
-/// ([`pipeline::known_secrets`]).
-fn known_secrets() -> Secrets {
-    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    pipeline::known_secrets(
-        args.iter().map(|a| a.as_encoded_bytes()),
-        &env::read_process(),
-    )
-}
-
 /// clap's error (or `--help`, `--version`): the typo and clap's tip as
-/// typed, escaped, through the printer.
-fn usage_error(mut err: clap::Error, p: &Printer) -> ExitCode {
+/// typed, escaped, through the printer, on stderr; and on stdout the error
+/// object of the format the arguments asked for, as every failed run
+/// prints it (a script can always parse stdout).
+fn usage_error(mut err: clap::Error, args: &[OsString], p: &Printer) -> ExitCode {
     use clap::error::{ContextKind, ContextValue};
     if !err.use_stderr() {
         // --help and --version are "errors" that print to stdout.
@@ -108,6 +106,22 @@ fn usage_error(mut err: clap::Error, p: &Printer) -> ExitCode {
             err.insert(kind, ContextValue::String(shown));
         }
     }
-    output::say_shown(p, err.render().to_string().trim_end());
+    let rendered = err.render().to_string();
+    let mut stderr = String::new();
+    print::say_shown(&mut stderr, rendered.trim_end());
+    output::stderr(p, stderr.as_bytes());
+    // clap's message without its usage and tip lines, on one line.
+    let message = rendered
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    let _ = output::stdout(
+        p,
+        &print::error_document("usage", message, p, cli::format_of(args)),
+    );
     ExitCode::Failure
 }

@@ -33,19 +33,9 @@ pub(crate) fn stdout(p: &Printer, text: &str) -> io::Result<()> {
     }
 }
 
-/// One message line on stderr, `securekey: …`, its names and paths
-/// redacted and escaped.
-pub(crate) fn say(p: &Printer, message: &str) {
-    say_shown(p, &p.line(message));
-}
-
-/// [`say`] for text already shown through the printer (a report line).
-pub(crate) fn say_shown(p: &Printer, shown: &str) {
-    stderr(p, format!("securekey: {shown}\n").as_bytes());
-}
-
-/// Adds to stderr, written once the batch is large enough.
-fn stderr(p: &Printer, bytes: &[u8]) {
+/// Adds text already shown through the printer to stderr, written once
+/// the batch is large enough.
+pub(crate) fn stderr(p: &Printer, bytes: &[u8]) {
     let mut held = HELD.lock().unwrap_or_else(PoisonError::into_inner);
     held.extend_from_slice(bytes);
     if held.len() >= p.secrets().bytes().max(64 * 1024) {

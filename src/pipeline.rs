@@ -10,15 +10,17 @@ use std::path::{Path, PathBuf};
 use crate::checks::{self, VarReport};
 use crate::env::Env;
 use crate::error::Error;
-use crate::heroku::facts::LiveFacts;
+use crate::facts::LiveFacts;
 use crate::input;
 use crate::redact::{self, Secrets, shortened};
 use crate::report::{Policy, Report};
 use crate::select::{self, REQUIRE_VAR, RequiredFrom};
 
+pub use tracing::Level;
+
 /// The settings of one check, resolved once.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Settings {
+pub struct CheckSettings {
     /// The vars required by name; empty: at least one `SecureKey` var.
     pub required: Vec<String>,
     /// Where `required` came from.
@@ -32,7 +34,7 @@ pub struct Settings {
     pub policy: Policy,
 }
 
-impl Settings {
+impl CheckSettings {
     /// Resolves the settings of a check: `names` (the arguments), else
     /// `SECUREKEY_REQUIRE`, else `securekey.json` under `app_dir`, else
     /// none (the default); `HEROKU_APP_NAME`. `setting` looks a setting
@@ -47,13 +49,13 @@ impl Settings {
         app_dir: Option<&Path>,
         discover: bool,
         policy: Policy,
-    ) -> Result<Settings, Error> {
+    ) -> Result<CheckSettings, Error> {
         let (required, required_from) =
             select::required(names, setting(REQUIRE_VAR).as_deref(), app_dir)?;
         let app = setting("HEROKU_APP_NAME")
             .and_then(|a| String::from_utf8(a).ok())
             .filter(|a| redact::is_heroku_app_name(a));
-        Ok(Settings {
+        Ok(CheckSettings {
             required,
             required_from,
             app,
@@ -66,8 +68,8 @@ impl Settings {
 /// Something the binary should log, once it prints.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Note {
-    /// A warning, or only for `-v`.
-    pub warning: bool,
+    /// The level it is logged at.
+    pub level: Level,
     /// What to say; may hold names and paths (printed through a
     /// [`Printer`](crate::redact::Printer)).
     pub message: String,
@@ -75,7 +77,7 @@ pub struct Note {
 
 /// What checking one environment found.
 #[derive(Clone, Debug, Default)]
-pub struct Outcome {
+pub struct Checked {
     /// The report, the policy applied.
     pub report: Report,
     /// What to log.
@@ -111,7 +113,7 @@ pub fn known_secrets<'a>(args: impl IntoIterator<Item = &'a [u8]>, process: &Env
     secrets
 }
 
-/// A setting whose key-shaped words are secrets (SPEC §10): the tool's own
+/// A setting whose key-shaped words are secrets (SECURITY.md): the tool's own
 /// (`SECUREKEY_*`, never key vars, but a key pasted into one is a secret
 /// all the same) and the app name (found by fuzz/pipeline: a key in
 /// `HEROKU_APP_NAME` got into the report beside a lint label).
@@ -159,12 +161,12 @@ pub fn lint_secrets(env: &Env) -> Secrets {
 ///
 /// # Errors
 /// [`Error::TooManyChecked`] past [`select::MAX_CHECKED`] vars.
-pub fn check(env: &Env, settings: &Settings) -> Result<Outcome, Error> {
+pub fn check(env: &Env, settings: &CheckSettings) -> Result<Checked, Error> {
     let selected = select::select(env, &settings.required, settings.discover);
     within_cap(selected.len())?;
     let mut notes = env_notes(env, settings.discover);
     notes.push(Note {
-        warning: false,
+        level: Level::DEBUG,
         message: format!(
             "checking config vars of {}: {} of {} (required: {:?})",
             shortened(&env.source),
@@ -182,7 +184,7 @@ pub fn check(env: &Env, settings: &Settings) -> Result<Outcome, Error> {
         notes: Vec::new(),
     };
     report.apply(&settings.policy);
-    Ok(Outcome { report, notes })
+    Ok(Checked { report, notes })
 }
 
 /// What reading an environment has to say: each file an `ENV_DIR` skipped,
@@ -192,13 +194,13 @@ fn env_notes(env: &Env, discover: bool) -> Vec<Note> {
         .notes
         .iter()
         .map(|n| Note {
-            warning: false,
+            level: Level::DEBUG,
             message: shortened(n).into_owned(),
         })
         .collect();
     if discover {
         notes.extend(select::skipped(env).map(|name| Note {
-            warning: true,
+            level: Level::WARN,
             message: format!(
                 "skipping {} in {}: not a config var name (letters, digits and _)",
                 shortened(&name),
@@ -211,7 +213,7 @@ fn env_notes(env: &Env, discover: bool) -> Vec<Note> {
 
 fn var_notes(vars: &[VarReport]) -> impl Iterator<Item = Note> + '_ {
     vars.iter().map(|v| Note {
-        warning: false,
+        level: Level::DEBUG,
         message: format!(
             "checked {}{}: required {}, present {}, latest {}, previous {}",
             v.app
@@ -308,7 +310,7 @@ impl Lint {
     /// The outcome: every app's findings, the cross-app ones, the live
     /// ones (`lint --app/--addon`), the groups, the policy applied.
     #[must_use]
-    pub fn finish(mut self, policy: &Policy) -> Outcome {
+    pub fn finish(mut self, policy: &Policy) -> Checked {
         let report = &mut self.report;
         report.findings.extend(checks::check_across(&report.vars));
         if let Some(facts) = &self.live {
@@ -318,7 +320,7 @@ impl Lint {
         }
         report.groups = Some(checks::pair_groups(&report.vars));
         report.apply(policy);
-        Outcome {
+        Checked {
             report: self.report,
             notes: self.notes,
         }

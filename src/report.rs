@@ -1,6 +1,7 @@
 //! The report: findings after `--strict`/`--allow`, rendered for people
-//! (human), programs (JSON, SPEC §5), GitHub Actions (workflow
-//! commands) or a job summary (Markdown, [`markdown`]). Only ids, names and messages reach here: no type in this
+//! (human), programs (JSON, docs/output.md), GitHub Actions (workflow
+//! commands) or a job summary (Markdown, [`markdown`]). Only ids, names
+//! and messages reach here: no type in this
 //! module can hold key material, and every string of a report is printed
 //! through the run's [`Printer`].
 
@@ -11,7 +12,6 @@ use securekey::{KeyId, Slot};
 use serde_json::json;
 
 use crate::checks::{CheckId, Finding, Group, Severity, VarReport};
-use crate::error::Error;
 use crate::redact::Printer;
 
 pub mod markdown;
@@ -25,7 +25,7 @@ pub enum OutputFormat {
     /// Lines for people.
     #[default]
     Human,
-    /// The JSON report of SPEC §5.
+    /// The JSON report of docs/output.md.
     Json,
     /// GitHub Actions workflow commands, one per finding.
     Github,
@@ -234,7 +234,7 @@ impl Report {
         );
     }
 
-    /// The JSON report of SPEC §5, one element at a time.
+    /// The JSON report of docs/output.md, one element at a time.
     fn json(&self, out: &mut String, p: &Printer) {
         let _ = write!(
             out,
@@ -356,11 +356,11 @@ fn github_property(text: &str) -> String {
 /// The JSON object stdout holds when a run fails (exit 2) under
 /// `--format json`: `{"version":1,"ok":false,"error":{"kind","message"}}`.
 #[must_use]
-pub fn json_error(error: &Error, p: &Printer) -> String {
+pub fn json_error(kind: &str, message: &str, p: &Printer) -> String {
     let mut text = json!({
         "version": FORMAT_VERSION,
         "ok": false,
-        "error": {"kind": error.kind(), "message": p.json_line(&error.to_string())},
+        "error": {"kind": kind, "message": p.json_line(message)},
     })
     .to_string();
     text.push('\n');
@@ -369,21 +369,21 @@ pub fn json_error(error: &Error, p: &Printer) -> String {
 
 /// The same as a workflow command.
 #[must_use]
-pub fn github_error(error: &Error, p: &Printer) -> String {
+pub fn github_error(kind: &str, message: &str, p: &Printer) -> String {
     format!(
         "::error title=securekey {}::{}\n",
-        github_property(error.kind()),
-        github_data(&p.line(&error.to_string()))
+        github_property(kind),
+        github_data(&p.line(message))
     )
 }
 
 /// The same in Markdown: a job summary shows why there is no table.
 #[must_use]
-pub fn markdown_error(error: &Error, p: &Printer) -> String {
+pub fn markdown_error(kind: &str, message: &str, p: &Printer) -> String {
     format!(
         "### securekey: failed ({})\n\n{}\n",
-        markdown::escape(error.kind()),
-        markdown::text(p, &error.to_string())
+        markdown::escape(kind),
+        markdown::text(p, message)
     )
 }
 

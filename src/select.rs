@@ -1,4 +1,4 @@
-//! Which vars are checked (SPEC §3): the required ones, and the discovered
+//! Which vars are checked (docs/commands.md): the required ones, and the discovered
 //! ones — by name (`SECURE_KEY`, `*_SECURE_KEY`, `SECUREKEY_*_KEY`) or by a
 //! value with the exact shape of a current pair.
 
@@ -182,7 +182,7 @@ pub fn is_key_var_name(name: &[u8]) -> bool {
 }
 
 /// Whether a name is one of the tool's own settings (`SECUREKEY_*` not
-/// ending in `_KEY`, SPEC §3): never a key var, whatever its value (a
+/// ending in `_KEY`, docs/commands.md): never a key var, whatever its value (a
 /// `SECUREKEY_SHA256` pin can look like a pair).
 #[must_use]
 pub fn is_setting_name(name: &[u8]) -> bool {

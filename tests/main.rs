@@ -21,5 +21,6 @@ mod live;
 mod markdown;
 mod props;
 mod rotation;
+mod run;
 mod safety;
 mod write;

@@ -1,4 +1,4 @@
-//! The rotation drill (SPEC §7): two apps share one add-on's pair — the
+//! The rotation drill (docs/using-the-keys.md): two apps share one add-on's pair — the
 //! server owns it as `SECURE_KEY`, the client has it attached as
 //! `SERVICE_ONE_SECURE_KEY` — and go through a rotation while requests
 //! flow. The add-on rewrites both config vars at once, but each app sees

@@ -1,4 +1,4 @@
-//! `securekey write`: the key file rules of SPEC §6, on the real binary.
+//! `securekey write`: the key file rules of docs/heroku.md, "The key file", on the real binary.
 
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};

@@ -1,9 +1,8 @@
-//! The whole run as the binary makes it (`src/main.rs`, `src/commands/`),
-//! `check` or `lint`, through the same library calls: the arguments'
-//! `Secrets::add_words`, `env::parse`, `Settings::resolve`,
-//! `pipeline::secrets`, `pipeline::check` or `Lint`, a `Printer`, every
-//! `Report::render` format, the `-q` lines, the notes, the error line and
-//! objects, each through `Printer::guard`. Oracles: no leak (the tests'
+//! The whole run as the binary makes it, `check` or `lint`, by the same
+//! two calls `src/main.rs` makes: `commands::run` (its sources written to
+//! files first, as a user's are) and `commands::print::render`, in every
+//! format, with and without colour and `-q`, its notes at every level,
+//! each stream through `Printer::guard`. Oracles: no leak (the tests'
 //! naive `securekey_testkit::leak` over [`Case::oracle`]); JSON parses;
 //! human and GitHub output and stderr hold no control, bidi or invisible
 //! character but `\n` (ESC only in SGR codes, with colour); output is at
@@ -17,16 +16,19 @@
 #![no_main]
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::ffi::OsString;
+use std::path::PathBuf;
 
 use libfuzzer_sys::fuzz_target;
-use securekey_cli::checks::{CheckId, Severity};
+use securekey_cli::checks::CheckId;
+use securekey_cli::commands::print::{self, Colors};
+use securekey_cli::commands::{self, Command, Options, Request, Source as From};
 use securekey_cli::env::{self, Detect, Env, Format, Var};
-use securekey_cli::error::Error;
-use securekey_cli::pipeline::{self, Lint, LintSource, Outcome, Settings};
-use securekey_cli::redact::{Printer, Secrets};
-use securekey_cli::report::OutputFormat::{self, Github, Human, Json};
-use securekey_cli::report::{self, Policy};
+use securekey_cli::pipeline::{self, Level, LintSource};
+use securekey_cli::redact::Printer;
+use securekey_cli::report::OutputFormat::{Github, Human, Json};
+use securekey_cli::report::Policy;
+use securekey_cli::settings::Settings;
 use securekey_testkit::{A, B, BASE36, C, D, leak};
 
 /// Output bytes allowed per input byte, and in all besides: a label is
@@ -139,7 +141,7 @@ impl Case {
         case
     }
 
-    /// The oracle's secrets (SPEC §10), from the input and the vars parsed,
+    /// The oracle's secrets (SECURITY.md), from the input and the vars parsed,
     /// never with the library's rules: each of [`KEYS`] standing as a whole
     /// word in an argument (names, paths, so labels), a var's name or a
     /// setting (`SECUREKEY_*`, `HEROKU_APP_NAME`); the value of each var
@@ -207,7 +209,7 @@ fn required<'a>(vars: &[&'a Var]) -> Vec<&'a [u8]> {
     lists.flat_map(valid).collect()
 }
 
-/// `names`, when each is a config var name (SPEC §3: ASCII letters, digits
+/// `names`, when each is a config var name (docs/commands.md: ASCII letters, digits
 /// and `_`, not starting with a digit); else none: the run fails.
 fn valid(names: Vec<&[u8]>) -> Vec<&[u8]> {
     let word = |n: &&[u8]| n.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_');
@@ -216,120 +218,108 @@ fn valid(names: Vec<&[u8]>) -> Vec<&[u8]> {
     names.into_iter().filter(|_| all).collect()
 }
 
-/// What was printed: each stream, whether it may colour, before and after the guard.
-#[derive(Default)]
-struct Printed {
-    streams: Vec<(String, bool, Vec<u8>, Vec<u8>)>,
-    stderr: String,
+/// The request, the process's settings and the sources written: `check`
+/// of the process env (format 4), `--env-file` or `--heroku-json` (2);
+/// `lint LABEL=FILE…`, each label the path's as lint reads it. The files
+/// go in one folder per fuzzing process.
+fn request(case: &Case) -> (Request, Settings, Vec<Env>) {
+    let dir = std::env::temp_dir().join(format!("securekey-fuzz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp folder");
+    let (mut process, mut args, mut parsed) = (case.process.clone(), Vec::new(), Vec::new());
+    let mut source = From::Process;
+    for (i, built) in case
+        .envs
+        .iter()
+        .take(if case.lint { 6 } else { 1 })
+        .enumerate()
+    {
+        if built.format == 4 && !case.lint {
+            process = [vars(&built.body), process].concat();
+            continue;
+        }
+        let (file, content) = (dir.join(format!("{i}.env")), built.content(case.lint));
+        std::fs::write(&file, &content).expect("a temp file");
+        let how = match built.format {
+            _ if case.lint => Detect::Strict,
+            2 => Detect::Is(Format::HerokuJson),
+            _ => Detect::JsonOrDotenv,
+        };
+        parsed.extend(env::parse(&file, &content, how).ok());
+        let label = LintSource::parse(&built.path).label.replace(['=', '/'], "");
+        args.push(format!("{label}.{i}={}", file.display()));
+        source = match how {
+            Detect::JsonOrDotenv => From::EnvFile(file),
+            _ => From::HerokuJson(file),
+        };
+    }
+    let (names, sources) = (case.names.clone(), args.clone());
+    let command = match case.lint {
+        true => Command::Lint {
+            sources,
+            apps: vec![],
+            addons: vec![],
+        },
+        false => Command::Check { names, source },
+    };
+    let (policy, discover) = (case.policy.clone(), case.discover);
+    let options = Options {
+        policy,
+        discover,
+        ..Options::default()
+    };
+    let argv = case.names.iter().chain(&args).map(OsString::from).collect();
+    let mut settings = Settings::new(argv, Env::new("env", process));
+    settings.app_dir = PathBuf::from("/nonexistent/securekey-fuzz");
+    parsed.insert(0, settings.process.clone());
+    (Request { command, options }, settings, parsed)
 }
 
-impl Printed {
-    fn out(&mut self, p: &Printer, format: OutputFormat, color: bool, text: String) {
+/// Each stream the run printed, before and after the guard: stdout in
+/// every format, with and without colour; stderr with `-q` and without,
+/// the notes at every level first.
+fn printed(request: &Request, settings: &Settings) -> Vec<(String, bool, Vec<u8>, Vec<u8>)> {
+    let known = pipeline::known_secrets(
+        settings.args.iter().map(|a| a.as_encoded_bytes()),
+        &settings.process,
+    );
+    let mut outcome = commands::run(request, settings, known);
+    let p = Printer::new(std::mem::take(&mut outcome.secrets));
+    let mut streams = Vec::new();
+    let mut add = |what: String, color: bool, text: String| {
         let guarded = p.guard(text.as_bytes()).into_owned();
-        let what = format!("stdout ({format:?}, colour {color})");
-        let color = color && format == Human;
-        self.streams.push((what, color, text.into_bytes(), guarded));
-    }
-
-    /// One stderr line, as `output::say` writes it.
-    fn say(&mut self, shown: &str) {
-        self.stderr = format!("{}securekey: {shown}\n", self.stderr);
-    }
-
-    /// What `main` prints: the notes (as `log_notes`, every level), the
-    /// `-q` lines with and without colour, the report in every format; or
-    /// the error line and objects. Then stderr, as `output::finish` does.
-    fn end(&mut self, p: &Printer, result: Result<Outcome, Error>) {
-        match result {
-            Ok(outcome) => {
-                p.prepare(outcome.notes.iter().map(|n| n.message.as_str()));
-                for note in &outcome.notes {
-                    self.say(&p.line(&note.message));
+        streams.push((what, color, text.into_bytes(), guarded));
+    };
+    for quiet in [false, true] {
+        outcome.quiet = quiet;
+        for format in [Human, Json, Github] {
+            for color in [false, true] {
+                let out = print::render(
+                    &outcome,
+                    &p,
+                    format,
+                    Colors {
+                        stdout: color,
+                        stderr: color,
+                    },
+                );
+                let mut stderr = String::new();
+                for (_, line) in print::note_lines(&p, &outcome.notes, Level::TRACE) {
+                    print::say_shown(&mut stderr, &line);
                 }
-                for f in &outcome.report.findings {
-                    if f.severity == Severity::Error {
-                        self.say(&report::finding_line(f, p, false));
-                        self.say(&report::finding_line(f, p, true));
-                    }
-                }
-                for format in [Human, Json, Github] {
-                    for color in [false, true] {
-                        self.out(p, format, color, outcome.report.render(p, format, color));
-                    }
-                }
-            }
-            Err(e) => {
-                self.say(&p.line(&format!("error: {e}")));
-                self.out(p, Json, false, report::json_error(&e, p));
-                self.out(p, Github, false, report::github_error(&e, p));
+                add(
+                    format!("stdout ({format:?}, colour {color}, -q {quiet})"),
+                    color && format == Human,
+                    out.stdout,
+                );
+                add(
+                    format!("stderr ({format:?}, colour {color}, -q {quiet})"),
+                    true,
+                    stderr + &out.stderr,
+                );
             }
         }
-        let guarded = p.guard(self.stderr.as_bytes()).into_owned();
-        let raw = std::mem::take(&mut self.stderr).into_bytes();
-        self.streams.push(("stderr".into(), true, raw, guarded));
     }
-}
-
-/// `main`'s known secrets, by the library function it calls.
-fn known(case: &Case, process: &Env, paths: &[String]) -> Secrets {
-    let args = case.names.iter().chain(paths).map(String::as_bytes);
-    pipeline::known_secrets(args, process)
-}
-
-/// `check [NAME…]` of the process env (format 4), `--env-file` or `--heroku-json` (2).
-fn check(case: &Case, parsed: &mut Vec<Env>, out: &mut Printed) {
-    let none = Source::default();
-    let source = case.envs.first().unwrap_or(&none);
-    let mut process = Env::new("env", case.process.clone());
-    let (env, paths) = if source.format == 4 {
-        process = Env::new("env", [vars(&source.body), case.process.clone()].concat());
-        (Ok(process.clone()), vec![])
-    } else {
-        let json = source.format == 2;
-        let how = [Detect::JsonOrDotenv, Detect::Is(Format::HerokuJson)][usize::from(json)];
-        let env = env::parse(Path::new(&source.path), &source.content(false), how);
-        (env, vec![source.path.clone()])
-    };
-    let mut secrets = known(case, &process, &paths);
-    let env = match env {
-        Ok(env) => env,
-        Err(e) => return out.end(&Printer::new(secrets), Err(e)),
-    };
-    // A setting from the checked env, else (a saved one) the process's.
-    let setting = |name: &str| Some(env.get(name).or(process.get(name))?.to_vec());
-    let nowhere = Some(Path::new("/nonexistent/securekey-fuzz"));
-    let policy = case.policy.clone();
-    let settings = Settings::resolve(&case.names, &setting, nowhere, case.discover, policy);
-    let required = settings.as_ref().map_or(&[][..], |s| &s.required[..]);
-    secrets.extend(pipeline::secrets(&env, required));
-    let outcome = settings.and_then(|s| pipeline::check(&env, &s));
-    out.end(&Printer::new(secrets), outcome);
-    parsed.push(env);
-}
-
-/// `securekey lint APP=PATH…`, each format detected as lint does.
-fn lint(case: &Case, parsed: &mut Vec<Env>, out: &mut Printed) {
-    let args: Vec<String> = case.envs.iter().map(|s| s.path.clone()).collect();
-    let mut secrets = known(case, &Env::new("env", case.process.clone()), &args);
-    let sources = match LintSource::parse_all(&args) {
-        Ok(sources) => sources,
-        Err(e) => return out.end(&Printer::new(secrets), Err(e)),
-    };
-    let mut lint = Lint::default();
-    // Each source read, its secrets learnt, then added; the first error ends it.
-    let mut sources = sources.iter().zip(&case.envs);
-    let failed = sources.try_for_each(|(source, built)| {
-        let env = env::parse(&source.path, &built.content(true), Detect::Strict)?;
-        secrets.extend(pipeline::lint_secrets(&env));
-        secrets.add_words(source.label.as_bytes());
-        let added = lint.add(&source.label, &env, case.discover);
-        parsed.push(env);
-        added
-    });
-    out.end(
-        &Printer::new(secrets),
-        failed.map(|()| lint.finish(&case.policy)),
-    );
+    streams
 }
 
 /// The offset of the first char that is a control (C0 but `\n`, DEL,
@@ -357,24 +347,31 @@ fn bad_char(text: &[u8], color: bool) -> Option<usize> {
 
 fuzz_target!(|data: &[u8]| {
     let case = Case::decode(data);
-    let mut parsed = Vec::new();
-    let mut out = Printed::default();
-    if case.lint {
-        lint(&case, &mut parsed, &mut out);
+    let (request, settings, parsed) = request(&case);
+    let streams = printed(&request, &settings);
+    let process_only = !case.lint
+        && matches!(
+            &request.command,
+            Command::Check {
+                source: From::Process,
+                ..
+            }
+        );
+    let secrets = case.oracle(if process_only {
+        &parsed[..1]
     } else {
-        check(&case, &mut parsed, &mut out);
-    }
-    let secrets = case.oracle(&parsed);
+        &parsed[1..]
+    });
     // Input bytes with `@N` expanded, at most.
     let size = data.len() + data.iter().filter(|&&b| b == b'@').count() * KEYS[6].len();
     // Failures name the oracle, the stream and an offset: never the text.
-    for (what, color, raw, guarded) in &out.streams {
+    for (what, color, raw, guarded) in &streams {
         if let Some(l) = leak(guarded, &secrets) {
             panic!("{what} {l}");
         }
         let (n, bound) = (guarded.len(), PER_BYTE * size + SLACK);
         assert!(n <= bound, "{what}: {n} bytes from {size} of input");
-        if what.contains("Json") {
+        if what.starts_with("stdout (Json") {
             for (stage, text) in [("before", raw), ("after", guarded)] {
                 if let Err(e) = serde_json::from_slice::<serde_json::Value>(text) {
                     let (line, column) = (e.line(), e.column());

@@ -102,11 +102,31 @@ export interface SourceOptions {
   keyFile?: KeyFile;
 }
 
-export interface MiddlewareOptions extends SourceOptions {
+/** Why a request was refused: no Authorization header, more than one, or
+ * one that is not `Bearer <the latest or the previous key>`. */
+export type RefusalReason = "missing" | "repeated" | "invalid";
+
+/** What onRefused is told. Never what was presented. */
+export interface Refusal {
+  reason: RefusalReason;
+  /** The config var the middleware checks. */
+  var: string;
+}
+
+export interface MiddlewareOptions<Req = IncomingMessage> extends SourceOptions {
   /** Answer a request that presented the previous key with the latest key
    * in `Securekey-Latest`. Off by default: it hands the new key to whoever
    * holds the old one. */
   sendLatest?: boolean;
+  /** Paths that need no key, matched exactly (the query aside), e.g.
+   * ["/health"]. */
+  publicPaths?: string[];
+  /** A JSON 401: `{"error": "invalid_token", "error_description": …}` and
+   * `WWW-Authenticate: Bearer realm="securekey", error="invalid_token"`
+   * (RFC 6750, as passport-http-bearer answers). Default: text. */
+  json?: boolean;
+  /** Called after each 401 is sent (to log or count refusals). */
+  onRefused?: (req: Req, refusal: Refusal) => void;
 }
 
 /** A request a securekey middleware accepted. */
@@ -123,14 +143,37 @@ export declare function expressMiddleware(
  * that present a valid key. Reads the key file once, now. */
 export declare function httpMiddleware(
   listener: (req: SecurekeyRequest, res: ServerResponse) => unknown,
-  options?: MiddlewareOptions,
+  options?: MiddlewareOptions & { publicPaths?: undefined },
 ): (req: IncomingMessage, res: ServerResponse) => unknown;
+/** With publicPaths, the listener also gets the public paths' requests,
+ * which carry no securekey. */
+export declare function httpMiddleware(
+  listener: (req: IncomingMessage & { securekey?: SecurekeyMatch }, res: ServerResponse) => unknown,
+  options: MiddlewareOptions,
+): (req: IncomingMessage, res: ServerResponse) => unknown;
+
+/** Where createFetch logs: console, pino, winston… (warn, and info when
+ * there is one). */
+export interface ClientLogger {
+  warn(message: string): unknown;
+  info?(message: string): unknown;
+}
+
+/** What the middleware set on an accepted request (Express, node:http or
+ * Fastify); throws when it did not run (a public path, or a route outside
+ * it). Typed under `strict`, unlike `req.securekey` (optional on Express's
+ * Request: a route may sit outside the middleware). */
+export declare function securekeyOf(req: { securekey?: SecurekeyMatch | null }): SecurekeyMatch;
 
 export interface ClientOptions extends SourceOptions {
   /** A pair to present (instead of the key file). */
   pair?: KeyPair;
   /** The fetch to send with. Default: the global fetch. */
   fetch?: (request: Request) => Promise<Response>;
+  /** Where to say that the server accepted our key only as its previous one
+   * (naming its Securekey-Latest by id), or refused both keys. Default:
+   * warnings to console.warn; null: silent. */
+  logger?: ClientLogger | null;
 }
 
 /** A fetch that presents the latest key and, on a 401, retries once with

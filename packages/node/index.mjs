@@ -15,5 +15,6 @@ export const {
   load,
   loadPair,
   parse,
+  securekeyOf,
 } = securekey;
 export default securekey;

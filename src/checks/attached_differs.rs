@@ -4,7 +4,7 @@
 //! talk to each other hold different keys.
 
 use super::{CheckId, Ctx, Finding, Problem, VarReport, addon_for_fix, finding, place};
-use crate::heroku::facts::LiveFacts;
+use crate::facts::LiveFacts;
 
 /// A finding on each attached var whose pair is not the owner's (or, when
 /// the owner was not read, the first attached var's).

@@ -2,7 +2,7 @@
 //! as pure functions: reports and facts in, findings out.
 
 use super::*;
-use crate::heroku::facts::{AddonFacts, AppFacts, Attachment, DAY, Known, Rotation, source_name};
+use crate::facts::{AddonFacts, AppFacts, Attachment, DAY, Known, Rotation, source_name};
 
 const A: &str = "3F6D463C2A79289DC5B3C13A4EB2736B0D51A80234CAEAF0EA12D15F12E9FDEE";
 const B: &str = "CF8BBE474F57D9CA1DB402B2D19873E2F05ABED1213256FB761E166A2C8E6EBA";

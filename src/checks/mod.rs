@@ -1,4 +1,4 @@
-//! The checks of SPEC §4, as data: a [`CheckId`] per check, one file per
+//! The checks of docs/checks.md, as data: a [`CheckId`] per check, one file per
 //! check, and [`check_env`], the pure core that runs them over one
 //! environment (no files, no process env, no printing).
 
@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use securekey::{Key, KeyId, KeyPair, Slot};
 
-use crate::heroku::facts::LiveFacts;
+use crate::facts::LiveFacts;
 use crate::redact;
 use crate::select::Selected;
 
@@ -74,10 +74,10 @@ macro_rules! check_ids {
         }
 
         impl CheckId {
-            /// Every check, in the order of SPEC §4.
+            /// Every check, in the order of docs/checks.md.
             pub const ALL: &'static [CheckId] = &[$(CheckId::$variant,)*];
 
-            /// The id as written in SPEC §4.
+            /// The id as written in docs/checks.md.
             #[must_use]
             pub fn as_str(self) -> &'static str {
                 match self {
@@ -446,7 +446,7 @@ pub(crate) fn check_value(ctx: &Ctx<'_>, value: &[u8]) -> Checked {
             Some(KeyPair::new(l, p))
         }
         // The add-on's `NEW,`: `previous-empty` fails the check, but the
-        // boot may still write the latest key alone (SPEC §6).
+        // boot may still write the latest key alone (docs/heroku.md, "The key file").
         (Some(l), None) if no_previous => Some(KeyPair::latest_only(l)),
         _ => None,
     };

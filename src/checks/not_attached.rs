@@ -3,7 +3,7 @@
 //! rotate, and stops working one rotation after the add-on's next.
 
 use super::{CheckId, Ctx, Finding, Problem, VarReport, addon_for_fix, finding};
-use crate::heroku::facts::LiveFacts;
+use crate::facts::LiveFacts;
 
 /// A finding on each such var of an app read live.
 pub(super) fn check(reports: &[VarReport], facts: &LiveFacts) -> Vec<Finding> {

@@ -1,7 +1,7 @@
 //! What the per-key checks need to know of a key's bytes, in one pass.
 
 /// One pass over a key's bytes for every per-key check: ten thousand keys
-/// (SPEC §9) made one pass per check a quarter of the run.
+/// (docs/performance.md) made one pass per check a quarter of the run.
 // Independent facts about one string, not a state machine in disguise.
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! add-on may have stopped rotating, or its rotations do not reach the app.
 
 use super::{CheckId, Finding, Problem, VarReport, addon_for_fix, finding};
-use crate::heroku::facts::{DAY, Known, LiveFacts};
+use crate::facts::{DAY, Known, LiveFacts};
 
 /// Days of grace past the plan's period.
 const GRACE_DAYS: i64 = 2;

@@ -8,12 +8,12 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use securekey_cli::error::Error;
-use securekey_cli::redact::Secrets;
+use crate::error::Error;
+use crate::redact::Secrets;
+use crate::settings::{BootMode, Settings};
 
-use super::Ended;
 use super::boot::{self, Moment};
-use crate::cli::Common;
+use super::{Options, Outcome};
 
 /// A CNB process's launch, in the boot policy's log lines.
 const LAUNCH: Moment = Moment {
@@ -21,37 +21,48 @@ const LAUNCH: Moment = Moment {
     stopped: "the launch",
 };
 
-/// Runs exec.d under the boot policy ([`boot::run`]): check the process
+/// Runs exec.d under the boot policy ([`boot::policy`]): check the process
 /// env, write the key file, tell the launcher where it is. A failure of any
 /// step, fd 3 included (read-only, or full), is logged and the process
 /// starts, unless `SECUREKEY_BOOT=strict`.
-pub(super) fn run(names: &[String], common: &Common, known: Secrets) -> Ended {
-    let path = absolute(&boot::path());
-    boot::run(
-        names,
-        common,
-        known,
-        LAUNCH,
-        &path,
-        // Before anything is written: a launcher that gives no writable
-        // fd 3 is not a CNB launcher, and nothing should be written
-        // anywhere else.
-        || {
-            utf8_path(&path)?;
-            open_fd3()
-        },
-        |mut fd3, written| {
-            if written {
-                let line = format!(
-                    "{} = {}\n",
-                    securekey::FILE_VAR,
-                    toml_str(&path.to_string_lossy())
-                );
-                fd3.write_all(line.as_bytes()).map_err(Error::Fd3Write)?;
+pub(super) fn run(
+    names: &[String],
+    options: &Options,
+    settings: &Settings,
+    known: Secrets,
+) -> Outcome {
+    let path = absolute(&settings.boot_key_file);
+    // Before anything is written: a launcher that gives no writable fd 3
+    // is not a CNB launcher, and nothing should be written anywhere else.
+    let fd3 = if settings.boot == BootMode::Off {
+        None
+    } else {
+        match utf8_path(&path).and_then(|()| open_fd3()) {
+            Ok(fd3) => Some(fd3),
+            Err(e) => {
+                let mut outcome = Outcome {
+                    secrets: known,
+                    result: Err(e),
+                    ..Outcome::default()
+                };
+                boot::policy(&mut outcome, settings.boot, LAUNCH);
+                return outcome;
             }
-            Ok(())
-        },
-    )
+        }
+    };
+    let mut outcome = boot::write(names, options, settings, known, &path);
+    if let (Some(mut fd3), Some(path)) = (fd3, &outcome.wrote) {
+        let line = format!(
+            "{} = {}\n",
+            securekey::FILE_VAR,
+            toml_str(&path.to_string_lossy())
+        );
+        if let Err(e) = fd3.write_all(line.as_bytes()) {
+            boot::fail_step(&mut outcome, Error::Fd3Write(e));
+        }
+    }
+    boot::policy(&mut outcome, settings.boot, LAUNCH);
+    outcome
 }
 
 /// Opens file descriptor 3 for writing, as the launcher gave it.

@@ -4,71 +4,74 @@
 //! (`not-attached`, `attached-differs`, `stale-rotation`). Every source is
 //! read first; the report is printed once all their secrets are known.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use securekey_cli::env::{self, Env, is_var_name};
-use securekey_cli::error::Error;
-use securekey_cli::exit::ExitCode;
-use securekey_cli::heroku::client::Client;
-use securekey_cli::heroku::token::{self, Lookup};
-use securekey_cli::heroku::{ApiUrl, live};
-use securekey_cli::input;
-use securekey_cli::pipeline::{self, Lint, LintSource};
-use securekey_cli::redact::Secrets;
+use crate::env::{self, Env, is_var_name};
+use crate::error::Error;
+use crate::heroku::client::Client;
+use crate::heroku::token::{self, Lookup};
+use crate::heroku::{ApiUrl, live};
+use crate::input;
+use crate::pipeline::{self, Level, Lint, LintSource, Note};
+use crate::redact::Secrets;
+use crate::settings::Settings;
 
-use super::{Ended, emit, exit_code, log_notes, start};
-use crate::cli::Common;
+use super::{Options, Outcome, exit_code};
 
-/// Lints saved environments, and apps read live, side by side.
+/// Lints saved environments, and apps read live, side by side: every
+/// source read (its secrets learned as it is read), then the checks.
 pub(super) fn run(
     args: &[String],
     apps: &[String],
     addons: &[String],
-    common: &Common,
+    options: &Options,
+    settings: &Settings,
     mut secrets: Secrets,
-) -> Ended {
+) -> Outcome {
     let sources = match LintSource::parse_all(args) {
         Ok(sources) => sources,
-        Err(e) => return start(common, secrets).fail(e),
+        Err(e) => return Outcome::failed(secrets, Vec::new(), e),
     };
     let mut lint = Lint::default();
+    let mut notes = Vec::new();
     let mut failed = None;
-    let mut log = Vec::new();
     if !apps.is_empty() || !addons.is_empty() {
-        failed = add_live(&mut lint, apps, addons, common, &mut secrets, &mut log).err();
+        failed = add_live(
+            &mut lint,
+            apps,
+            addons,
+            options,
+            settings,
+            &mut secrets,
+            &mut notes,
+        )
+        .err();
     }
-    for source in sources.iter().filter(|_| failed.is_none()) {
+    for source in &sources {
+        if failed.is_some() {
+            break;
+        }
         let added = read(&source.path).and_then(|env| {
             secrets.extend(pipeline::lint_secrets(&env));
             secrets.add_words(source.label.as_bytes());
-            lint.add(&source.label, &env, common.discover)
+            lint.add(&source.label, &env, options.discover)
         });
         if let Err(e) = added {
             failed = Some(e);
-            break;
-        }
-    }
-    let run = start(common, secrets);
-    run.printer
-        .prepare(log.iter().map(|(_, line)| line.as_str()));
-    for (level, raw) in &log {
-        let shown = run.printer.line(raw);
-        match *level {
-            tracing::Level::WARN => tracing::warn!("{shown}"),
-            tracing::Level::INFO => tracing::info!("{shown}"),
-            tracing::Level::DEBUG => tracing::debug!("{shown}"),
-            _ => tracing::trace!("{shown}"),
         }
     }
     if let Some(e) = failed {
-        return run.fail(e);
+        return Outcome::failed(secrets, notes, e);
     }
-    let outcome = lint.finish(&common.policy);
-    log_notes(&run.printer, &outcome.notes);
-    let result = emit(&run.printer, &outcome.report, common).map(|()| exit_code(&outcome.report));
-    Ended {
-        printer: run.printer,
-        result: result.map(|code: ExitCode| code),
+    let checked = lint.finish(&options.policy);
+    notes.extend(checked.notes);
+    Outcome {
+        secrets,
+        notes,
+        quiet: options.quiet,
+        result: Ok(exit_code(&checked.report)),
+        report: Some(checked.report),
+        ..Outcome::default()
     }
 }
 
@@ -83,35 +86,42 @@ fn add_live(
     lint: &mut Lint,
     apps: &[String],
     addons: &[String],
-    common: &Common,
+    options: &Options,
+    settings: &Settings,
     secrets: &mut Secrets,
-    log: &mut Vec<(tracing::Level, String)>,
+    notes: &mut Vec<Note>,
 ) -> Result<(), Error> {
-    let host = std::env::var("HEROKU_HOST").ok();
-    let api = ApiUrl::from_host(host.as_deref());
+    let mut log = |level: Level, message: String| notes.push(Note { level, message });
+    let api = ApiUrl::from_host(settings.heroku_host.as_deref());
     if api.ignored_host {
-        log.push((
-            tracing::Level::WARN,
+        log(
+            Level::WARN,
             format!(
                 "HEROKU_HOST is not a Heroku domain nor this machine: using {}",
                 api.base
             ),
-        ));
+        );
     }
-    let (token, from) = token::find(&Lookup::from_process(&api.netrc_machine))?;
+    let lookup = Lookup {
+        api_key: settings.heroku_api_key.clone(),
+        path: settings.path.clone(),
+        home: settings.home.clone(),
+        netrc_machine: api.netrc_machine.clone(),
+    };
+    let (token, from) = token::find(&lookup)?;
     secrets.add(token.secret());
-    log.push((
-        tracing::Level::INFO,
+    log(
+        Level::INFO,
         format!(
             "reading the Heroku Platform API at {}: token_from=\"{}\"",
             api.base,
             from.as_str()
         ),
-    ));
-    let roots = match std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty()) {
+    );
+    let roots = match &settings.ssl_cert_file {
         Some(path) => Some((
-            PathBuf::from(&path),
-            input::read(Path::new(&path), input::Kind::RegularFile, MAX_CA_BYTES)?,
+            path.clone(),
+            input::read(path, input::Kind::RegularFile, MAX_CA_BYTES)?,
         )),
         None => None,
     };
@@ -122,18 +132,20 @@ fn add_live(
         },
     )?;
     let read = live::read(&client, apps, addons);
-    log.extend(client.take_log());
-    log.push((
-        tracing::Level::INFO,
+    for (level, message) in client.take_log() {
+        log(level, message);
+    }
+    log(
+        Level::INFO,
         format!("Heroku Platform API read: requests={}", client.requests()),
-    ));
+    );
     let read = read?;
     for secret in &read.secrets {
         secrets.add(secret);
     }
     for (app, env) in &read.envs {
         secrets.extend(pipeline::lint_secrets(env));
-        lint.add(app, env, common.discover)?;
+        lint.add(app, env, options.discover)?;
     }
     lint.add_live(read.facts, read.notes);
     Ok(())

@@ -1,195 +1,199 @@
-//! The commands. Each loads what it reads, learns the run's secrets, and
-//! only then makes the [`Printer`] that everything printed goes through;
-//! each returns the exit code, and only `main` exits.
+//! One run of the binary, composed once: a [`Request`] (what the
+//! arguments asked, as plain data) and the process's [`Settings`] in, one
+//! [`Outcome`] out. Each command kind has one function that owns the order
+//! (read every source, learning its secrets as it is read; check; write
+//! what the command writes), and nothing here prints: [`print`] turns the
+//! outcome into the bytes `main` writes. The binary and the `pipeline`
+//! fuzz target both call [`run`] and [`print::render`].
 
-use std::io::IsTerminal;
-use std::path::Path;
+use std::path::PathBuf;
 
-use securekey_cli::checks::Severity;
-use securekey_cli::env::{self, Env};
-use securekey_cli::error::Error;
-use securekey_cli::exit::ExitCode;
-use securekey_cli::key_file;
-use securekey_cli::pipeline::{self, Note, Outcome, Settings};
-use securekey_cli::redact::{Printer, Secrets};
-use securekey_cli::report::{self, OutputFormat, Report};
-
-use crate::cli::{Command, Common, Config, Source};
-use crate::{logging, output};
+use crate::error::Error;
+use crate::exit::ExitCode;
+use crate::pipeline::Note;
+use crate::redact::Secrets;
+use crate::report::{OutputFormat, Policy, Report};
+use crate::settings::Settings;
 
 mod boot;
+mod check;
 mod exec_d;
 mod lint;
+pub mod print;
 mod write;
 
-/// How a run ended: the printer it made (for the error, if any) and its
-/// result.
-pub(crate) struct Ended {
-    pub(crate) printer: Printer,
-    pub(crate) result: Result<ExitCode, Error>,
+/// Where one environment comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// The process environment.
+    Process,
+    /// A dotenv file, or stdin (`-`).
+    EnvFile(PathBuf),
+    /// An `ENV_DIR`.
+    EnvDir(PathBuf),
+    /// `heroku config --json` output, or stdin (`-`).
+    HerokuJson(PathBuf),
 }
 
-/// Runs the command. `known` holds the secrets known before anything is
-/// read (the arguments' key-shaped words, the process env's key vars).
-pub(crate) fn run(config: &Config, known: Secrets) -> Ended {
-    let common = &config.common;
-    match &config.command {
-        Command::Check { names, source } => checked(names, source, common, known, |p, outcome| {
-            emit(p, &outcome.report, common)?;
-            Ok(exit_code(&outcome.report))
-        }),
+/// What to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// `check`: one environment, the release-phase gate.
+    Check {
+        /// The required vars.
+        names: Vec<String>,
+        /// Where the environment is.
+        source: Source,
+    },
+    /// `write`: check, then write the key file.
+    Write {
+        /// The required vars.
+        names: Vec<String>,
+        /// Where the environment is.
+        source: Source,
+        /// `--output`.
+        output: Option<PathBuf>,
+    },
+    /// `lint`: saved environments and apps read live, side by side.
+    Lint {
+        /// `APP=PATH` or `PATH` arguments.
+        sources: Vec<String>,
+        /// `--app`: read live.
+        apps: Vec<String>,
+        /// `--addon`: read live, with the apps it is attached to.
+        addons: Vec<String>,
+    },
+    /// `exec-d`: the CNB exec.d program.
+    ExecD {
+        /// The required vars.
+        names: Vec<String>,
+    },
+    /// `boot`: the Cedar dyno boot.
+    Boot {
+        /// The required vars.
+        names: Vec<String>,
+        /// `--print-file`: the key file's path on stdout, for the boot
+        /// script to export.
+        print_file: bool,
+    },
+}
+
+/// Options every command takes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `--format`.
+    pub format: OutputFormat,
+    /// `--strict`, `--allow`.
+    pub policy: Policy,
+    /// Not `--no-discover`.
+    pub discover: bool,
+    /// `-q`: only errors, on stderr.
+    pub quiet: bool,
+    /// `-v` count: 0 from `SECUREKEY_LOG` (default warn), 1 debug, 2+ trace.
+    pub verbose: u8,
+}
+
+/// The whole run the arguments ask for, as plain data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// What to do.
+    pub command: Command,
+    /// How.
+    pub options: Options,
+}
+
+/// How a run ended, before anything is printed: what output must never
+/// show, what to log, what to say on stderr, and the report or the error.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Every secret the run learned: those known before it started, and
+    /// each source's, as it was read (a source that failed midway
+    /// included).
+    pub secrets: Secrets,
+    /// What to log.
+    pub notes: Vec<Note>,
+    /// Messages for stderr (`securekey: …`), in order; names and paths in
+    /// them are shown through the printer.
+    pub said: Vec<String>,
+    /// The report, when the run got that far and it is what stdout shows.
+    pub report: Option<Report>,
+    /// Only errors, on stderr, in place of the report (`-q`; the boot).
+    pub quiet: bool,
+    /// The key file written (`write`, the boots).
+    pub wrote: Option<PathBuf>,
+    /// A path stdout holds in place of a report, whatever the run did:
+    /// `boot --print-file`, so the boot script exports the binary's path
+    /// rule rather than a copy of it.
+    pub path_out: Option<PathBuf>,
+    /// The run's end: its exit code, or the error that stopped it (exit 2;
+    /// stdout then holds the error document in place of the report).
+    pub result: Result<ExitCode, Error>,
+}
+
+impl Default for Outcome {
+    fn default() -> Self {
+        Outcome {
+            secrets: Secrets::default(),
+            notes: Vec::new(),
+            said: Vec::new(),
+            report: None,
+            quiet: false,
+            wrote: None,
+            path_out: None,
+            result: Ok(ExitCode::Ok),
+        }
+    }
+}
+
+impl Outcome {
+    /// A run that stopped on `error` before it had a report.
+    fn failed(secrets: Secrets, notes: Vec<Note>, error: Error) -> Outcome {
+        Outcome {
+            secrets,
+            notes,
+            result: Err(error),
+            ..Outcome::default()
+        }
+    }
+}
+
+/// Runs the request. `known` holds the secrets known before anything is
+/// read ([`crate::pipeline::known_secrets`]: the arguments' key-shaped
+/// words, the process env's key vars and token).
+#[must_use]
+pub fn run(request: &Request, settings: &Settings, known: Secrets) -> Outcome {
+    let options = &request.options;
+    match &request.command {
+        Command::Check { names, source } => check::check(names, source, options, settings, known),
         Command::Write {
             names,
             source,
             output,
-        } => checked(names, source, common, known, |p, outcome| {
-            emit(p, &outcome.report, common)?;
-            let path = key_file::path(output.as_deref());
-            let written = write::key_file(p, &outcome.report, &path, common.quiet)?;
-            // Unwritten, it failed, even where `--allow` waived the reason.
-            Ok(if written {
-                exit_code(&outcome.report)
-            } else {
-                ExitCode::Findings
-            })
-        }),
-        Command::ExecD { names } => exec_d::run(names, common, known),
-        Command::Boot { names, print_file } => boot::dyno(names, *print_file, common, known),
+        } => {
+            let path = settings.key_file_or(output.as_deref());
+            check::write(names, source, &path, options, settings, known)
+        }
+        Command::ExecD { names } => exec_d::run(names, options, settings, known),
+        Command::Boot { names, print_file } => {
+            let mut outcome = boot::dyno(names, options, settings, known);
+            if *print_file {
+                outcome.path_out = Some(settings.boot_key_file.clone());
+            }
+            outcome
+        }
         Command::Lint {
             sources,
             apps,
             addons,
-        } => lint::run(sources, apps, addons, common, known),
+        } => lint::run(sources, apps, addons, options, settings, known),
     }
 }
 
+/// The exit code of a report: 1 when it holds an error (after the policy).
 fn exit_code(report: &Report) -> ExitCode {
     if report.ok() {
         ExitCode::Ok
     } else {
         ExitCode::Findings
     }
-}
-
-/// Loads one environment.
-fn load(source: &Source) -> Result<Env, Error> {
-    match source {
-        Source::Process => Ok(env::read_process()),
-        Source::EnvFile(path) => env::read_file(path, env::Detect::JsonOrDotenv),
-        Source::EnvDir(dir) => env::read_env_dir(dir),
-        Source::HerokuJson(path) => env::read_file(path, env::Detect::Is(env::Format::HerokuJson)),
-    }
-}
-
-/// `check`'s core, shared with `write` and `exec-d`: load, learn the
-/// secrets, resolve the settings, check, then hand the outcome to `then`
-/// with the run's printer.
-fn checked(
-    names: &[String],
-    source: &Source,
-    common: &Common,
-    mut secrets: Secrets,
-    then: impl FnOnce(&Printer, &Outcome) -> Result<ExitCode, Error>,
-) -> Ended {
-    let env = match load(source) {
-        Ok(env) => env,
-        Err(e) => return start(common, secrets).fail(e),
-    };
-    // A setting from the checked environment, else, for a saved one, from
-    // the process's (at build time the app's settings are in ENV_DIR, and
-    // the build's own env may set them too).
-    let setting = |name: &str| match env.get(name) {
-        Some(value) => Some(value.to_vec()),
-        None if *source != Source::Process => {
-            std::env::var_os(name).map(std::os::unix::ffi::OsStringExt::into_vec)
-        }
-        None => None,
-    };
-    let settings = Settings::resolve(
-        names,
-        &setting,
-        Some(Path::new(".")),
-        common.discover,
-        common.policy.clone(),
-    );
-    let required = settings.as_ref().map_or(&[][..], |s| &s.required[..]);
-    secrets.extend(pipeline::secrets(&env, required));
-    let run = start(common, secrets);
-    let result = settings
-        .and_then(|settings| pipeline::check(&env, &settings))
-        .and_then(|outcome| {
-            log_notes(&run.printer, &outcome.notes);
-            then(&run.printer, &outcome)
-        });
-    Ended {
-        printer: run.printer,
-        result,
-    }
-}
-
-/// A run whose secrets are known: its printer, and the logger set up.
-struct Started {
-    printer: Printer,
-}
-
-fn start(common: &Common, secrets: Secrets) -> Started {
-    let printer = Printer::new(secrets);
-    logging::init(common, color_for(&std::io::stderr()), &printer);
-    Started { printer }
-}
-
-impl Started {
-    fn fail(self, error: Error) -> Ended {
-        self.fail_or(Err(error))
-    }
-
-    fn fail_or(self, result: Result<ExitCode, Error>) -> Ended {
-        Ended {
-            printer: self.printer,
-            result,
-        }
-    }
-}
-
-/// Logs what the pipeline had to say, the notes of levels that are on
-/// redacted in one batch.
-fn log_notes(p: &Printer, notes: &[Note]) {
-    let debug = tracing::enabled!(tracing::Level::DEBUG);
-    let shown: Vec<&Note> = notes
-        .iter()
-        .filter(|n| n.warning && tracing::enabled!(tracing::Level::WARN) || debug)
-        .collect();
-    p.prepare(shown.iter().map(|n| n.message.as_str()));
-    for note in shown {
-        let message = p.line(&note.message);
-        if note.warning {
-            tracing::warn!("{message}");
-        } else {
-            tracing::debug!("{message}");
-        }
-    }
-}
-
-/// Prints the report: to stdout, or under `-q` only the errors, one line
-/// each on stderr (so a good boot prints nothing; warnings are the release
-/// phase's to show).
-fn emit(p: &Printer, report: &Report, common: &Common) -> Result<(), Error> {
-    if common.quiet {
-        let color = color_for(&std::io::stderr());
-        for f in report
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-        {
-            output::say_shown(p, &report::finding_line(f, p, color));
-        }
-        return Ok(());
-    }
-    let color = common.format == OutputFormat::Human && color_for(&std::io::stdout());
-    output::stdout(p, &report.render(p, common.format, color)).map_err(Error::Output)
-}
-
-/// Colour only on a terminal, and never with `NO_COLOR`.
-pub(crate) fn color_for(stream: &impl IsTerminal) -> bool {
-    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

@@ -1,20 +1,19 @@
-//! `write`'s second half, shared with `exec-d`: from a checked report to
-//! the key file, all or nothing, with the one exception SPEC §6 makes for
-//! the add-on's `NEW,`.
+//! `write`'s second half, shared with the boots: from a checked report to
+//! the key file, all or nothing, with the one exception the add-on's `NEW,`
+//! makes (docs/heroku.md, "The key file").
 
 use std::collections::HashSet;
 use std::path::Path;
 
-use securekey_cli::KeyFile;
-use securekey_cli::checks::{CheckId, Severity};
-use securekey_cli::error::Error;
-use securekey_cli::key_file;
-use securekey_cli::redact::Printer;
-use securekey_cli::report::Report;
+use securekey::KeyFile;
 
-use crate::output::say;
+use crate::checks::{CheckId, Severity};
+use crate::error::Error;
+use crate::key_file;
+use crate::redact::shortened;
+use crate::report::Report;
 
-/// Writes the key file when the report allows it, and says on stderr what
+/// Writes the key file when the report allows it, and adds to `said` what
 /// was (not) written: where it went, unless `quiet`. Returns whether a
 /// file was written.
 ///
@@ -28,10 +27,10 @@ use crate::output::say;
 /// The file could not be written ([`key_file::write`]); an existing one is
 /// then untouched.
 pub(super) fn key_file(
-    p: &Printer,
     report: &Report,
     path: &Path,
     quiet: bool,
+    said: &mut Vec<String>,
 ) -> Result<bool, Error> {
     let blocking = report
         .findings
@@ -43,26 +42,20 @@ pub(super) fn key_file(
         match &v.pair {
             Some(pair) => file.insert(v.var.clone(), pair.clone()),
             None if !blocking => {
-                say(
-                    p,
-                    &format!(
-                        "error: {} has no well-formed LATEST,PREVIOUS pair (its findings were allowed), and the key file needs its keys",
-                        v.var
-                    ),
-                );
+                said.push(format!(
+                    "error: {} has no well-formed LATEST,PREVIOUS pair (its findings were allowed), and the key file needs its keys",
+                    shortened(&v.var)
+                ));
                 whole = false;
             }
             None => {}
         }
     }
     if !whole {
-        say(
-            p,
-            &format!(
-                "the key file {} was not written (an existing one is untouched)",
-                path.display()
-            ),
-        );
+        said.push(format!(
+            "the key file {} was not written (an existing one is untouched)",
+            path.display()
+        ));
         return Ok(false);
     }
     key_file::write(&file, path)?;
@@ -75,10 +68,11 @@ pub(super) fn key_file(
             ""
         };
         let pairs = if file.len() == 1 { "pair" } else { "pairs" };
-        say(
-            p,
-            &format!("wrote {} ({} {pairs}){git}", path.display(), file.len()),
-        );
+        said.push(format!(
+            "wrote {} ({} {pairs}){git}",
+            path.display(),
+            file.len()
+        ));
     }
     // One set, not a scan of the findings per var.
     let reported: HashSet<&str> = report
@@ -87,22 +81,17 @@ pub(super) fn key_file(
         .filter(|f| f.check == CheckId::PreviousEmpty)
         .map(|f| f.var.as_str())
         .collect();
-    // Said in one batch: a message per var, each read against the secrets
-    // alone, made 20,000 `NEW,` vars quadratic.
-    let lines: Vec<String> = file
+    // The printer reads them against the secrets in one batch: a message
+    // per var, each read alone, made 20,000 `NEW,` vars quadratic.
+    said.extend(file
         .iter()
         .filter(|(var, pair)| pair.previous().is_none() && reported.contains(var))
         .map(|(var, pair)| {
             format!(
                 "error: {} has no previous key (the add-on wrote `NEW,`): the key file holds its latest key alone ({}), so clients still on the previous key are refused until the add-on's next rotation",
-                securekey_cli::redact::shortened(var),
+                shortened(var),
                 pair.latest()
             )
-        })
-        .collect();
-    p.prepare(lines.iter().map(String::as_str));
-    for line in &lines {
-        say(p, line);
-    }
+        }));
     Ok(true)
 }

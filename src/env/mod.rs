@@ -1,5 +1,5 @@
-//! Environments and where they come from: the process env ([`process`]),
-//! dotenv files and `heroku config --shell` ([`dotenv`]),
+//! Environments and where they come from (the process env is read by
+//! [`crate::settings`]): dotenv files and `heroku config --shell` ([`dotenv`]),
 //! `heroku config --json` ([`heroku_json`]) and Heroku's `ENV_DIR`
 //! ([`env_dir`]).
 //!
@@ -17,13 +17,11 @@ pub mod dotenv;
 pub mod env_dir;
 pub mod heroku_json;
 mod index;
-pub mod process;
 
 pub use dotenv::{is_var_name, parse_dotenv};
 pub use env_dir::read_env_dir;
 pub use heroku_json::parse_heroku_json;
 use index::Index;
-pub use process::read_process;
 
 /// One config var.
 #[derive(Clone, PartialEq, Eq)]

@@ -15,9 +15,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::Value;
 
 use super::client::{ApiError, Client};
-use super::facts::{AddonFacts, AppFacts, Attachment, Known, LiveFacts, Rotation, source_name};
 use crate::env::{Env, Var};
 use crate::error::Error;
+use crate::facts::{AddonFacts, AppFacts, Attachment, Known, LiveFacts, Rotation, source_name};
 
 mod rotation;
 use rotation::rotations;

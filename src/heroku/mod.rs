@@ -1,14 +1,13 @@
 //! The Heroku Platform API, for `lint --app/--addon`: where it is
 //! ([`ApiUrl`], the Heroku CLI's `HEROKU_HOST` rule), what it said
-//! ([`facts`], plain data for the live checks), and, with the `live`
+//! ([`crate::facts`], plain data for the live checks, which live below them), and, with the `live`
 //! feature, the token ([`token`]), the HTTP client ([`client`]) and the
 //! read itself ([`live`]).
 //!
 //! Nothing here runs unless `lint` is given `--app` or `--addon`: no TLS
-//! set-up, no token lookup, on the boot path (SPEC §9).
+//! set-up, no token lookup, on the boot path (docs/performance.md).
 
 pub mod client;
-pub mod facts;
 pub mod live;
 pub mod time;
 pub mod token;

@@ -1,4 +1,4 @@
-//! Output safety (SPEC §10). A run loads everything first and knows its
+//! Output safety (SECURITY.md). A run loads everything first and knows its
 //! secrets ([`Secrets`]): every key var's value from every source read,
 //! the API token, and every key-shaped word of what the user typed. Only
 //! then does it print, through a [`Printer`]: untrusted text is redacted

@@ -16,7 +16,7 @@ pub const MASKED: u8 = b'*';
 /// How many chars in a row of a secret output may not hold.
 pub const WINDOW: usize = 8;
 
-/// The secrets of a run (SPEC §10): every key var's raw value from every
+/// The secrets of a run (SECURITY.md): every key var's raw value from every
 /// source read, the Platform API token, and every key-shaped word of the
 /// arguments, names, labels, paths and settings.
 ///

@@ -15,7 +15,7 @@
 #   .profile.d/*.sh sourced AS ROOT under `set -eo pipefail`, then
 #   `exec setuidgid USER $(eval echo CMD)`: the Procfile command runs as the
 #   app user, expanded but without a shell. A key file written as root must
-#   belong to the app user (SPEC §6 "Owner").
+#   belong to the app user (docs/heroku.md, "The key file" "Owner").
 # - start as the app user (Dokku 0.34+: the image has `USER herokuishuser`,
 #   HEROKUISH_SETUIDGUID=false, HEROKUISH_DISABLE_CHOWN=true and the config
 #   vars in .profile.d/01-app-env.sh; dokku

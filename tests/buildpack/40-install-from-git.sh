@@ -106,11 +106,11 @@ broken_release otherversion 'echo "securekey 9.9.9"'
 # other versions from earlier runs), and each one matches.
 listed="$(awk '{ print $2 }' "$srv/good/v$version/SHA256SUMS" 2>/dev/null | LC_ALL=C sort | tr '\n' ' ')"
 expected="$(printf '%s\n' securekey-x86_64 securekey-aarch64 "securekey-buildpack-$version.tgz" \
-  "securekey-cnb-$version.tgz" "securekey-docs-$version.tgz" | LC_ALL=C sort | tr '\n' ' ')"
+  "securekey-cnb-$version.tgz" "securekey-docs-$version.tgz" "securekey-$version.tgz" | LC_ALL=C sort | tr '\n' ' ')"
 if [[ "$listed" == "$expected" ]] && (cd "$srv/good/v$version" && sha256sum --quiet -c SHA256SUMS); then
-  ok "scripts/package writes SHA256SUMS for both binaries, both buildpack tarballs and the man page and completions"
+  ok "scripts/package writes SHA256SUMS for both binaries, both buildpack tarballs, the man page and completions, and the npm tarball"
 else
-  not_ok "scripts/package writes SHA256SUMS for both binaries, both buildpack tarballs and the man page and completions" "listed: $listed"
+  not_ok "scripts/package writes SHA256SUMS for both binaries, both buildpack tarballs, the man page and completions, and the npm tarball" "listed: $listed"
 fi
 binary_sum="$(bp_sha256 "$srv/good/v$version/$asset")"
 other_sum="$(bp_sha256 "$srv/good/v$version/securekey-buildpack-$version.tgz")"

@@ -118,7 +118,7 @@ env_dir() {
   done
 }
 
-# key_id KEY: the id securekey names a key by (SPEC §4): the first 8 hex
+# key_id KEY: the id securekey names a key by (docs/checks.md): the first 8 hex
 # chars of SHA-256 over the key's text.
 key_id() {
   printf '%s' "$1" | sha256sum | cut -c1-8

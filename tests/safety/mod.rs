@@ -1,4 +1,4 @@
-//! Hostile and careless input (issue 10, SPEC §9 and §10): no key text in
+//! Hostile and careless input (issue 10, docs/performance.md and §10): no key text in
 //! any output, no crash, output, time and memory bounded by the input.
 //!
 //! One test (or a few) per class of the issue. Every run ends within a
@@ -36,7 +36,7 @@ const MAX_ENV_DIR_BYTES: u64 = 64 << 20;
 const MAX_VARS: usize = 1_000_000;
 /// `securekey.json`: a small regular file.
 const MAX_CONFIG_BYTES: u64 = 64 << 10;
-/// The address space the binary gets here: SPEC §9's 512 MiB.
+/// The address space the binary gets here: docs/performance.md's 512 MiB.
 const MEMORY_LIMIT_KIB: u64 = 512 << 10;
 
 // Input, plus ~200 bytes per var, plus 64 MiB for the rest, fit the limit.

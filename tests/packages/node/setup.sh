@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/packages/node/setup.sh: what the npm package's tests need from
 # Debian, installed when missing: node (20 or later) and npm, and curl (the
-# HTTP client of the middleware tests). Express, express-session and
-# typescript come from npm when test.sh runs.
+# HTTP client of the middleware tests). Express, express-session, Fastify,
+# typescript and the types come from npm when test.sh runs; npm also packs
+# the release's tarball (scripts/package).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"

@@ -1,5 +1,5 @@
 //! The tests' oracle and fixture keys. The oracle is the dumbest correct
-//! reading of SPEC §10: output holds no 8 consecutive bytes of a secret,
+//! reading of SECURITY.md: output holds no 8 consecutive bytes of a secret,
 //! ASCII case folded, with nothing removed or decoded first.
 
 /// Test keys (from a public write-up of the add-on: not secrets). A

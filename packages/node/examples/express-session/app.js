@@ -1,7 +1,9 @@
 // express-session with the app's SecureKey pair as its secrets: cookies are
 // signed with the latest key, and ones signed with the previous key still
 // verify, so a rotation (A,B -> C,A) signs nobody out; a cookie signed with
-// a key two rotations old (B, after A,B -> C,A) no longer does.
+// a key two rotations old (B, after A,B -> C,A) no longer does. rolling:
+// every response re-signs the cookie with the latest key, so a user active
+// between rotations stays signed in through any number of them.
 //
 //   SECUREKEY_FILE=… PORT=3000 node app.js
 //   POST /login  signs in (sets the session cookie)
@@ -23,6 +25,10 @@ app.use(
   session({
     // express-session signs with the first secret and verifies with each.
     secret: pair.keysToPresent().map((key) => key.reveal()),
+    // Without it, express-session re-sends the cookie only when the session
+    // changed: a signed-in user would keep the cookie signed with A, the
+    // previous key after A,B -> C,A, refused after C,A -> E,C.
+    rolling: true,
     store: new FileStore(process.env.SESSION_DIR ?? ".sessions"),
     resave: false,
     saveUninitialized: false,

@@ -1,12 +1,10 @@
 // A node:http server behind securekey's httpMiddleware, imported as ESM
-// from the installed package. Settings from the env: SECUREKEY_FILE,
-// SERVER_VAR (the var option), SEND_LATEST=1. Prints its port on stdout
-// once listening on 127.0.0.1; answers "<slot> <var> <method> [<body>]".
+// from the installed package. SECUREKEY_FILE and the options from the env
+// (options.cjs). Prints its port on stdout once listening on 127.0.0.1;
+// answers "<slot> <var> <method> [<body>]", or "public <method>".
 import http from "node:http";
 import { httpMiddleware } from "securekey";
-
-const options = { sendLatest: process.env.SEND_LATEST === "1" };
-if (process.env.SERVER_VAR) options.var = process.env.SERVER_VAR;
+import serverOptions from "./options.cjs";
 
 const server = http.createServer(
   httpMiddleware((req, res) => {
@@ -14,9 +12,10 @@ const server = http.createServer(
     req.on("data", (chunk) => chunks.push(chunk));
     req.on("end", () => {
       res.setHeader("Content-Type", "text/plain");
-      const words = [req.securekey.slot, req.securekey.var, req.method, Buffer.concat(chunks).toString()];
+      const match = req.securekey ?? { slot: "public" };
+      const words = [match.slot, match.var, req.method, Buffer.concat(chunks).toString()];
       res.end(`${words.filter(Boolean).join(" ")}\n`);
     });
-  }, options),
+  }, serverOptions()),
 );
 server.listen(0, "127.0.0.1", () => console.log(server.address().port));

@@ -1,0 +1,5 @@
+// securekey/fastify: the Fastify plugin (ESM face), the same object as
+// require("securekey/fastify").
+import plugin from "./fastify.js";
+
+export const { securekeyFastify } = plugin;
