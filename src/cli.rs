@@ -92,7 +92,7 @@ struct Cli {
 
 #[derive(Args, Debug)]
 struct CommonArgs {
-    /// Output format: lines for people, the JSON report, or GitHub Actions workflow commands.
+    /// Output format: lines for people, the JSON report, GitHub Actions workflow commands, or a Markdown table (a job summary).
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
 
@@ -130,6 +130,7 @@ enum FormatArg {
     Human,
     Json,
     Github,
+    Markdown,
 }
 
 #[derive(Args, Debug)]
@@ -163,7 +164,7 @@ enum CommandArgs {
     #[command(name = "exec-d")]
     ExecD(ExecDArgs),
     /// The dyno boot (run by .profile.d/securekey.sh): write the key file; only SECUREKEY_BOOT=strict makes a failure stop the boot (off skips it).
-    Boot(ExecDArgs),
+    Boot(BootArgs),
 }
 
 #[derive(Args, Debug)]
@@ -201,6 +202,17 @@ struct LintArgs {
     /// Read a SecureKey add-on live (repeatable): its own app and every app it is attached to.
     #[arg(long = "addon", value_name = "ADDON", value_parser = parse_addon)]
     addons: Vec<String>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Args, Debug)]
+struct BootArgs {
+    /// Required config vars, as for `check`.
+    names: Vec<String>,
+    /// Print the key file's path on stdout (SECUREKEY_FILE, else $HOME/.securekey/keys.json), whatever the boot did: the boot script exports it for the app.
+    #[arg(long)]
+    print_file: bool,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -258,6 +270,7 @@ impl From<FormatArg> for OutputFormat {
             FormatArg::Human => OutputFormat::Human,
             FormatArg::Json => OutputFormat::Json,
             FormatArg::Github => OutputFormat::Github,
+            FormatArg::Markdown => OutputFormat::Markdown,
         }
     }
 }
@@ -300,7 +313,13 @@ impl From<Cli> for Request {
                 a.common,
             ),
             CommandArgs::ExecD(a) => (Command::ExecD { names: a.names }, a.common),
-            CommandArgs::Boot(a) => (Command::Boot { names: a.names }, a.common),
+            CommandArgs::Boot(a) => (
+                Command::Boot {
+                    names: a.names,
+                    print_file: a.print_file,
+                },
+                a.common,
+            ),
         };
         Request {
             command,

@@ -1,6 +1,7 @@
 //! The report: findings after `--strict`/`--allow`, rendered for people
-//! (human), programs (JSON, docs/output.md) or GitHub Actions (workflow
-//! commands). Only ids, names and messages reach here: no type in this
+//! (human), programs (JSON, docs/output.md), GitHub Actions (workflow
+//! commands) or a job summary (Markdown, [`markdown`]). Only ids, names
+//! and messages reach here: no type in this
 //! module can hold key material, and every string of a report is printed
 //! through the run's [`Printer`].
 
@@ -12,6 +13,8 @@ use serde_json::json;
 
 use crate::checks::{CheckId, Finding, Group, Severity, VarReport};
 use crate::redact::Printer;
+
+pub mod markdown;
 
 /// The version of the JSON report format.
 pub const FORMAT_VERSION: u32 = 1;
@@ -26,6 +29,8 @@ pub enum OutputFormat {
     Json,
     /// GitHub Actions workflow commands, one per finding.
     Github,
+    /// A Markdown table, one row per app and var (a job summary).
+    Markdown,
 }
 
 /// `--strict` and `--allow`.
@@ -143,6 +148,7 @@ impl Report {
             OutputFormat::Human => self.human(&mut out, p, color),
             OutputFormat::Json => self.json(&mut out, p),
             OutputFormat::Github => self.github(&mut out, p),
+            OutputFormat::Markdown => self.markdown(&mut out, p),
         }
         out
     }
@@ -368,6 +374,16 @@ pub fn github_error(kind: &str, message: &str, p: &Printer) -> String {
         "::error title=securekey {}::{}\n",
         github_property(kind),
         github_data(&p.line(message))
+    )
+}
+
+/// The same in Markdown: a job summary shows why there is no table.
+#[must_use]
+pub fn markdown_error(kind: &str, message: &str, p: &Printer) -> String {
+    format!(
+        "### securekey: failed ({})\n\n{}\n",
+        markdown::escape(kind),
+        markdown::text(p, message)
     )
 }
 

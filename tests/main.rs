@@ -21,6 +21,7 @@ mod lint;
 mod live;
 mod live_bounds;
 mod live_host;
+mod markdown;
 mod props;
 mod rotation;
 mod run;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs the Cloud Native Buildpack as DIST_DIR/securekey-cnb-<version>.tgz:
-# buildpack.toml, bin/detect, bin/build and the static binaries at
+# buildpack.toml, bin/detect, bin/build, lib.sh and the static binaries at
 # vendor/amd64/securekey and vendor/arm64/securekey. scripts/package calls it
 # after building the binaries.
 #
@@ -48,6 +48,8 @@ mkdir -p "${stage}/bin" "${stage}/vendor/amd64" "${stage}/vendor/arm64"
 install -m 0644 "${cnb_dir}/buildpack.toml" "${stage}/buildpack.toml"
 install -m 0755 "${cnb_dir}/bin/detect" "${stage}/bin/detect"
 install -m 0755 "${cnb_dir}/bin/build" "${stage}/bin/build"
+# The shared helpers (a link to buildpack/lib.sh in the repository).
+install -m 0644 "${cnb_dir}/lib.sh" "${stage}/lib.sh"
 install -m 0755 "$bin_amd64" "${stage}/vendor/amd64/securekey"
 install -m 0755 "$bin_arm64" "${stage}/vendor/arm64/securekey"
 
@@ -56,7 +58,7 @@ out="$(cd "$dist" && pwd)/securekey-cnb-${version}.tgz"
 # Reproducible: fixed order, owner and times, no gzip timestamp.
 tar --sort=name --owner=0 --group=0 --numeric-owner \
   --mtime="@${SOURCE_DATE_EPOCH:-0}" \
-  -C "$stage" -cf - buildpack.toml bin vendor | gzip -9n >"${out}.tmp"
+  -C "$stage" -cf - buildpack.toml bin lib.sh vendor | gzip -9n >"${out}.tmp"
 mv "${out}.tmp" "$out"
 # Indented as a detail line of scripts/package's output.
 echo "       ${out} ($(stat -c %s "$out") bytes)"

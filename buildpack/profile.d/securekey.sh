@@ -27,13 +27,16 @@
 # the slug. Under SECUREKEY_BOOT=strict either one stops the boot instead:
 # the binary that holds the policy cannot run, and strict must not pass.
 #
-# SECUREKEY_FILE: where the key file goes (default
-# $HOME/.securekey/keys.json); exported for the app.
+# SECUREKEY_FILE: where the key file goes, exported for the app. The path
+# rule (SECUREKEY_FILE, else $HOME/.securekey/keys.json) is the binary's:
+# `boot --print-file` prints the path it used, whatever the boot did. The
+# one policy this script keeps is for when there is no binary to ask: strict
+# must not pass.
 
 if [[ -n "${HOME:-}" && -x "$HOME/.heroku/securekey/bin/securekey" ]]; then
   export PATH="$HOME/.heroku/securekey/bin${PATH:+:$PATH}"
-  export SECUREKEY_FILE="${SECUREKEY_FILE:-$HOME/.securekey/keys.json}"
-  "$HOME/.heroku/securekey/bin/securekey" boot || exit
+  SECUREKEY_FILE="$("$HOME/.heroku/securekey/bin/securekey" boot --print-file)" || exit
+  export SECUREKEY_FILE
 elif [[ "${SECUREKEY_BOOT:-}" == "strict" ]]; then
   echo "securekey: error: no securekey binary in \$HOME/.heroku/securekey/bin (is HOME set?); SECUREKEY_BOOT=strict stops the boot" >&2
   exit 1

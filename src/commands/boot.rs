@@ -62,7 +62,13 @@ pub(super) fn write(
             ..Outcome::default()
         };
     }
-    let mut outcome = check::write(names, &Source::Process, path, options, settings, known);
+    // Quiet from the start: a good boot prints nothing, not even the
+    // "wrote" line (tests/buildpack/10-classic-lifecycle.sh).
+    let quiet = Options {
+        quiet: true,
+        ..options.clone()
+    };
+    let mut outcome = check::write(names, &Source::Process, path, &quiet, settings, known);
     outcome.quiet = true;
     if settings.boot == BootMode::Unknown {
         outcome.said.insert(

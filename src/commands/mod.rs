@@ -72,6 +72,9 @@ pub enum Command {
     Boot {
         /// The required vars.
         names: Vec<String>,
+        /// `--print-file`: the key file's path on stdout, for the boot
+        /// script to export.
+        print_file: bool,
     },
 }
 
@@ -118,6 +121,10 @@ pub struct Outcome {
     pub quiet: bool,
     /// The key file written (`write`, the boots).
     pub wrote: Option<PathBuf>,
+    /// A path stdout holds in place of a report, whatever the run did:
+    /// `boot --print-file`, so the boot script exports the binary's path
+    /// rule rather than a copy of it.
+    pub path_out: Option<PathBuf>,
     /// The run's end: its exit code, or the error that stopped it (exit 2;
     /// stdout then holds the error document in place of the report).
     pub result: Result<ExitCode, Error>,
@@ -132,6 +139,7 @@ impl Default for Outcome {
             report: None,
             quiet: false,
             wrote: None,
+            path_out: None,
             result: Ok(ExitCode::Ok),
         }
     }
@@ -166,7 +174,13 @@ pub fn run(request: &Request, settings: &Settings, known: Secrets) -> Outcome {
             check::write(names, source, &path, options, settings, known)
         }
         Command::ExecD { names } => exec_d::run(names, options, settings, known),
-        Command::Boot { names } => boot::dyno(names, options, settings, known),
+        Command::Boot { names, print_file } => {
+            let mut outcome = boot::dyno(names, options, settings, known);
+            if *print_file {
+                outcome.path_out = Some(settings.boot_key_file.clone());
+            }
+            outcome
+        }
         Command::Lint {
             sources,
             apps,

@@ -62,6 +62,20 @@ pub fn render(outcome: &Outcome, p: &Printer, format: OutputFormat, colors: Colo
         say_shown(&mut out.stderr, &p.line(&format!("error: {message}")));
         out.stdout = error_document(e.kind(), &message, p, format);
     }
+    // `boot --print-file` (whose report is quiet): the path, read by the
+    // boot script; not UTF-8, nothing (the script then exports nothing).
+    if let (Ok(_), Some(path)) = (&outcome.result, &outcome.path_out) {
+        match path.to_str() {
+            Some(path) => {
+                out.stdout.push_str(path);
+                out.stdout.push('\n');
+            }
+            None => say_shown(
+                &mut out.stderr,
+                "warning: the key file's path is not UTF-8; SECUREKEY_FILE is not exported",
+            ),
+        }
+    }
     out
 }
 
@@ -72,6 +86,7 @@ pub fn error_document(kind: &str, message: &str, p: &Printer, format: OutputForm
     match format {
         OutputFormat::Json => report::json_error(kind, message, p),
         OutputFormat::Github => report::github_error(kind, message, p),
+        OutputFormat::Markdown => report::markdown_error(kind, message, p),
         OutputFormat::Human => String::new(),
     }
 }

@@ -8,9 +8,9 @@
 # types the platform would take), the slug moved to another path, then
 # release and web dynos booted from it. compile's faults: relative paths, a
 # file where the cache goes, a read-only and a full BUILD_DIR (tmpfs mounts:
-# this suite runs as root). Also the buildpack without vendored binaries: a
-# clear error without cargo, a build from source with cargo, and the cache
-# hit on the next build. No output and no slug file may hold key material.
+# this suite runs as root). The buildpack without vendored binaries is
+# 11-classic-from-source.sh. No output and no slug file may hold key
+# material.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,31 +34,8 @@ out="$work/out" # every captured output: build logs, release, dyno boots
 mkdir -p "$out"
 key_windows "$work/key-windows"
 
-# A build or dyno environment: nothing from ours but a plain PATH (no cargo)
-# and the HOME Heroku would set.
-base_path="/usr/local/bin:/usr/bin:/bin"
-
-# compile NAME BUILDPACK BUILD_DIR CACHE_DIR ENV_DIR [VAR=VALUE…]: runs
-# bin/compile in a cleared environment (plus VAR=VALUE), output to
-# $out/NAME.out and NAME.err; returns its exit status.
-compile() {
-  local name="$1" bp="$2" build="$3" cache="$4" envd="$5"
-  shift 5
-  env -i PATH="$base_path" HOME="$work/build-home" STACK=heroku-24 "$@" \
-    "$bp/bin/compile" "$build" "$cache" "$envd" >"$out/$name.out" 2>"$out/$name.err"
-}
-
-# ---------------------------------------------------------------- buildpack
-bp="$work/buildpack"
-mkdir -p "$bp" "$work/build-home"
-if tar -xzf "$tarball" -C "$bp" &&
-  [[ -x "$bp/bin/detect" && -x "$bp/bin/compile" && -x "$bp/bin/release" ]] &&
-  [[ -x "$bp/buildpack/vendor/x86_64/securekey" && -x "$bp/buildpack/vendor/aarch64/securekey" ]]; then
-  ok "the tarball unpacks to bin/detect, bin/compile, bin/release and both vendored binaries"
-else
-  bail classic "the tarball unpacks to bin/detect, bin/compile, bin/release and both vendored binaries" \
-    "tarball: $tarball"
-fi
+# shellcheck source=tests/buildpack/classic-setup.sh
+source "$here/classic-setup.sh"
 
 # Heroku builds in /tmp/build_<hash> and runs the slug from /app.
 build="$work/build_3f9c2a"
@@ -559,73 +536,6 @@ if [[ "$status" -eq 0 ]] && grep -q booted "$out/nobinary.out" && grep -qF "no s
 else
   not_ok "with the binary missing from the slug, the boot script logs one error and the boot goes on" \
     "exit $status" "$(show "$out/nobinary.err")"
-fi
-
-# ------------------------------------------------ no vendored binary: source
-# A buildpack installed from the git URL has the source and no binaries.
-git_bp="$work/buildpack-git"
-mkdir -p "$git_bp"
-if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
-  # The working tree as a clone would have it (tracked and new files, not
-  # ignored ones); a tracked file deleted in the working tree is skipped.
-  (cd "$root" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$git_bp" 2>/dev/null) || true
-else
-  cp -R "$root/bin" "$root/buildpack" "$root/Cargo.toml" "$root/Cargo.lock" "$root/src" "$git_bp/"
-fi
-rm -rf "$git_bp/buildpack/vendor"
-
-# The packaged buildpack with its binaries removed has neither.
-bare_bp="$work/buildpack-bare"
-cp -R "$bp" "$bare_bp"
-rm -rf "$bare_bp/buildpack/vendor"
-cp -R "$here/fixtures/classic/app" "$work/build_bare"
-status=0
-compile compile-bare "$bare_bp" "$work/build_bare" "$work/cache-bare" "$work/env-good" || status=$?
-if [[ "$status" -eq 1 ]] && grep -q '^ !     .*no securekey binary for' "$out/compile-bare.err"; then
-  ok "compile with no vendored binary and no source stops with a ' !     ' error"
-else
-  not_ok "compile with no vendored binary and no source stops with a ' !     ' error" \
-    "exit $status" "$(show "$out/compile-bare.err")"
-fi
-
-cp -R "$here/fixtures/classic/app" "$work/build_nocargo"
-status=0
-compile compile-nocargo "$git_bp" "$work/build_nocargo" "$work/cache-src" "$work/env-good" || status=$?
-if [[ "$status" -eq 1 ]] && grep -q '^ !     .*cargo is not on PATH' "$out/compile-nocargo.err"; then
-  ok "compile with no vendored binary and no cargo on PATH stops with a ' !     ' error"
-else
-  not_ok "compile with no vendored binary and no cargo on PATH stops with a ' !     ' error" \
-    "exit $status" "$(show "$out/compile-nocargo.err")"
-fi
-
-if cargo="$(command -v cargo)"; then
-  # One real build from source, then a cache hit with no cargo at all.
-  cp -R "$here/fixtures/classic/app" "$work/build_src"
-  status=0
-  compile compile-src "$git_bp" "$work/build_src" "$work/cache-src" "$work/env-good" \
-    PATH="${cargo%/*}:$base_path" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" \
-    RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" || status=$?
-  if [[ "$status" -eq 0 ]] && grep -q 'Building securekey from source' "$out/compile-src.out" &&
-    grep -q '^       SECURE_KEY  *ok' "$out/compile-src.out" &&
-    [[ -x "$work/build_src/.heroku/securekey/bin/securekey" ]]; then
-    ok "compile with no vendored binary builds from source with cargo"
-  else
-    not_ok "compile with no vendored binary builds from source with cargo" \
-      "exit $status" "$(show "$out/compile-src.out")" "$(show "$out/compile-src.err")"
-  fi
-
-  cp -R "$here/fixtures/classic/app" "$work/build_src2"
-  status=0
-  compile compile-src-cached "$git_bp" "$work/build_src2" "$work/cache-src" "$work/env-good" || status=$?
-  if [[ "$status" -eq 0 ]] && grep -q 'built earlier from this source' "$out/compile-src-cached.out" &&
-    grep -q '^       SECURE_KEY  *ok' "$out/compile-src-cached.out"; then
-    ok "the next compile reuses the cached build (no cargo needed)"
-  else
-    not_ok "the next compile reuses the cached build (no cargo needed)" \
-      "exit $status" "$(show "$out/compile-src-cached.out")" "$(show "$out/compile-src-cached.err")"
-  fi
-else
-  ok "# SKIP build from source: no cargo on PATH"
 fi
 
 # ------------------------------------------------------------- no leaks

@@ -6,6 +6,8 @@
 # The buildpack's own helpers (bp_package_version and friends).
 # shellcheck source=buildpack/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../buildpack/lib.sh"
+# shellcheck source=buildpack/release.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../buildpack/release.sh"
 
 # Test keys (not secrets): a rotation goes A,B -> C,A.
 KEY_A=3F6D463C2A79289DC5B3C13A4EB2736B0D51A80234CAEAF0EA12D15F12E9FDEE
@@ -129,4 +131,37 @@ holds() {
 entry = json.load(open(sys.argv[1]))["keys"]["SECURE_KEY"]
 previous = None if sys.argv[3] == "None" else sys.argv[3]
 sys.exit(0 if (entry["latest"], entry["previous"]) == (sys.argv[2], previous) else 1)' "$@"
+}
+
+# release_server DIR LOG: `python3 -m http.server` for DIR on 127.0.0.1 and
+# a free port (port 0), its request log in LOG; sets `port` and
+# `server_pid`, or returns 1. The server prints its port once it listens:
+# a fifo hands that line over without a waiting loop. The caller stops it
+# (kill "$server_pid").
+release_server() {
+  local dir="$1" log="$2" fifo line=""
+  fifo="$(mktemp -u "${TMPDIR:-/tmp}/release-server.XXXXXX")"
+  mkfifo "$fifo"
+  python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$dir" >"$fifo" 2>"$log" &
+  # shellcheck disable=SC2034 # the suite stops it
+  server_pid="$!"
+  read -r line <"$fifo" || true
+  rm -f "$fifo"
+  port="$(sed -n 's/^Serving HTTP on [^ ]* port \([0-9][0-9]*\) .*$/\1/p' <<<"$line")"
+  [[ -n "$port" ]]
+}
+
+# release_tree DIST DEST VERSION: DEST/vVERSION/ holds the release assets of
+# DIST (what a release serves at /releases/download/vVERSION/), plus
+# stand-in macOS assets (this machine cannot build them) in SHA256SUMS.
+release_tree() {
+  local dist="$1" dest="$2" version="$3" asset
+  mkdir -p "$dest/v$version"
+  cp "$dist"/securekey-* "$dist/SHA256SUMS" "$dest/v$version/"
+  for asset in securekey-darwin-x86_64 securekey-darwin-aarch64; do
+    if [[ ! -f "$dist/$asset" ]]; then
+      printf '#!/bin/sh\necho "stand-in %s"\n' "$asset" >"$dest/v$version/$asset"
+      (cd "$dest/v$version" && sha256sum -- "$asset") >>"$dest/v$version/SHA256SUMS"
+    fi
+  done
 }

@@ -267,3 +267,51 @@ fn exec_d_names_a_bad_key_file_path_only_through_the_mask() {
         out.no_window(&case, ALL_KEYS);
     }
 }
+
+/// `boot --print-file` prints the path the boot used, whatever it did (the
+/// boot script exports it as `SECUREKEY_FILE`, so bash holds no path rule):
+/// `$HOME/.securekey/keys.json` by default, `SECUREKEY_FILE` when set,
+/// under `off` and after a failed check too; without the flag, nothing.
+#[test]
+fn boot_print_file_is_the_one_path_rule() {
+    let t = TestEnv::new();
+    let good = crate::common::pair(crate::common::A, crate::common::B);
+    let custom = t.path().join("custom/keys.json");
+    let home_file = t.path().join(".securekey/keys.json");
+    let cases: [(&str, &str, Option<&std::path::Path>, &str, &std::path::Path); 4] = [
+        ("default", good.as_str(), None, "", &home_file),
+        ("SECUREKEY_FILE", good.as_str(), Some(&custom), "", &custom),
+        ("off", "nope", None, "off", &home_file),
+        ("a failed check", "nope", Some(&custom), "", &custom),
+    ];
+    for (what, value, file, boot, expected) in cases {
+        let mut cmd = Command::new(TestEnv::bin());
+        cmd.args(["boot", "--print-file"])
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", t.path())
+            .env("SECURE_KEY", value)
+            .env("SECUREKEY_BOOT", boot)
+            .current_dir(t.path());
+        if let Some(file) = file {
+            cmd.env("SECUREKEY_FILE", file);
+        }
+        let out = run_with_deadline(&mut cmd, None);
+        out.assert_code(what, 0);
+        out.no_window(what, ALL_KEYS);
+        assert_eq!(
+            out.stdout_text(),
+            format!("{}\n", expected.display()),
+            "{what}: the path on stdout"
+        );
+    }
+    let mut cmd = Command::new(TestEnv::bin());
+    cmd.arg("boot")
+        .env_clear()
+        .env("HOME", t.path())
+        .env("SECURE_KEY", &good)
+        .current_dir(t.path());
+    let out = run_with_deadline(&mut cmd, None);
+    out.assert_code("no flag", 0);
+    assert!(out.stdout.is_empty(), "no flag: nothing on stdout");
+}
